@@ -114,10 +114,10 @@ inline double min_subnormal(const Format& f) {
   return f.subnormals ? std::ldexp(1.0, f.emin - f.p + 1) : min_normal(f);
 }
 inline double max_finite(const Format& f) {
-  // (2^p - 1 - [finite_nan]) * 2^(emax-p+1), computed as a difference of powers
-  // of two so that p = 53 stays exact.
+  // (2 - k 2^(1-p)) 2^emax with k = 1 (ieee) or 2 (finite_nan): the
+  // significand is exact in a double for p <= 53.
   const int ulps_below_top = f.specials == Specials::finite_nan ? 2 : 1;
-  return std::ldexp(1.0, f.emax + 1) - ulps_below_top * std::ldexp(1.0, f.emax - f.p + 1);
+  return std::ldexp(2.0 - ulps_below_top * std::ldexp(1.0, 1 - f.p), f.emax);
 }
 
 // Bit layout of a format that has one: 1 sign bit, `exponent_bits`, and p-1
