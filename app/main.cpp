@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   Action action;
   add_arith_command(root, action);
   add_formats_command(root, action);
+  add_forward_command(root, action);
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

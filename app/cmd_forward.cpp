@@ -1,0 +1,91 @@
+// glasses forward: one forward pass, one line of logits (or y) per position.
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "atomic_file.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "glasses/model/run.hpp"
+#include "glasses/numerics/error.hpp"
+#include "model_options.hpp"
+
+namespace glasses::app {
+namespace {
+
+struct ForwardOptions {
+  ModelOptions model;
+  std::string tokens;
+  std::string format;
+  std::string policy;
+  std::string positions = "all";
+  std::string emit = "logits";
+  std::string output;
+  std::string reference = "mpfr:256";
+  std::uint64_t seed = 0;
+};
+
+std::string format_row(const model::Values& v, bool interval) {
+  std::string line;
+  char buffer[64];
+  for (std::size_t i = 0; i < v.lower.size(); ++i) {
+    if (interval) {
+      // %.17g round-trips a double exactly, so the printed bounds still enclose.
+      std::snprintf(buffer, sizeof buffer, "%s%.17g %.17g", i ? " " : "", v.lower[i], v.upper[i]);
+    } else {
+      std::snprintf(buffer, sizeof buffer, "%s%.9g", i ? " " : "", v.lower[i]);
+    }
+    line += buffer;
+  }
+  return line + "\n";
+}
+
+int run(const ForwardOptions& o) {
+  if (o.format.empty() == o.policy.empty()) throw InputError("give exactly one of --format and --policy");
+  if (o.positions != "all" && o.positions != "last") throw InputError("--positions must be all or last");
+  if (o.emit != "logits" && o.emit != "y") throw InputError("--emit must be logits or y");
+  const model::ModelSource source = o.model.open();
+  const std::vector<int> tokens = parse_tokens(source, o.tokens);
+  const numerics::Format reference = numerics::parse_format(o.reference);
+  const model::RunSpec spec = model::parse_run_spec(o.format.empty() ? o.policy : o.format, reference, o.seed);
+  const bool want_logits = o.emit == "logits";
+  if (want_logits && !source.config.has_unembedding) {
+    throw InputError("this model has no unembedding, so no logits: use --emit y");
+  }
+  const model::ForwardResult r =
+      model::run_forward(source, spec, model::make_input(source, tokens), o.positions == "all", want_logits);
+  const bool interval = spec.execution.carrier == model::CarrierKind::interval;
+  std::string out;
+  for (const model::Values& row : want_logits ? r.logits : r.y) out += format_row(row, interval);
+  if (r.issue.found) {
+    std::cerr << "glasses: warning: numerical trouble in " << r.scalar << ": first non-finite value at position "
+              << r.issue.position << ", " << (r.issue.layer >= 0 ? "layer " + std::to_string(r.issue.layer) + ", " : "")
+              << r.issue.step << "\n";
+  }
+  if (o.output.empty()) {
+    std::cout << out;
+  } else {
+    write_file_atomically(o.output, out);
+  }
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void add_forward_command(CLI::App& root, Action& action) {
+  static ForwardOptions o;
+  CLI::App* cmd = root.add_subcommand("forward", "Run the model once and print logits or final representations");
+  o.model.add_to(*cmd, false);
+  cmd->add_option("--tokens", o.tokens, "Token ids or vocabulary words, space separated (row indices for row models)")
+      ->required();
+  cmd->add_option("--format", o.format, "Number format: fp32, fp16, bf16, mpfr:256, interval:256, ...");
+  cmd->add_option("--policy", o.policy, "Precision policy: mixed:bf16/fp32, ablate:softmax=bf16, sites:...");
+  cmd->add_option("--positions", o.positions, "Print every position or only the last")->capture_default_str();
+  cmd->add_option("--emit", o.emit, "logits, or y (the final normalised representation)")->capture_default_str();
+  cmd->add_option("--output", o.output, "Write to this file (atomically) instead of stdout");
+  cmd->add_option("--reference", o.reference, "Reference format for ablate: policies")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Seed of stochastic rounding")->capture_default_str();
+  cmd->callback([&action] { action = [] { return run(o); }; });
+}
+
+}  // namespace glasses::app

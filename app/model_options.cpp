@@ -1,0 +1,61 @@
+#include "model_options.hpp"
+
+#include <charconv>
+#include <sstream>
+
+#include "glasses/model/checkpoint.hpp"
+#include "glasses/numerics/error.hpp"
+
+namespace glasses::app {
+
+void ModelOptions::add_to(CLI::App& cmd, bool preset_default) {
+  std::string presets;
+  for (const model::PresetInfo& p : model::kPresets) presets += (presets.empty() ? "" : ", ") + std::string(p.name);
+  auto* p = cmd.add_option("--preset", preset, "Built-in model NAME[:key=value,...]; presets: " + presets);
+  if (preset_default) {
+    preset = "default";
+    p->capture_default_str();
+  }
+  auto* c = cmd.add_option("--config", config, "JSON description of a synthetic model (see examples/)");
+  auto* m = cmd.add_option("--model", model_dir, "Hugging Face model folder (config.json + model.safetensors)");
+  c->excludes(m);
+  if (!preset_default) {
+    p->excludes(c)->excludes(m);
+  }
+}
+
+model::ModelSource ModelOptions::open() const {
+  if (!model_dir.empty()) return model::open_checkpoint(model_dir);
+  if (!config.empty()) return model::load_model_config(config);
+  if (preset.empty()) throw InputError("choose a model with --preset, --config or --model");
+  return model::make_preset(preset);
+}
+
+std::vector<int> parse_tokens(const model::ModelSource& model, const std::string& text) {
+  std::vector<int> tokens;
+  std::istringstream in(text);
+  for (std::string word; in >> word;) {
+    int id = 0;
+    const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+    if (ec == std::errc() && ptr == word.data() + word.size()) {
+      tokens.push_back(id);
+      continue;
+    }
+    const std::vector<std::string>& vocabulary = model.config.vocabulary;
+    bool found = false;
+    for (std::size_t i = 0; i < vocabulary.size() && !found; ++i) {
+      if (vocabulary[i] == word) {
+        tokens.push_back(static_cast<int>(i));
+        found = true;
+      }
+    }
+    if (!found) {
+      throw InputError("token '" + word + "' is neither a token id nor a word of the model's vocabulary" +
+                       (vocabulary.empty() ? std::string(" (this model has no vocabulary: use ids)") : ""));
+    }
+  }
+  if (tokens.empty()) throw InputError("--tokens is empty");
+  return tokens;
+}
+
+}  // namespace glasses::app

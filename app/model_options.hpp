@@ -1,0 +1,26 @@
+// The model-source options shared by every command that runs a model,
+// declared once: --preset NAME[:options] | --config FILE | --model DIR.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "glasses/model/presets.hpp"
+
+namespace glasses::app {
+
+struct ModelOptions {
+  std::string preset;
+  std::string config;
+  std::string model_dir;
+
+  void add_to(CLI::App& cmd, bool preset_default);
+  // The chosen model; throws InputError for a bad preset, file or folder.
+  model::ModelSource open() const;
+};
+
+// Parses "3 1 1 0" (ids) or words of the model's vocabulary ("count the ones :").
+std::vector<int> parse_tokens(const model::ModelSource& model, const std::string& text);
+
+}  // namespace glasses::app

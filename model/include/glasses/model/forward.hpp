@@ -1,0 +1,526 @@
+// The forward pass (THEORY §1), written once over any scalar type T.
+//
+// For block l and position i (Pre-LN):
+//   u_i  = norm1(v_i)                                           (pre-attention norm)
+//   q_i  = W_Q u_i,  k_i = W_K u_i,  v_i = W_V u_i   (+ biases; RoPE rotates q, k)
+//   s_ij = (q_i^h · k_j^h) · scale − m_h (i − j)                 (ALiBi term when used)
+//   α_ij = softmax_{j∈N(i)} s_ij
+//   o_i^h = Σ_{j∈N(i)} α_ij v_j^h
+//   a_i  = W_O concat_h o_i^h  (+ b_O)
+//   z_i  = v_i + a_i                                            (residual)
+//   v_i' = z_i + ψ(norm2(z_i))                                  (MLP with residual)
+// and at the end y_i = norm3(v_i^(L)), logits_i = W_U y_i.
+//
+// Two drivers share the per-position steps, so they give the same bits:
+//   Decoder  position by position with a KV cache (causal attention only):
+//            extending a prefix by one token costs O(n·d·L);
+//   forward  layer by layer over the whole sequence (any mask, keeps a trace).
+//
+// Numerical trouble: the first non-finite value met (layer, position, step)
+// is recorded in `NumericalIssue`; callers report it rather than use the
+// numbers as if they were results.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "glasses/model/config.hpp"
+#include "glasses/model/kernels.hpp"
+#include "glasses/model/positional.hpp"
+#include "glasses/model/weights.hpp"
+#include "glasses/numerics/error.hpp"
+
+namespace glasses::model {
+
+// One input position: a token id, or a raw row v^(0) (length d).
+struct InputSequence {
+  std::vector<int> tokens;        // token ids, or
+  Matrix<double> rows;            // n × d raw input rows (used when tokens is empty)
+  std::size_t size() const { return tokens.empty() ? rows.rows : tokens.size(); }
+};
+
+struct NumericalIssue {
+  bool found = false;
+  int layer = -1;            // -1: input or final norm/unembedding
+  std::size_t position = 0;
+  std::string step;          // "input", "attention", "mlp", "final norm", "logits"
+};
+
+// The model's parameters and constants, rounded into T.
+template <class T>
+struct PreparedModel {
+  ModelConfig config;
+  typename numerics::ScalarTraits<T>::Context ctx;
+  Weights<T> w;
+  T zero, one, d_model, norm_eps, score_scale;
+  ActivationConstants<T> act;
+  std::vector<T> alibi;       // per head
+  std::vector<T> rope_omega;  // d_h/2
+  std::vector<T> sinusoid_omega;  // d/2
+};
+
+// Rounds the master weights into T through the `weights` site and computes
+// the constants. Throws InputError when the config is inconsistent.
+template <class T, class R>
+PreparedModel<T> prepare(const ModelConfig& config, const Weights<double>& master, Env<T, R>& env) {
+  validate(config);
+  validate(config, master);
+  PreparedModel<T> m;
+  m.config = config;
+  m.ctx = env.ctx;
+  m.w = map_weights<T>(master, [&](double x) { return env.input(Site::weights, x); });
+  m.zero = env.constant(0);
+  m.one = env.constant(1);
+  m.d_model = env.constant(config.d_model);
+  m.norm_eps = env.from_double(config.norm_eps);
+  m.score_scale = env.constant(1);
+  if (config.score_scale == ScoreScale::inv_sqrt_head_dim) {
+    using numerics::sqrt;
+    T root = sqrt(env.constant(config.d_head));
+    env.round(Site::attention_scores, root);
+    m.score_scale /= root;
+    env.round(Site::attention_scores, m.score_scale);
+  }
+  m.act = activation_constants(env);
+  if (config.positional == PositionalKind::alibi) m.alibi = alibi_slopes(env, config.n_heads, config.alibi_slope_scale);
+  if (config.positional == PositionalKind::rope) {
+    m.rope_omega = inverse_frequencies(env, Site::attention_scores, env.from_double(config.rope_theta), config.d_head);
+  }
+  if (config.positional == PositionalKind::sinusoidal) {
+    m.sinusoid_omega = inverse_frequencies(env, Site::activations, env.constant(10000), config.d_model);
+  }
+  return m;
+}
+
+// Per-layer quantities of one position.
+template <class T>
+struct PositionState {
+  std::vector<std::vector<T>> residual;                   // [l] v^(l), l = 0..L
+  std::vector<std::vector<std::vector<T>>> head_outputs;  // [l][h] o^h (d_h)
+  std::vector<std::vector<std::vector<T>>> attention;     // [l][h] α over N(t) (when recorded)
+  std::vector<NormStats<T>> norm1, norm2;                 // [l]
+  NormStats<T> norm3;
+  std::vector<T> y;                                       // d
+};
+
+namespace detail {
+
+// The steps of one block for one position, shared by the two drivers. Keys
+// and values of every layer are kept per position (the KV cache).
+template <class T, class R>
+class BlockSteps {
+ public:
+  BlockSteps(const PreparedModel<T>& model, Env<T, R>& env) : m_(model), env_(env) {
+    const std::size_t L = static_cast<std::size_t>(m_.config.n_layers);
+    keys_.resize(L);
+    values_.resize(L);
+  }
+
+  const PreparedModel<T>& model() const { return m_; }
+  Env<T, R>& env() { return env_; }
+
+  // v^(0)_t: the token's embedding or the raw row, plus absolute positions
+  // entering the residual stream.
+  std::vector<T> embed(int token, const double* row, std::size_t t) {
+    const ModelConfig& c = m_.config;
+    const std::size_t d = static_cast<std::size_t>(c.d_model);
+    if (c.max_positions > 0 && t >= static_cast<std::size_t>(c.max_positions)) {
+      throw InputError("sequence longer than the model's " + std::to_string(c.max_positions) + " positions");
+    }
+    std::vector<T> v(d, m_.zero);
+    if (row == nullptr) {
+      if (token < 0 || token >= c.vocab_size) {
+        throw InputError("token id " + std::to_string(token) + " outside the vocabulary [0, " +
+                         std::to_string(c.vocab_size) + ")");
+      }
+      if (m_.w.token_embedding.empty()) throw InputError("this model takes input rows, not token ids");
+      const T* e = m_.w.token_embedding.row(static_cast<std::size_t>(token));
+      for (std::size_t i = 0; i < d; ++i) v[i] = e[i];
+    } else {
+      for (std::size_t i = 0; i < d; ++i) v[i] = env_.input(Site::activations, row[i]);
+    }
+    if (c.absolute_into == AbsolutePositionsInto::residual) add_absolute_position(v.data(), t);
+    return v;
+  }
+
+  // u = norm1(v); q (kept), k and v (stored at position t of layer l's cache);
+  // positions into q/k (Fig. 8 B); RoPE.
+  NormStats<T> project(std::size_t l, const T* v, std::size_t t, std::vector<T>& q) {
+    const ModelConfig& c = m_.config;
+    const LayerWeights<T>& W = m_.w.layers[l];
+    const std::size_t d = static_cast<std::size_t>(c.d_model), kv = static_cast<std::size_t>(c.kv_width());
+    u_.assign(d, m_.zero);
+    const NormStats<T> stats =
+        normalize(env_, c.norm, v, d, W.norm1_gain, W.norm1_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
+    if (keys_[l].size() < (t + 1) * kv) {
+      keys_[l].resize((t + 1) * kv, m_.zero);
+      values_[l].resize((t + 1) * kv, m_.zero);
+    }
+    T* k = keys_[l].data() + t * kv;
+    T* vv = values_[l].data() + t * kv;
+    // Values never see positions that enter through q/k only.
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_v, W.b_v, u_.data(), vv, p_);
+    if (c.absolute_into == AbsolutePositionsInto::queries_keys) add_absolute_position(u_.data(), t);
+    q.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_q, W.b_q, u_.data(), q.data(), p_);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_k, W.b_k, u_.data(), k, p_);
+    if (c.positional == PositionalKind::rope) {
+      rope_.grow(env_, Site::attention_scores, m_.rope_omega, t + 1);
+      for (int h = 0; h < c.n_heads; ++h) {
+        apply_rope(env_, c.rope_style, rope_, t, q.data() + h * c.d_head, c.d_head, p_, p2_);
+      }
+      for (int h = 0; h < c.n_kv_heads; ++h) {
+        apply_rope(env_, c.rope_style, rope_, t, k + h * c.d_head, c.d_head, p_, p2_);
+      }
+    }
+    return stats;
+  }
+
+  // Attention of query position t over key positions [first, last] of layer
+  // l:  o^h = Σ_j α_tj v_j^h;  a = W_O concat_h o^h;  v += a  (z = v + a).
+  void attend(std::size_t l, std::size_t t, std::size_t first, std::size_t last, const std::vector<T>& q, T* v,
+              std::vector<std::vector<T>>& head_outputs, std::vector<std::vector<T>>* attention) {
+    const ModelConfig& c = m_.config;
+    const std::size_t kv = static_cast<std::size_t>(c.kv_width()), dh = static_cast<std::size_t>(c.d_head);
+    const std::size_t m = last + 1 - first;
+    const int group = c.n_heads / c.n_kv_heads;
+    concat_.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
+    head_outputs.assign(static_cast<std::size_t>(c.n_heads), {});
+    if (attention != nullptr) attention->assign(static_cast<std::size_t>(c.n_heads), {});
+    scores_.resize(m, m_.zero);
+    for (int h = 0; h < c.n_heads; ++h) {
+      const std::size_t kvh = static_cast<std::size_t>(h / group);
+      const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
+      for (std::size_t j = 0; j < m; ++j) {
+        // s_j = (q·k_j) · scale − m_h |t − j|
+        T& s = scores_[j];
+        dot(env_, Site::attention_scores, qh, keys_[l].data() + (first + j) * kv + kvh * dh, dh, s, p_);
+        s *= m_.score_scale;
+        env_.round(Site::attention_scores, s);
+        if (c.positional == PositionalKind::alibi) {
+          const std::size_t key = first + j;
+          p_ = m_.alibi[static_cast<std::size_t>(h)];
+          p_ *= env_.constant(static_cast<long>(t >= key ? t - key : key - t));
+          env_.round(Site::attention_scores, p_);
+          s -= p_;
+          env_.round(Site::attention_scores, s);
+        }
+      }
+      softmax(env_, scores_.data(), m, z_);
+      // o^h_i = Σ_j α_j v_j[i], left to right over j.
+      T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
+      for (std::size_t i = 0; i < dh; ++i) {
+        for (std::size_t j = 0; j < m; ++j) {
+          p_ = scores_[j];
+          p_ *= values_[l][(first + j) * kv + kvh * dh + i];
+          env_.round(Site::matmul_accumulate, p_);
+          if (j == 0) {
+            o[i] = p_;
+          } else {
+            o[i] += p_;
+            env_.round(Site::matmul_accumulate, o[i]);
+          }
+        }
+        env_.round(Site::activations, o[i]);
+      }
+      head_outputs[static_cast<std::size_t>(h)].assign(o, o + dh);
+      if (attention != nullptr) (*attention)[static_cast<std::size_t>(h)] = scores_;
+    }
+    a_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
+    matvec(env_, Site::matmul_accumulate, Site::activations, m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(),
+           a_.data(), p_);
+    add_into(env_, v, a_.data(), a_.size());
+  }
+
+  // v' = z + ψ(norm2(z)).
+  NormStats<T> mlp(std::size_t l, T* z) {
+    const ModelConfig& c = m_.config;
+    if (c.activation == Activation::none) return {m_.zero, m_.one};
+    const LayerWeights<T>& W = m_.w.layers[l];
+    const std::size_t d = static_cast<std::size_t>(c.d_model), dm = static_cast<std::size_t>(c.d_mlp);
+    u_.assign(d, m_.zero);
+    const NormStats<T> stats =
+        normalize(env_, c.norm, z, d, W.norm2_gain, W.norm2_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
+    hidden_.assign(dm, m_.zero);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_up, W.b_up, u_.data(), hidden_.data(), p_);
+    if (c.activation == Activation::swiglu) {
+      gate_.assign(dm, m_.zero);
+      matvec(env_, Site::matmul_accumulate, Site::activations, W.w_gate, Vector<T>{}, u_.data(), gate_.data(), p_);
+    }
+    activate(env_, c.activation, m_.act, hidden_.data(), gate_.data(), dm, p_);
+    a_.assign(d, m_.zero);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_down, W.b_down, hidden_.data(), a_.data(), p_);
+    add_into(env_, z, a_.data(), d);
+    return stats;
+  }
+
+  // y = norm3(v^(L)).
+  NormStats<T> final_norm(const T* v, std::vector<T>& y) {
+    const ModelConfig& c = m_.config;
+    const std::size_t d = static_cast<std::size_t>(c.d_model);
+    y.assign(d, m_.zero);
+    if (!c.final_norm) {
+      y.assign(v, v + d);
+      return {m_.zero, m_.one};
+    }
+    return normalize(env_, c.norm, v, d, m_.w.final_gain, m_.w.final_bias, m_.norm_eps, m_.d_model, y.data(),
+                     scratch_);
+  }
+
+  // logits = W_U y (site `output`).
+  std::vector<T> logits(const std::vector<T>& y) {
+    const ModelConfig& c = m_.config;
+    if (!c.has_unembedding) throw InputError("this model has no unembedding (no logits)");
+    const Matrix<T>& U = c.tied_unembedding ? m_.w.token_embedding : m_.w.unembedding;
+    std::vector<T> out(U.rows, m_.zero);
+    matvec(env_, Site::output, Site::output, U, Vector<T>{}, y.data(), out.data(), p_);
+    return out;
+  }
+
+  // Key range N(t) = [first, last] of a query at t in a sequence of length n.
+  std::pair<std::size_t, std::size_t> neighbourhood(std::size_t t, std::size_t n) const {
+    const ModelConfig& c = m_.config;
+    if (!c.causal) return {0, n - 1};
+    const std::size_t w = static_cast<std::size_t>(c.window);
+    return {w > 0 && t + 1 > w ? t + 1 - w : 0, t};
+  }
+
+  void truncate(std::size_t n) {
+    const std::size_t kv = static_cast<std::size_t>(m_.config.kv_width());
+    for (std::size_t l = 0; l < keys_.size(); ++l) {
+      keys_[l].resize(n * kv, m_.zero);
+      values_[l].resize(n * kv, m_.zero);
+    }
+  }
+
+ private:
+  // p_t added to x (site activations): a learned table row, or the sinusoid.
+  void add_absolute_position(T* x, std::size_t t) {
+    const ModelConfig& c = m_.config;
+    const std::size_t d = static_cast<std::size_t>(c.d_model);
+    if (c.positional == PositionalKind::learned) {
+      add_into(env_, x, m_.w.position_embedding.row(t), d);
+    } else if (c.positional == PositionalKind::sinusoidal) {
+      sinusoid_.grow(env_, Site::activations, m_.sinusoid_omega, t + 1);
+      for (std::size_t k = 0; k < d / 2; ++k) {
+        x[2 * k] += sinusoid_.sin_rows[t][k];
+        env_.round(Site::activations, x[2 * k]);
+        x[2 * k + 1] += sinusoid_.cos_rows[t][k];
+        env_.round(Site::activations, x[2 * k + 1]);
+      }
+    }
+  }
+
+  const PreparedModel<T>& m_;
+  Env<T, R>& env_;
+  std::vector<std::vector<T>> keys_, values_;  // [l] positions × kv_width
+  RotationTable<T> rope_, sinusoid_;
+  std::vector<T> u_, a_, hidden_, gate_, scores_, scratch_, concat_;
+  T p_ = m_.zero, p2_ = m_.zero, z_ = m_.zero;
+};
+
+template <class T>
+bool all_finite(const std::vector<T>& v) {
+  for (const T& x : v) {
+    if (!numerics::ScalarTraits<T>::is_finite(x)) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
+// Incremental decoding with a KV cache (causal attention): each push runs
+// every layer for one new position against the cached keys and values.
+template <class T, class R>
+class Decoder {
+ public:
+  Decoder(const PreparedModel<T>& model, Env<T, R>& env) : steps_(model, env) {
+    if (!model.config.causal) throw InputError("the KV-cached decoder needs causal attention");
+    const std::size_t L = static_cast<std::size_t>(model.config.n_layers);
+    state_.residual.assign(L + 1, {});
+    state_.head_outputs.assign(L, {});
+    state_.attention.assign(L, {});
+    state_.norm1.assign(L, {model.zero, model.one});
+    state_.norm2.assign(L, {model.zero, model.one});
+    state_.norm3 = {model.zero, model.one};
+  }
+
+  std::size_t length() const { return length_; }
+
+  // Appends one position: a token id, or a raw row of d doubles.
+  void push(int token) { step(token, nullptr); }
+  void push_row(const double* row) { step(-1, row); }
+
+  // Forgets positions >= n (back to a shared prefix). The state of the last
+  // position is stale until the next push.
+  void truncate(std::size_t n) {
+    if (n > length_) throw Error("Decoder::truncate beyond the current length");
+    steps_.truncate(n);
+    length_ = n;
+    if (issue_.found && issue_.position >= n) issue_ = {};
+  }
+
+  // Everything computed for the last position pushed.
+  const PositionState<T>& last() const { return state_; }
+  const NumericalIssue& issue() const { return issue_; }
+
+  // logits of the last position.
+  std::vector<T> logits() {
+    std::vector<T> out = steps_.logits(state_.y);
+    if (!issue_.found && !detail::all_finite(out)) issue_ = {true, -1, length_ - 1, "logits"};
+    return out;
+  }
+
+  bool record_attention = false;  // keep α of the last position (O(L·H·n) per push)
+
+ private:
+  void note(const std::vector<T>& v, int layer, const char* step) {
+    if (!issue_.found && !detail::all_finite(v)) issue_ = {true, layer, length_, step};
+  }
+  void note(const T* v, std::size_t n, int layer, const char* step) {
+    if (issue_.found) return;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!numerics::ScalarTraits<T>::is_finite(v[i])) {
+        issue_ = {true, layer, length_, step};
+        return;
+      }
+    }
+  }
+
+  void step(int token, const double* row) {
+    const std::size_t t = length_;
+    const std::size_t L = state_.residual.size() - 1;
+    std::vector<T> v = steps_.embed(token, row, t);
+    note(v, -1, "input");
+    state_.residual[0] = v;
+    std::vector<T> q;
+    for (std::size_t l = 0; l < L; ++l) {
+      state_.norm1[l] = steps_.project(l, v.data(), t, q);
+      const auto [first, last] = steps_.neighbourhood(t, t + 1);
+      steps_.attend(l, t, first, last, q, v.data(), state_.head_outputs[l],
+                    record_attention ? &state_.attention[l] : nullptr);
+      note(v, static_cast<int>(l), "attention");
+      state_.norm2[l] = steps_.mlp(l, v.data());
+      note(v, static_cast<int>(l), "mlp");
+      state_.residual[l + 1] = v;
+    }
+    state_.norm3 = steps_.final_norm(v.data(), state_.y);
+    note(state_.y, -1, "final norm");
+    length_ = t + 1;
+  }
+
+  detail::BlockSteps<T, R> steps_;
+  PositionState<T> state_;
+  std::size_t length_ = 0;
+  NumericalIssue issue_;
+};
+
+// What a full forward keeps (long sequences keep only what they need).
+struct ForwardOptions {
+  bool keep_residual = false;   // v^(l) for every layer and position: O(L·n·d)
+  bool keep_attention = false;  // α for every layer, head and query: O(L·H·n²)
+  bool keep_norm_stats = false; // NormStats for every layer and position (Jacobians)
+  bool logits = true;           // when the model has an unembedding
+  bool all_positions = true;    // y and logits for every position (false: the last only)
+};
+
+template <class T>
+struct Trace {
+  std::size_t n = 0;
+  std::vector<Matrix<T>> residual;                // [l] n × d, l = 0..L (keep_residual)
+  std::vector<std::vector<Matrix<T>>> attention;  // [l][h] n × n, zero outside N(i) (keep_attention)
+  std::vector<std::vector<NormStats<T>>> norm1, norm2;  // [l][t] (keep_norm_stats)
+  std::vector<NormStats<T>> norm3;                // [t] (keep_norm_stats)
+  std::vector<std::size_t> positions;             // the positions of the rows of y and logits
+  Matrix<T> y;                                    // positions × d
+  Matrix<T> logits;                               // positions × vocab
+  std::vector<std::vector<std::vector<T>>> last_head_outputs;  // [l][h] o^h at the last position
+  NumericalIssue issue;
+};
+
+// The full forward, layer by layer over all positions (any attention mask).
+template <class T, class R>
+Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSequence& input,
+                 const ForwardOptions& options = {}) {
+  const ModelConfig& c = model.config;
+  const std::size_t n = input.size();
+  if (n == 0) throw InputError("empty input sequence");
+  if (input.tokens.empty() && input.rows.cols != static_cast<std::size_t>(c.d_model)) {
+    throw InputError("input rows have " + std::to_string(input.rows.cols) + " columns, the model has d = " +
+                     std::to_string(c.d_model));
+  }
+  const std::size_t d = static_cast<std::size_t>(c.d_model), L = static_cast<std::size_t>(c.n_layers);
+  detail::BlockSteps<T, R> steps(model, env);
+  Trace<T> trace;
+  trace.n = n;
+  const auto note = [&](const T* v, std::size_t len, int layer, std::size_t t, const char* step) {
+    if (trace.issue.found) return;
+    for (std::size_t i = 0; i < len; ++i) {
+      if (!numerics::ScalarTraits<T>::is_finite(v[i])) {
+        trace.issue = {true, layer, t, step};
+        return;
+      }
+    }
+  };
+  Matrix<T> v(n, d, model.zero);  // the residual stream v^(l), all positions
+  for (std::size_t t = 0; t < n; ++t) {
+    const std::vector<T> row = input.tokens.empty() ? steps.embed(-1, input.rows.row(t), t)
+                                                    : steps.embed(input.tokens[t], nullptr, t);
+    std::copy(row.begin(), row.end(), v.row(t));
+    note(v.row(t), d, -1, t, "input");
+  }
+  if (options.keep_residual) trace.residual.push_back(v);
+  if (options.keep_norm_stats) {
+    trace.norm1.assign(L, {});
+    trace.norm2.assign(L, {});
+  }
+  trace.last_head_outputs.assign(L, {});
+  std::vector<std::vector<T>> queries(n);
+  std::vector<std::vector<T>> head_outputs;
+  std::vector<std::vector<T>> alpha;
+  for (std::size_t l = 0; l < L; ++l) {
+    for (std::size_t t = 0; t < n; ++t) {
+      const NormStats<T> s = steps.project(l, v.row(t), t, queries[t]);
+      if (options.keep_norm_stats) trace.norm1[l].push_back(s);
+    }
+    if (options.keep_attention) {
+      trace.attention.emplace_back(static_cast<std::size_t>(c.n_heads), Matrix<T>(n, n, model.zero));
+    }
+    for (std::size_t t = 0; t < n; ++t) {
+      const auto [first, last] = steps.neighbourhood(t, n);
+      steps.attend(l, t, first, last, queries[t], v.row(t), head_outputs, options.keep_attention ? &alpha : nullptr);
+      if (options.keep_attention) {
+        for (std::size_t h = 0; h < alpha.size(); ++h) {
+          for (std::size_t j = first; j <= last; ++j) trace.attention[l][h](t, j) = alpha[h][j - first];
+        }
+      }
+      if (t + 1 == n) trace.last_head_outputs[l] = head_outputs;
+      note(v.row(t), d, static_cast<int>(l), t, "attention");
+      const NormStats<T> s = steps.mlp(l, v.row(t));
+      if (options.keep_norm_stats) trace.norm2[l].push_back(s);
+      note(v.row(t), d, static_cast<int>(l), t, "mlp");
+    }
+    if (options.keep_residual) trace.residual.push_back(v);
+  }
+  for (std::size_t t = options.all_positions ? 0 : n - 1; t < n; ++t) trace.positions.push_back(t);
+  trace.y = Matrix<T>(trace.positions.size(), d, model.zero);
+  const bool want_logits = options.logits && c.has_unembedding;
+  if (want_logits) trace.logits = Matrix<T>(trace.positions.size(), static_cast<std::size_t>(c.vocab_size), model.zero);
+  std::vector<T> y;
+  for (std::size_t r = 0; r < trace.positions.size(); ++r) {
+    const std::size_t t = trace.positions[r];
+    const NormStats<T> s = steps.final_norm(v.row(t), y);
+    if (options.keep_norm_stats) trace.norm3.push_back(s);
+    std::copy(y.begin(), y.end(), trace.y.row(r));
+    note(y.data(), d, -1, t, "final norm");
+    if (want_logits) {
+      const std::vector<T> z = steps.logits(y);
+      std::copy(z.begin(), z.end(), trace.logits.row(r));
+      note(z.data(), z.size(), -1, t, "logits");
+    }
+  }
+  return trace;
+}
+
+}  // namespace glasses::model

@@ -1,0 +1,323 @@
+// The kernels of the forward pass: one templated set for every scalar type,
+// with one fixed evaluation order.
+//
+// What is guaranteed
+// ------------------
+// Each kernel performs the same sequence of elementary operations (+ - * /
+// sqrt exp tanh erf sin cos pow) on every scalar type, in the order written
+// in its comment, so runs in different types differ by rounding and nothing
+// else. Sums run left to right from the first term (Σ_{i<n} t_i =
+// (((t_0 + t_1) + t_2) + …)); no sum is split, reordered or fused. After each
+// operation the result is handed to the site rounder: a no-op for uniform
+// runs, a rounding into the site's format for site policies (policy.hpp).
+//
+// Scalars are handled in place with scratch values (`p = a; p *= b;`) so
+// that multiprecision types allocate nothing in inner loops. Generic code
+// never names float or double; constants come from ScalarTraits.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "glasses/model/config.hpp"
+#include "glasses/model/policy.hpp"
+#include "glasses/model/weights.hpp"
+#include "glasses/numerics/scalar_traits.hpp"
+
+namespace glasses::model {
+
+// Uniform runs: rounding at sites does nothing and compiles to nothing.
+struct NoSiteRounding {
+  static constexpr bool active = false;
+  template <class T>
+  void operator()(Site, T&) {}
+};
+
+// Site policies: rounds each result into its site's format when that
+// differs from the carrier type's own format.
+template <class T>
+class SiteRounding {
+ public:
+  static constexpr bool active = true;
+  using Traits = numerics::ScalarTraits<T>;
+
+  SiteRounding(const Policy& policy, const typename Traits::Context& ctx, std::uint64_t seed) {
+    const numerics::Format carrier = Traits::format(ctx);
+    for (std::size_t i = 0; i < kSiteCount; ++i) {
+      formats_[i] = policy.sites[i].format;
+      modes_[i] = policy.sites[i].rounding;
+      needed_[i] = !(formats_[i] == carrier && modes_[i] == numerics::Rounding::near_even);
+    }
+    rc_.random.state = seed;
+  }
+  void operator()(Site s, T& x) {
+    const auto i = static_cast<std::size_t>(s);
+    if (!needed_[i]) return;
+    rc_.mode = modes_[i];
+    Traits::round_to(formats_[i], rc_, x);
+  }
+  // The format a site rounds into (for rounding double inputs directly).
+  const numerics::Format& format(Site s) const { return formats_[static_cast<std::size_t>(s)]; }
+  bool needed(Site s) const { return needed_[static_cast<std::size_t>(s)]; }
+  numerics::RoundingContext& context() { return rc_; }
+
+ private:
+  std::array<numerics::Format, kSiteCount> formats_{};
+  std::array<numerics::Rounding, kSiteCount> modes_{};
+  std::array<bool, kSiteCount> needed_{};
+  numerics::RoundingContext rc_{};
+};
+
+// The environment of a computation in T: the context for making constants
+// and the site rounder.
+template <class T, class R>
+struct Env {
+  using Traits = numerics::ScalarTraits<T>;
+  typename Traits::Context ctx;
+  R& round;
+
+  T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
+  T from_double(double x) const { return Traits::from_double(ctx, x); }
+
+  // A double input (weight, row) brought into T: rounded straight into the
+  // site's format (one rounding from the double), then held exactly in T.
+  T input(Site site, double x) {
+    if constexpr (R::active) {
+      if (round.needed(site)) {
+        return Traits::from_double(ctx, numerics::round(round.format(site), x, round.context()));
+      }
+    }
+    return Traits::from_double(ctx, x);
+  }
+};
+
+// out = Σ_{i<n} a_i b_i, left to right; products and partial sums rounded at
+// `site`. n >= 1. `p` is scratch.
+template <class T, class R>
+void dot(Env<T, R>& env, Site site, const T* a, const T* b, std::size_t n, T& out, T& p) {
+  out = a[0];
+  out *= b[0];
+  env.round(site, out);
+  for (std::size_t i = 1; i < n; ++i) {
+    p = a[i];
+    p *= b[i];
+    env.round(site, p);
+    out += p;
+    env.round(site, out);
+  }
+}
+
+// y_r = (Σ_c W_rc x_c) + b_r for every row r: the dot product at `sum_site`,
+// the bias (when present) added last at `sum_site`, y_r rounded at `store_site`.
+template <class T, class R>
+void matvec(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>& W, const Vector<T>& bias,
+            const T* x, T* y, T& p) {
+  for (std::size_t r = 0; r < W.rows; ++r) {
+    dot(env, sum_site, W.row(r), x, W.cols, y[r], p);
+    if (!bias.empty()) {
+      y[r] += bias[r];
+      env.round(sum_site, y[r]);
+    }
+    env.round(store_site, y[r]);
+  }
+}
+
+// Normalisation statistics of one row, kept for the frozen-statistics
+// Jacobians of THEORY B.5: y = (x - shift) · scale ⊙ g + b.
+template <class T>
+struct NormStats {
+  T shift;  // μ for LayerNorm, 0 for RMSNorm
+  T scale;  // 1/sqrt(σ² + eps) or 1/sqrt(mean(x²) + eps); 1 for no norm
+};
+
+// RMSNorm:   m = (Σ_i x_i x_i) / d;  s = 1 / sqrt(m + eps);  y_i = (x_i s) g_i (+ b_i)
+// LayerNorm: μ = (Σ_i x_i) / d;  c_i = x_i - μ;  σ² = (Σ_i c_i c_i) / d;
+//            s = 1 / sqrt(σ² + eps);  y_i = (c_i s) g_i + b_i
+// none:      y = x
+// Everything at site `norm`, y_i stored at `activations`. Returns (μ, s).
+template <class T, class R>
+NormStats<T> normalize(Env<T, R>& env, NormKind kind, const T* x, std::size_t d, const Vector<T>& gain,
+                       const Vector<T>& bias, const T& eps, const T& d_scalar, T* y, std::vector<T>& scratch) {
+  const T zero = env.constant(0);
+  const T one = env.constant(1);
+  if (kind == NormKind::none) {
+    for (std::size_t i = 0; i < d; ++i) y[i] = x[i];
+    return {zero, one};
+  }
+  T p = zero, s = zero;
+  T shift = zero;
+  const T* centred = x;
+  if (kind == NormKind::layernorm) {
+    shift = x[0];
+    for (std::size_t i = 1; i < d; ++i) {
+      shift += x[i];
+      env.round(Site::norm, shift);
+    }
+    shift /= d_scalar;
+    env.round(Site::norm, shift);
+    scratch.resize(d, zero);
+    for (std::size_t i = 0; i < d; ++i) {
+      scratch[i] = x[i];
+      scratch[i] -= shift;
+      env.round(Site::norm, scratch[i]);
+    }
+    centred = scratch.data();
+  }
+  dot(env, Site::norm, centred, centred, d, s, p);  // Σ c_i c_i
+  s /= d_scalar;
+  env.round(Site::norm, s);
+  s += eps;
+  env.round(Site::norm, s);
+  using numerics::sqrt;
+  s = sqrt(s);
+  env.round(Site::norm, s);
+  T scale = one;
+  scale /= s;
+  env.round(Site::norm, scale);
+  for (std::size_t i = 0; i < d; ++i) {
+    y[i] = centred[i];
+    y[i] *= scale;
+    env.round(Site::norm, y[i]);
+    if (!gain.empty()) {
+      y[i] *= gain[i];
+      env.round(Site::norm, y[i]);
+    }
+    if (!bias.empty()) {
+      y[i] += bias[i];
+      env.round(Site::norm, y[i]);
+    }
+    env.round(Site::activations, y[i]);
+  }
+  return {shift, scale};
+}
+
+// Constants of the activation functions, rounded once into T.
+template <class T>
+struct ActivationConstants {
+  T zero, one, half;
+  T inv_sqrt2;       // 1/sqrt(2) for the exact GELU
+  T sqrt_2_over_pi;  // sqrt(2/π) for the tanh GELU
+  T cubic;           // 0.044715
+};
+
+template <class T, class R>
+ActivationConstants<T> activation_constants(Env<T, R>& env) {
+  using numerics::sqrt;
+  const T two = env.constant(2);
+  T inv_sqrt2 = env.constant(1);
+  inv_sqrt2 /= sqrt(two);
+  T ratio = two;
+  ratio /= numerics::ScalarTraits<T>::pi(env.ctx);
+  return {env.constant(0), env.constant(1), env.constant(1, 2), inv_sqrt2, sqrt(ratio), env.constant(44715, 1000000)};
+}
+
+// ψ's nonlinearity applied in place to h (site `mlp`), with the gate for SwiGLU:
+//   relu(x)      = max(x, 0)
+//   gelu(x)      = (x · 0.5) · (1 + erf(x · (1/√2)))                     (PyTorch's order)
+//   gelu_tanh(x) = (0.5 · x) · (1 + tanh(√(2/π) · (x + ((0.044715 · x) · x) · x)))   (llm.c's order)
+//   swiglu       h_k = (g_k · (1 / (1 + exp(-g_k)))) · h_k                (silu(gate) ⊙ up)
+template <class T, class R>
+void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, T* h, const T* gate,
+              std::size_t n, T& t) {
+  using numerics::erf;
+  using numerics::exp;
+  using numerics::max;
+  using numerics::tanh;
+  for (std::size_t k = 0; k < n; ++k) {
+    T& x = h[k];
+    switch (kind) {
+      case Activation::none: break;
+      case Activation::relu:
+        x = max(x, c.zero);
+        break;
+      case Activation::gelu:
+        t = x;
+        t *= c.inv_sqrt2;
+        env.round(Site::mlp, t);
+        t = erf(t);
+        env.round(Site::mlp, t);
+        t += c.one;
+        env.round(Site::mlp, t);
+        x *= c.half;
+        env.round(Site::mlp, x);
+        x *= t;
+        env.round(Site::mlp, x);
+        break;
+      case Activation::gelu_tanh: {
+        t = c.cubic;
+        t *= x;
+        env.round(Site::mlp, t);
+        t *= x;
+        env.round(Site::mlp, t);
+        t *= x;
+        env.round(Site::mlp, t);
+        t += x;
+        env.round(Site::mlp, t);
+        t *= c.sqrt_2_over_pi;
+        env.round(Site::mlp, t);
+        t = tanh(t);
+        env.round(Site::mlp, t);
+        t += c.one;
+        env.round(Site::mlp, t);
+        T& y = x;
+        y *= c.half;  // 0.5 · x is exact unless it underflows
+        env.round(Site::mlp, y);
+        y *= t;
+        env.round(Site::mlp, y);
+        break;
+      }
+      case Activation::swiglu: {
+        t = -gate[k];
+        t = exp(t);
+        env.round(Site::mlp, t);
+        t += c.one;
+        env.round(Site::mlp, t);
+        T s = c.one;
+        s /= t;
+        env.round(Site::mlp, s);
+        t = gate[k];
+        t *= s;
+        env.round(Site::mlp, t);  // silu(g)
+        x *= t;
+        env.round(Site::mlp, x);
+        break;
+      }
+    }
+    env.round(Site::activations, x);
+  }
+}
+
+// Softmax over s_0..s_{m-1} in place (site `softmax`):
+//   c = shift(s);  e_j = exp(s_j - c);  Z = Σ_j e_j (left to right);  α_j = e_j / Z
+// The shift is the traits hook (the maximum; for intervals a point near it).
+template <class T, class R>
+void softmax(Env<T, R>& env, T* s, std::size_t m, T& z) {
+  using numerics::exp;
+  const T c = numerics::ScalarTraits<T>::softmax_shift(s, m);
+  for (std::size_t j = 0; j < m; ++j) {
+    s[j] -= c;
+    env.round(Site::softmax, s[j]);
+    s[j] = exp(s[j]);
+    env.round(Site::softmax, s[j]);
+  }
+  z = s[0];
+  for (std::size_t j = 1; j < m; ++j) {
+    z += s[j];
+    env.round(Site::softmax, z);
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    s[j] /= z;
+    env.round(Site::softmax, s[j]);
+  }
+}
+
+// x + y stored at `activations` (the residual adds).
+template <class T, class R>
+void add_into(Env<T, R>& env, T* x, const T* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] += y[i];
+    env.round(Site::activations, x[i]);
+  }
+}
+
+}  // namespace glasses::model

@@ -1,0 +1,122 @@
+// Precision policies: which format rounds the results at each rounding site.
+//
+// A site is a family of operations of the forward pass (THEORY §1):
+//
+//   weights            every parameter, rounded once when the weights are converted
+//   activations        every vector stored between steps: v^(0), u = norm(v), q, k, v
+//                      (the KV cache), head outputs, a, z, the MLP hidden layer, v', y
+//   matmul-accumulate  products and partial sums of the projections (W_Q, W_K, W_V, W_O,
+//                      the MLP) and of the attention mixing Σ_j α_ij v_j
+//   attention-scores   q·k, the 1/sqrt(d_h) scale, RoPE, the ALiBi bias
+//   softmax            the shift, exp, the partition sum Z and the division by Z
+//   norm               mean, variance or mean square, 1/sqrt, gain and bias
+//   mlp                the activation function (ReLU, GELU, SiLU) and the SwiGLU product
+//   output             the unembedding W_U y (logits)
+//
+// Policies (strings):
+//   <format>[~<mode>]                every site in one format: fp16, bf16, mpfr:256, fp16~stochastic
+//   mixed:<storage>/<compute>        weights and activations in <storage>, all arithmetic in
+//                                    <compute>: mixed:bf16/fp32 is what inference engines do
+//   ablate:<site>=<format>[~<mode>]  the reference format everywhere except one site: which
+//                                    rounding causes a collapse
+//   sites:<site>=<format>;...;default=<format>   anything else
+// Modes: near_even (default), near_maxMag, stochastic (seeded). Directed
+// modes are not offered for model runs: on a double or float carrier they
+// are not the correctly rounded directed results (use `glasses arith`).
+//
+// How a policy executes: the forward runs on one *carrier* scalar type and
+// rounds each operation's result into its site's format. With round to
+// nearest and a carrier of at least 2p+2 bits this gives exactly the result
+// of computing in the site's format (Figueroa 1995); so uniform fp16 run on
+// a double carrier equals Emulated<fp16> bit for bit (tested). Stochastic
+// rounding draws its probabilities from the carrier value.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "glasses/numerics/format.hpp"
+#include "glasses/numerics/rounding.hpp"
+
+namespace glasses::model {
+
+enum class Site : std::uint8_t {
+  weights,
+  activations,
+  matmul_accumulate,
+  attention_scores,
+  softmax,
+  norm,
+  mlp,
+  output,
+};
+
+struct NamedSite {
+  std::string_view name;
+  Site site;
+};
+
+inline constexpr std::array kSites{
+    NamedSite{"weights", Site::weights},
+    NamedSite{"activations", Site::activations},
+    NamedSite{"matmul-accumulate", Site::matmul_accumulate},
+    NamedSite{"attention-scores", Site::attention_scores},
+    NamedSite{"softmax", Site::softmax},
+    NamedSite{"norm", Site::norm},
+    NamedSite{"mlp", Site::mlp},
+    NamedSite{"output", Site::output},
+};
+inline constexpr std::size_t kSiteCount = kSites.size();
+
+std::string_view to_string(Site site);
+Site parse_site(std::string_view name);  // throws InputError listing the sites
+
+struct SiteArithmetic {
+  numerics::Format format;
+  numerics::Rounding rounding = numerics::Rounding::near_even;
+  bool operator==(const SiteArithmetic&) const = default;
+};
+
+struct Policy {
+  std::string text;  // as the user wrote it
+  std::array<SiteArithmetic, kSiteCount> sites{};
+
+  const SiteArithmetic& at(Site s) const { return sites[static_cast<std::size_t>(s)]; }
+  SiteArithmetic& at(Site s) { return sites[static_cast<std::size_t>(s)]; }
+  // Every site the same format and mode.
+  bool uniform() const;
+};
+
+// Parses a policy; `reference` is the format of "everywhere else" in
+// ablate: policies. Throws InputError naming the problem.
+Policy parse_policy(std::string_view text, const numerics::Format& reference);
+
+// A uniform policy of one format, rounded to nearest even.
+Policy uniform_policy(const numerics::Format& f);
+
+// The scalar type a policy runs on.
+enum class CarrierKind : std::uint8_t {
+  native_float,   // binary32 hardware
+  native_double,  // binary64 hardware
+  emulated,       // Emulated<F> of a built-in format (uniform policies)
+  mpfr,           // MpfrReal at `mpfr_bits`
+  interval,       // Interval at `mpfr_bits` (certified enclosures; uniform mpfr policies only)
+};
+
+struct Execution {
+  CarrierKind carrier;
+  numerics::Format emulated_format{};  // for `emulated`
+  int mpfr_bits = 0;                   // for `mpfr` and `interval`
+  bool site_rounding = false;          // some site's format differs from the carrier's
+};
+
+// Chooses the carrier: the policy's own type when uniform (float, double,
+// Emulated<F>, MPFR); otherwise float when every narrower site is
+// round-to-nearest with p <= 11 in the binary32 range and the transcendental
+// sites (softmax, norm, mlp) are binary32, double when every format has
+// p <= 25 (53 >= 2p+2), else MPFR with 2p+2 bits or more.
+Execution plan_execution(const Policy& policy);
+
+}  // namespace glasses::model

@@ -1,0 +1,63 @@
+// Running a model under a policy chosen at run time.
+//
+// The forward pass is a template over the scalar type; the command line and
+// the sweeps pick the type from a string ("fp16", "mixed:bf16/fp32",
+// "mpfr:256", "interval:256"). This header is that dispatch: `Carrier`
+// describes what to run, `run_forward` runs it. The templates are
+// instantiated once per scalar type, each in its own translation unit
+// (src/instantiate_*.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "glasses/model/forward.hpp"
+#include "glasses/model/policy.hpp"
+#include "glasses/model/presets.hpp"
+
+namespace glasses::model {
+
+// What a run computes in: a policy (possibly with site rounding), or a
+// certified interval enclosure at some precision.
+struct RunSpec {
+  std::string text;  // as the user wrote it
+  Policy policy;
+  Execution execution;
+  std::uint64_t seed = 0;  // stochastic rounding stream
+};
+
+// Parses a format or policy string: any policy of policy.hpp, or
+// "interval:<bits>" for MPFI enclosures of the exact model.
+RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference, std::uint64_t seed = 0);
+
+// Values computed by a run, as doubles: the nearest double for point
+// types; for intervals the outward-rounded bounds (lower <= exact <= upper).
+struct Values {
+  std::vector<double> lower, upper;  // equal for point types
+};
+
+struct ForwardResult {
+  std::string scalar;                 // the carrier's name, e.g. "fp16" or "interval:256"
+  std::vector<std::size_t> positions; // rows below belong to these positions
+  std::vector<Values> y;              // per position, d values
+  std::vector<Values> logits;         // per position, vocab values (empty without an unembedding)
+  NumericalIssue issue;
+};
+
+// The input of a model: token ids, mapped to raw rows for row-input models.
+InputSequence make_input(const ModelSource& model, const std::vector<int>& tokens);
+
+// One full forward. Throws InputError for bad tokens or a sequence too long.
+ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
+                          bool all_positions, bool want_logits);
+
+namespace detail {
+// One instantiation per carrier (src/instantiate_*.cpp).
+template <class T>
+ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
+                             bool all_positions, bool want_logits);
+}  // namespace detail
+
+}  // namespace glasses::model

@@ -1,0 +1,178 @@
+#include "glasses/model/policy.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "glasses/numerics/error.hpp"
+
+namespace glasses::model {
+namespace {
+
+[[noreturn]] void fail(std::string_view text, const std::string& why) {
+  throw InputError("policy '" + std::string(text) + "': " + why);
+}
+
+std::string site_names() {
+  std::string s;
+  for (const NamedSite& n : kSites) s += (s.empty() ? "" : ", ") + std::string(n.name);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = s.find(sep, start);
+    parts.push_back(s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+SiteArithmetic parse_arithmetic(std::string_view policy, std::string_view text) {
+  const std::size_t tilde = text.find('~');
+  SiteArithmetic a;
+  try {
+    a.format = numerics::parse_format(text.substr(0, tilde));
+    if (tilde != std::string_view::npos) a.rounding = numerics::parse_rounding(text.substr(tilde + 1));
+  } catch (const InputError& e) {
+    fail(policy, e.what());
+  }
+  using numerics::Rounding;
+  if (a.rounding != Rounding::near_even && a.rounding != Rounding::near_max_mag && a.rounding != Rounding::stochastic) {
+    fail(policy, "model runs support the modes near_even, near_maxMag and stochastic; directed modes are "
+                 "available in `glasses arith`");
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string_view to_string(Site site) { return kSites[static_cast<std::size_t>(site)].name; }
+
+Site parse_site(std::string_view name) {
+  for (const NamedSite& n : kSites) {
+    if (n.name == name) return n.site;
+  }
+  throw InputError("rounding site '" + std::string(name) + "': unknown; sites are " + site_names());
+}
+
+bool Policy::uniform() const {
+  return std::all_of(sites.begin(), sites.end(), [&](const SiteArithmetic& a) { return a == sites[0]; });
+}
+
+Policy uniform_policy(const numerics::Format& f) {
+  Policy p;
+  p.text = numerics::to_string(f);
+  p.sites.fill(SiteArithmetic{f, numerics::Rounding::near_even});
+  return p;
+}
+
+Policy parse_policy(std::string_view text, const numerics::Format& reference) {
+  Policy p;
+  p.text = std::string(text);
+  if (text.empty()) fail(text, "empty policy");
+  if (text.starts_with("mixed:")) {
+    const std::vector<std::string_view> parts = split(text.substr(6), '/');
+    if (parts.size() != 2) fail(text, "expected mixed:<storage format>/<compute format>, e.g. mixed:bf16/fp32");
+    const SiteArithmetic storage = parse_arithmetic(text, parts[0]);
+    const SiteArithmetic compute = parse_arithmetic(text, parts[1]);
+    p.sites.fill(compute);
+    p.at(Site::weights) = storage;
+    p.at(Site::activations) = storage;
+    return p;
+  }
+  if (text.starts_with("ablate:")) {
+    const std::string_view spec = text.substr(7);
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string_view::npos) fail(text, "expected ablate:<site>=<format>, e.g. ablate:softmax=bf16");
+    p.sites.fill(SiteArithmetic{reference, numerics::Rounding::near_even});
+    Site site;
+    try {
+      site = parse_site(spec.substr(0, eq));
+    } catch (const InputError& e) {
+      fail(text, e.what());
+    }
+    p.at(site) = parse_arithmetic(text, spec.substr(eq + 1));
+    return p;
+  }
+  if (text.starts_with("sites:")) {
+    std::array<bool, kSiteCount> set{};
+    bool have_default = false;
+    SiteArithmetic fallback{};
+    for (std::string_view item : split(text.substr(6), ';')) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string_view::npos) fail(text, "expected <site>=<format> items separated by ';'");
+      const std::string_view name = item.substr(0, eq);
+      const SiteArithmetic a = parse_arithmetic(text, item.substr(eq + 1));
+      if (name == "default") {
+        fallback = a;
+        have_default = true;
+        continue;
+      }
+      Site site;
+      try {
+        site = parse_site(name);
+      } catch (const InputError& e) {
+        fail(text, e.what());
+      }
+      p.at(site) = a;
+      set[static_cast<std::size_t>(site)] = true;
+    }
+    for (std::size_t i = 0; i < kSiteCount; ++i) {
+      if (set[i]) continue;
+      if (!have_default) fail(text, "site " + std::string(kSites[i].name) + " has no format and there is no default=");
+      p.sites[i] = fallback;
+    }
+    return p;
+  }
+  p.sites.fill(parse_arithmetic(text, text));
+  return p;
+}
+
+Execution plan_execution(const Policy& policy) {
+  using numerics::Format;
+  namespace fmt = numerics::formats;
+  const bool all_nearest_even = std::all_of(policy.sites.begin(), policy.sites.end(), [](const SiteArithmetic& a) {
+    return a.rounding == numerics::Rounding::near_even;
+  });
+  const Format first = policy.sites[0].format;
+  if (policy.uniform() && all_nearest_even) {
+    if (first == fmt::fp32) return {CarrierKind::native_float};
+    if (first == fmt::fp64) return {CarrierKind::native_double};
+    for (const Format& f : {fmt::fp16, fmt::bf16, fmt::tf32, fmt::e4m3, fmt::e5m2}) {
+      if (first == f) return {CarrierKind::emulated, f};
+    }
+    if (numerics::is_mpfr(first)) return {CarrierKind::mpfr, {}, first.p};
+  }
+  int widest = 0;
+  bool within_float = true, within_double = true;
+  for (const SiteArithmetic& a : policy.sites) {
+    const Format& f = a.format;
+    widest = std::max(widest, f.p);
+    const bool is_fp32 = f == fmt::fp32;
+    const bool narrow_nearest = f.p <= 11 && f.emax <= 127 && f.emin >= -126 &&
+                                a.rounding != numerics::Rounding::stochastic;
+    if (!is_fp32 && !(narrow_nearest)) within_float = false;
+    if (!(f.p <= 25 && f.emax <= 1000 && f.emin - f.p >= -1000) && !(f == fmt::fp64 && a.rounding == numerics::Rounding::near_even)) {
+      within_double = false;
+    }
+  }
+  for (Site s : {Site::softmax, Site::norm, Site::mlp}) {
+    if (!(policy.at(s).format == fmt::fp32 && policy.at(s).rounding == numerics::Rounding::near_even)) {
+      within_float = false;
+    }
+  }
+  if (within_float) return {CarrierKind::native_float, {}, 0, true};
+  if (within_double) return {CarrierKind::native_double, {}, 0, true};
+  // MPFR carrier: the widest site's precision, and 2p+2 bits for every
+  // narrower site so that rounding into it is exact emulation.
+  int bits = widest;
+  for (const SiteArithmetic& a : policy.sites) {
+    if (a.format.p < widest) bits = std::max(bits, 2 * a.format.p + 2);
+  }
+  return {CarrierKind::mpfr, {}, bits, true};
+}
+
+}  // namespace glasses::model

@@ -1,0 +1,64 @@
+#include "glasses/model/run.hpp"
+
+#include "glasses/numerics/emulated.hpp"
+#include "glasses/numerics/error.hpp"
+
+namespace glasses::model {
+
+RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference, std::uint64_t seed) {
+  RunSpec spec;
+  spec.text = std::string(text);
+  spec.seed = seed;
+  if (text.starts_with("interval:")) {
+    // Certified enclosures: the model's arithmetic in MPFI at this precision.
+    const numerics::Format f = numerics::parse_format("mpfr:" + std::string(text.substr(9)));
+    spec.policy = uniform_policy(f);
+    spec.policy.text = spec.text;
+    spec.execution = {CarrierKind::interval, {}, f.p, false};
+    return spec;
+  }
+  spec.policy = parse_policy(text, reference);
+  spec.execution = plan_execution(spec.policy);
+  return spec;
+}
+
+InputSequence make_input(const ModelSource& model, const std::vector<int>& tokens) {
+  InputSequence in;
+  if (!model.rows) {
+    in.tokens = tokens;
+    return in;
+  }
+  // Row-input models: token i stands for row i of the seeded row source.
+  in.rows = Matrix<double>(tokens.size(), static_cast<std::size_t>(model.config.d_model), 0.0);
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    if (tokens[t] < 0) throw InputError("row index " + std::to_string(tokens[t]) + " is negative");
+    const std::vector<double> r = model.rows->row(static_cast<std::size_t>(tokens[t]));
+    std::copy(r.begin(), r.end(), in.rows.row(t));
+  }
+  return in;
+}
+
+ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
+                          bool all_positions, bool want_logits) {
+  using namespace numerics;
+  const auto run = [&]<class T>() { return detail::run_forward_as<T>(model, spec, input, all_positions, want_logits); };
+  switch (spec.execution.carrier) {
+    case CarrierKind::native_float: return run.operator()<float>();
+    case CarrierKind::native_double: return run.operator()<double>();
+    case CarrierKind::emulated: {
+      const Format& f = spec.execution.emulated_format;
+      if (f == formats::fp16) return run.operator()<Fp16>();
+      if (f == formats::bf16) return run.operator()<Bf16>();
+      if (f == formats::tf32) return run.operator()<Tf32>();
+      if (f == formats::e4m3) return run.operator()<E4m3>();
+      if (f == formats::e5m2) return run.operator()<E5m2>();
+      break;
+    }
+    case CarrierKind::mpfr:
+    case CarrierKind::interval:
+      throw Error("MPFR carriers are not available yet");
+  }
+  throw Error("run_forward: no carrier for '" + spec.text + "'");
+}
+
+}  // namespace glasses::model

@@ -1,0 +1,512 @@
+// The forward pass against independent references: a naive double
+// implementation written here from THEORY §1 (for every positional
+// encoding, norm and activation), native float hardware against
+// Emulated<fp32>, the KV-cached decoder against the layer-by-layer forward,
+// and site rounding on a double carrier against Emulated<F>.
+#include "glasses/model/forward.hpp"
+
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+
+#include "glasses/model/presets.hpp"
+#include "glasses/numerics/emulated.hpp"
+#include "glasses/numerics/random.hpp"
+#include "support/bits.hpp"
+
+namespace gm = glasses::model;
+namespace gn = glasses::numerics;
+
+namespace {
+
+// ---- a naive double forward, written independently of the library --------
+using Vec = std::vector<double>;
+
+Vec mat_vec(const gm::Matrix<double>& W, const Vec& x) {
+  Vec y(W.rows, 0.0);
+  for (std::size_t r = 0; r < W.rows; ++r) {
+    double s = 0;
+    for (std::size_t c = 0; c < W.cols; ++c) s += W(r, c) * x[c];
+    y[r] = s;
+  }
+  return y;
+}
+
+Vec norm(const gm::ModelConfig& c, const Vec& x, const Vec& g, const Vec& b) {
+  const double d = static_cast<double>(x.size());
+  Vec y = x;
+  if (c.norm == gm::NormKind::none) return y;
+  double mean = 0;
+  if (c.norm == gm::NormKind::layernorm) {
+    for (double v : x) mean += v / d;
+  }
+  double var = 0;
+  for (double v : x) var += (v - mean) * (v - mean) / d;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    y[i] = (x[i] - mean) / std::sqrt(var + c.norm_eps) * (g.empty() ? 1.0 : g[i]) + (b.empty() ? 0.0 : b[i]);
+  }
+  return y;
+}
+
+double act(gm::Activation a, double x, double gate) {
+  switch (a) {
+    case gm::Activation::relu: return x > 0 ? x : 0;
+    case gm::Activation::gelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+    case gm::Activation::gelu_tanh:
+      return 0.5 * x * (1 + std::tanh(std::sqrt(2 / std::numbers::pi) * (x + 0.044715 * x * x * x)));
+    case gm::Activation::swiglu: return gate / (1 + std::exp(-gate)) * x;
+    case gm::Activation::none: return x;
+  }
+  return 0;
+}
+
+void rope(const gm::ModelConfig& c, double* x, std::size_t t) {
+  const int half = c.d_head / 2;
+  for (int j = 0; j < half; ++j) {
+    const double angle = static_cast<double>(t) * std::pow(c.rope_theta, -2.0 * j / c.d_head);
+    const int a = c.rope_style == gm::RopeStyle::rotate_half ? j : 2 * j;
+    const int b = c.rope_style == gm::RopeStyle::rotate_half ? j + half : 2 * j + 1;
+    const double xa = x[a], xb = x[b];
+    x[a] = xa * std::cos(angle) - xb * std::sin(angle);
+    x[b] = xa * std::sin(angle) + xb * std::cos(angle);
+  }
+}
+
+Vec sinusoid(int d, std::size_t t) {
+  Vec p(static_cast<std::size_t>(d));
+  for (int k = 0; k < d / 2; ++k) {
+    const double angle = static_cast<double>(t) / std::pow(10000.0, 2.0 * k / d);
+    p[2 * k] = std::sin(angle);
+    p[2 * k + 1] = std::cos(angle);
+  }
+  return p;
+}
+
+// y of every position.
+std::vector<Vec> naive_forward(const gm::ModelConfig& c, const gm::Weights<double>& w, const std::vector<int>& tokens) {
+  const std::size_t n = tokens.size(), d = c.d_model, dh = c.d_head;
+  std::vector<Vec> v(n);
+  for (std::size_t t = 0; t < n; ++t) {
+    v[t] = Vec(w.token_embedding.row(tokens[t]), w.token_embedding.row(tokens[t]) + d);
+    if (c.absolute_into == gm::AbsolutePositionsInto::residual) {
+      if (c.positional == gm::PositionalKind::learned) {
+        for (std::size_t i = 0; i < d; ++i) v[t][i] += w.position_embedding(t, i);
+      }
+      if (c.positional == gm::PositionalKind::sinusoidal) {
+        const Vec p = sinusoid(c.d_model, t);
+        for (std::size_t i = 0; i < d; ++i) v[t][i] += p[i];
+      }
+    }
+  }
+  for (const gm::LayerWeights<double>& L : w.layers) {
+    std::vector<Vec> q(n), k(n), val(n);
+    for (std::size_t t = 0; t < n; ++t) {
+      Vec u = norm(c, v[t], L.norm1_gain, L.norm1_bias);
+      val[t] = mat_vec(L.w_v, u);
+      if (c.absolute_into == gm::AbsolutePositionsInto::queries_keys && c.positional == gm::PositionalKind::sinusoidal) {
+        const Vec p = sinusoid(c.d_model, t);
+        for (std::size_t i = 0; i < d; ++i) u[i] += p[i];
+      }
+      q[t] = mat_vec(L.w_q, u);
+      k[t] = mat_vec(L.w_k, u);
+      for (std::size_t i = 0; i < L.b_q.size(); ++i) q[t][i] += L.b_q[i];
+      for (std::size_t i = 0; i < L.b_k.size(); ++i) k[t][i] += L.b_k[i];
+      for (std::size_t i = 0; i < L.b_v.size(); ++i) val[t][i] += L.b_v[i];
+      if (c.positional == gm::PositionalKind::rope) {
+        for (int h = 0; h < c.n_heads; ++h) rope(c, q[t].data() + h * dh, t);
+        for (int h = 0; h < c.n_kv_heads; ++h) rope(c, k[t].data() + h * dh, t);
+      }
+    }
+    const double scale = c.score_scale == gm::ScoreScale::one ? 1.0 : 1.0 / std::sqrt(static_cast<double>(dh));
+    std::vector<Vec> next(n);
+    for (std::size_t t = 0; t < n; ++t) {
+      Vec concat(c.q_width(), 0.0);
+      for (int h = 0; h < c.n_heads; ++h) {
+        const std::size_t kvh = static_cast<std::size_t>(h / (c.n_heads / c.n_kv_heads));
+        const std::size_t first = c.window > 0 && t + 1 > static_cast<std::size_t>(c.window) ? t + 1 - c.window : 0;
+        const std::size_t last = c.causal ? t : n - 1;
+        Vec s;
+        for (std::size_t j = first; j <= last; ++j) {
+          double dot = 0;
+          for (std::size_t i = 0; i < dh; ++i) dot += q[t][h * dh + i] * k[j][kvh * dh + i];
+          double score = dot * scale;
+          if (c.positional == gm::PositionalKind::alibi) {
+            const double slope = c.alibi_slope_scale * std::pow(2.0, -8.0 * (h + 1) / c.n_heads);
+            score -= slope * std::fabs(static_cast<double>(t) - static_cast<double>(j));
+          }
+          s.push_back(score);
+        }
+        double mx = s[0], z = 0;
+        for (double x : s) mx = std::max(mx, x);
+        for (double& x : s) z += (x = std::exp(x - mx));
+        for (std::size_t j = first; j <= last; ++j) {
+          for (std::size_t i = 0; i < dh; ++i) concat[h * dh + i] += s[j - first] / z * val[j][kvh * dh + i];
+        }
+      }
+      Vec a = mat_vec(L.w_o, concat);
+      Vec z = v[t];
+      for (std::size_t i = 0; i < d; ++i) z[i] += a[i] + (L.b_o.empty() ? 0.0 : L.b_o[i]);
+      if (c.activation != gm::Activation::none) {
+        const Vec u = norm(c, z, L.norm2_gain, L.norm2_bias);
+        Vec hidden = mat_vec(L.w_up, u);
+        const Vec gate = L.w_gate.empty() ? Vec(hidden.size(), 0.0) : mat_vec(L.w_gate, u);
+        for (std::size_t i = 0; i < hidden.size(); ++i) {
+          hidden[i] = act(c.activation, hidden[i] + (L.b_up.empty() ? 0.0 : L.b_up[i]), gate[i]);
+        }
+        const Vec out = mat_vec(L.w_down, hidden);
+        for (std::size_t i = 0; i < d; ++i) z[i] += out[i] + (L.b_down.empty() ? 0.0 : L.b_down[i]);
+      }
+      next[t] = z;
+    }
+    v = next;
+  }
+  std::vector<Vec> y(n);
+  for (std::size_t t = 0; t < n; ++t) y[t] = c.final_norm ? norm(c, v[t], w.final_gain, w.final_bias) : v[t];
+  return y;
+}
+
+// A small random model with the given architecture choices.
+gm::ModelSource tiny(gm::PositionalKind pos, gm::NormKind nk, gm::Activation a, bool bias, int kv_heads = 2) {
+  gm::ModelSource s;
+  gm::ModelConfig& c = s.config;
+  c.d_model = 8;
+  c.n_layers = 2;
+  c.n_heads = 2;
+  c.n_kv_heads = kv_heads;
+  c.d_head = 4;
+  c.d_mlp = a == gm::Activation::none ? 0 : 12;
+  c.vocab_size = 7;
+  c.max_positions = 16;
+  c.norm = nk;
+  c.norm_has_bias = nk == gm::NormKind::layernorm;
+  c.positional = pos;
+  c.activation = a;
+  c.attention_bias = c.mlp_bias = bias;
+  gn::PortableRandom rng(static_cast<std::uint64_t>(pos) * 100 + static_cast<std::uint64_t>(nk) * 10 +
+                         static_cast<std::uint64_t>(a));
+  const auto mat = [&](std::size_t r, std::size_t cc, double sigma) {
+    gm::Matrix<double> m(r, cc, 0.0);
+    for (double& x : m.data) x = sigma * rng.normal();
+    return m;
+  };
+  const auto vec = [&](std::size_t n, double mean, double sigma) {
+    gm::Vector<double> v(n);
+    for (double& x : v) x = mean + sigma * rng.normal();
+    return v;
+  };
+  gm::Weights<double>& w = s.weights;
+  w.token_embedding = mat(7, 8, 1.0);
+  if (pos == gm::PositionalKind::learned) w.position_embedding = mat(16, 8, 0.5);
+  const bool gains = nk != gm::NormKind::none;
+  for (int l = 0; l < 2; ++l) {
+    gm::LayerWeights<double> L;
+    if (gains) L.norm1_gain = vec(8, 1, 0.2);
+    if (gains && c.norm_has_bias) L.norm1_bias = vec(8, 0, 0.2);
+    L.w_q = mat(8, 8, 0.6);
+    L.w_k = mat(4 * kv_heads, 8, 0.6);
+    L.w_v = mat(4 * kv_heads, 8, 0.4);
+    L.w_o = mat(8, 8, 0.4);
+    if (bias) {
+      L.b_q = vec(8, 0, 0.1);
+      L.b_k = vec(4 * kv_heads, 0, 0.1);
+      L.b_v = vec(4 * kv_heads, 0, 0.1);
+      L.b_o = vec(8, 0, 0.1);
+    }
+    if (a != gm::Activation::none) {
+      if (gains) L.norm2_gain = vec(8, 1, 0.2);
+      if (gains && c.norm_has_bias) L.norm2_bias = vec(8, 0, 0.2);
+      L.w_up = mat(12, 8, 0.8);
+      if (a == gm::Activation::swiglu) L.w_gate = mat(12, 8, 0.8);
+      L.w_down = mat(8, 12, 0.4);
+      if (bias) {
+        L.b_up = vec(12, 0, 0.1);
+        L.b_down = vec(8, 0, 0.1);
+      }
+    }
+    w.layers.push_back(L);
+  }
+  if (gains) w.final_gain = vec(8, 1, 0.2);
+  if (gains && c.norm_has_bias) w.final_bias = vec(8, 0, 0.2);
+  w.unembedding = mat(7, 8, 0.5);
+  return s;
+}
+
+template <class T, class R>
+gm::Trace<T> run(const gm::ModelSource& s, const typename gn::ScalarTraits<T>::Context& ctx, R& rounder,
+                 const std::vector<int>& tokens, gm::ForwardOptions options = {}) {
+  gm::Env<T, R> env{ctx, rounder};
+  const gm::PreparedModel<T> m = gm::prepare(s.config, s.weights, env);
+  return gm::forward(m, env, gm::InputSequence{tokens, {}}, options);
+}
+
+template <class T>
+gm::Trace<T> run(const gm::ModelSource& s, const std::vector<int>& tokens) {
+  gm::NoSiteRounding none;
+  return run<T>(s, {}, none, tokens);
+}
+
+const std::vector<int> kTokens{3, 1, 1, 4, 0, 6, 6, 6, 2, 5, 1};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(forward)
+
+// THEORY §1 by a separate naive implementation in double, for every
+// positional encoding, norm and activation (plus biases, GQA, windows and
+// bidirectional attention). Agreement to 1e-12 relative leaves only
+// rounding differences of the two evaluation orders.
+BOOST_AUTO_TEST_CASE(matches_naive_double_implementation) {
+  using P = gm::PositionalKind;
+  using N = gm::NormKind;
+  using A = gm::Activation;
+  struct Case {
+    P pos;
+    N norm;
+    A act;
+    bool bias;
+    int kv;
+    int window;
+    bool causal;
+    gm::RopeStyle style;
+    gm::AbsolutePositionsInto into;
+  };
+  const Case cases[] = {
+      {P::none, N::rmsnorm, A::swiglu, false, 2, 0, true, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::residual},
+      {P::rope, N::rmsnorm, A::swiglu, false, 1, 0, true, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::residual},
+      {P::rope, N::layernorm, A::gelu, true, 2, 0, true, gm::RopeStyle::interleaved, gm::AbsolutePositionsInto::residual},
+      {P::alibi, N::layernorm, A::relu, true, 2, 0, true, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::residual},
+      {P::alibi, N::rmsnorm, A::gelu_tanh, false, 2, 3, true, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::residual},
+      {P::learned, N::layernorm, A::gelu_tanh, true, 2, 0, true, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::residual},
+      {P::sinusoidal, N::none, A::relu, false, 2, 0, true, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::residual},
+      {P::sinusoidal, N::layernorm, A::none, false, 2, 0, true, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::queries_keys},
+      {P::none, N::layernorm, A::gelu, true, 2, 0, false, gm::RopeStyle::rotate_half, gm::AbsolutePositionsInto::residual},
+  };
+  for (const Case& k : cases) {
+    gm::ModelSource s = tiny(k.pos, k.norm, k.act, k.bias, k.kv);
+    s.config.window = k.window;
+    s.config.causal = k.causal;
+    s.config.rope_style = k.style;
+    s.config.absolute_into = k.into;
+    const gm::Trace<double> t = run<double>(s, kTokens);
+    const std::vector<Vec> want = naive_forward(s.config, s.weights, kTokens);
+    double worst = 0;
+    for (std::size_t r = 0; r < kTokens.size(); ++r) {
+      for (std::size_t i = 0; i < 8; ++i) worst = std::max(worst, std::fabs(t.y(r, i) - want[r][i]) / (1 + std::fabs(want[r][i])));
+    }
+    BOOST_TEST_MESSAGE(gm::describe(s.config) << ": worst relative difference " << worst);
+    BOOST_TEST(worst < 1e-12, gm::describe(s.config) << ": worst relative difference " << worst);
+    BOOST_TEST(!t.issue.found);
+  }
+}
+
+// Native float hardware equals Emulated<fp32> bit for bit through whole
+// forward passes, on every preset.
+BOOST_AUTO_TEST_CASE(emulated_fp32_forward_equals_float_forward_bitwise) {
+  for (const gm::PresetInfo& p : gm::kPresets) {
+    const gm::ModelSource s = gm::make_preset(p.name);
+    gm::NoSiteRounding none;
+    gm::Trace<float> a;
+    gm::Trace<gn::Fp32Emulated> b;
+    if (s.rows) {
+      gm::InputSequence in;
+      in.rows = gm::Matrix<double>(9, 64, 0.0);
+      for (std::size_t t = 0; t < 9; ++t) {
+        const std::vector<double> r = s.rows->row(t == 8 ? 7 : t);
+        std::copy(r.begin(), r.end(), in.rows.row(t));
+      }
+      gm::Env<float, gm::NoSiteRounding> ef{{}, none};
+      gm::Env<gn::Fp32Emulated, gm::NoSiteRounding> ee{{}, none};
+      a = gm::forward(gm::prepare(s.config, s.weights, ef), ef, in);
+      b = gm::forward(gm::prepare(s.config, s.weights, ee), ee, in);
+    } else {
+      a = run<float>(s, kTokens);
+      b = run<gn::Fp32Emulated>(s, kTokens);
+    }
+    long mismatches = 0;
+    for (std::size_t i = 0; i < a.y.data.size(); ++i) {
+      if (glasses::test::bits_of(a.y.data[i]) != glasses::test::bits_of(static_cast<float>(b.y.data[i].value()))) ++mismatches;
+    }
+    for (std::size_t i = 0; i < a.logits.data.size(); ++i) {
+      if (glasses::test::bits_of(a.logits.data[i]) != glasses::test::bits_of(static_cast<float>(b.logits.data[i].value()))) ++mismatches;
+    }
+    BOOST_TEST(mismatches == 0, p.name << ": " << mismatches << " values differ");
+    BOOST_TEST(a.y.data.size() > 0);
+  }
+}
+
+// The KV-cached decoder and the layer-by-layer forward give the same bits.
+template <class T>
+void decoder_equals_forward(const gm::ModelSource& s) {
+  gm::NoSiteRounding none;
+  gm::Env<T, gm::NoSiteRounding> env{{}, none};
+  const gm::PreparedModel<T> m = gm::prepare(s.config, s.weights, env);
+  const gm::Trace<T> full = gm::forward(m, env, gm::InputSequence{kTokens, {}});
+  gm::Decoder<T, gm::NoSiteRounding> dec(m, env);
+  long mismatches = 0;
+  for (std::size_t t = 0; t < kTokens.size(); ++t) {
+    dec.push(kTokens[t]);
+    const std::vector<T> logits = dec.logits();
+    for (std::size_t i = 0; i < dec.last().y.size(); ++i) {
+      if (!glasses::test::same_value(gn::ScalarTraits<T>::to_double(dec.last().y[i]),
+                                     gn::ScalarTraits<T>::to_double(full.y(t, i)))) ++mismatches;
+    }
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+      if (!glasses::test::same_value(gn::ScalarTraits<T>::to_double(logits[i]),
+                                     gn::ScalarTraits<T>::to_double(full.logits(t, i)))) ++mismatches;
+    }
+  }
+  // Truncating back to a prefix and pushing again reproduces the same bits.
+  dec.truncate(4);
+  for (std::size_t t = 4; t < kTokens.size(); ++t) dec.push(kTokens[t]);
+  for (std::size_t i = 0; i < dec.last().y.size(); ++i) {
+    if (!glasses::test::same_value(gn::ScalarTraits<T>::to_double(dec.last().y[i]),
+                                   gn::ScalarTraits<T>::to_double(full.y(kTokens.size() - 1, i)))) ++mismatches;
+  }
+  BOOST_TEST(mismatches == 0, gn::ScalarTraits<T>::name({}) << " " << gm::describe(s.config));
+}
+
+BOOST_AUTO_TEST_CASE(cached_decoder_equals_full_forward_bitwise) {
+  for (const char* name : {"default", "paper-literal", "default:positional=alibi,window=5"}) {
+    const gm::ModelSource s = gm::make_preset(name);
+    decoder_equals_forward<float>(s);
+    decoder_equals_forward<double>(s);
+    decoder_equals_forward<gn::Fp16>(s);
+    decoder_equals_forward<gn::Bf16>(s);
+    decoder_equals_forward<gn::E4m3>(s);
+  }
+  decoder_equals_forward<double>(tiny(gm::PositionalKind::learned, gm::NormKind::layernorm, gm::Activation::gelu_tanh, true));
+}
+
+// Site rounding on a double carrier with every site in F equals computing
+// in F (Emulated<F>), bit for bit: the 2p+2 argument of policy.hpp.
+BOOST_AUTO_TEST_CASE(uniform_policy_on_double_carrier_equals_emulated) {
+  const gm::ModelSource s = gm::make_preset("default");
+  for (const gn::Format& f : {gn::formats::fp16, gn::formats::bf16}) {
+    const gm::Policy policy = gm::parse_policy(gn::to_string(f), gn::formats::fp64);
+    gm::SiteRounding<double> rounder(policy, {}, 0);
+    const gm::Trace<double> a = run<double>(s, {}, rounder, kTokens);
+    long mismatches = 0;
+    if (f == gn::formats::fp16) {
+      const gm::Trace<gn::Fp16> b = run<gn::Fp16>(s, kTokens);
+      for (std::size_t i = 0; i < a.logits.data.size(); ++i) mismatches += !glasses::test::same_value(a.logits.data[i], b.logits.data[i].value());
+    } else {
+      const gm::Trace<gn::Bf16> b = run<gn::Bf16>(s, kTokens);
+      for (std::size_t i = 0; i < a.logits.data.size(); ++i) mismatches += !glasses::test::same_value(a.logits.data[i], b.logits.data[i].value());
+    }
+    BOOST_TEST(mismatches == 0, gn::to_string(f) << ": " << mismatches);
+  }
+}
+
+// Without positions and without a mask, permuting the input permutes the
+// output (exactly in exact arithmetic; here to the rounding of double).
+BOOST_AUTO_TEST_CASE(no_positions_no_mask_is_permutation_equivariant) {
+  const gm::ModelSource s = gm::make_preset("default:positional=none,causal=0");
+  const std::vector<int> a{3, 1, 4, 1, 5, 9, 2, 6}, perm{7, 2, 0, 5, 1, 3, 6, 4};
+  std::vector<int> b(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) b[i] = a[perm[i]];
+  const gm::Trace<double> ta = run<double>(s, a), tb = run<double>(s, b);
+  double worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (std::size_t k = 0; k < 64; ++k) worst = std::max(worst, std::fabs(tb.y(i, k) - ta.y(perm[i], k)));
+  }
+  BOOST_TEST(worst < 1e-12);
+}
+
+// Causal attention rows are probability vectors.
+BOOST_AUTO_TEST_CASE(causal_attention_rows_sum_to_one) {
+  const gm::ModelSource s = gm::make_preset("default");
+  gm::ForwardOptions o;
+  o.keep_attention = true;
+  gm::NoSiteRounding none;
+  const gm::Trace<double> t = run<double>(s, {}, none, kTokens, o);
+  for (const auto& layer : t.attention) {
+    for (const gm::Matrix<double>& A : layer) {
+      for (std::size_t i = 0; i < A.rows; ++i) {
+        double sum = 0;
+        for (std::size_t j = 0; j < A.cols; ++j) {
+          if (j > i) BOOST_TEST(A(i, j) == 0.0);
+          sum += A(i, j);
+        }
+        BOOST_TEST(std::fabs(sum - 1) < 1e-14);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Cross-implementation goldens: tiny Hugging Face checkpoints whose logits
+// were computed by llama2.c / llm.c in fp32 and by an independent fp64
+// forward (tests/fixtures/refmodels/README.md).
+BOOST_AUTO_TEST_SUITE(fixtures)
+
+namespace {
+
+std::vector<std::vector<double>> read_rows(const std::string& path) {
+  std::ifstream in(path);
+  BOOST_TEST_REQUIRE(static_cast<bool>(in), "cannot open " << path);
+  std::vector<std::vector<double>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream s(line);
+    std::vector<double> row;
+    for (double x; s >> x;) row.push_back(x);
+    if (!row.empty()) rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<int> read_tokens(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<int> tokens;
+  for (int t; in >> t;) tokens.push_back(t);
+  return tokens;
+}
+
+std::size_t argmax(const double* x, std::size_t n) { return static_cast<std::size_t>(std::max_element(x, x + n) - x); }
+
+template <class T>
+void compare_with_reference(const std::string& name, const std::string& file, double tolerance) {
+  const std::string dir = std::string(GLASSES_TEST_FIXTURES) + "/refmodels/" + name;
+  const gm::ModelSource model = gm::open_checkpoint(dir);
+  const std::vector<int> tokens = read_tokens(dir + "/tokens.txt");
+  const std::vector<std::vector<double>> want = read_rows(dir + "/" + file);
+  BOOST_TEST_REQUIRE(want.size() == tokens.size());
+  const gm::Trace<T> trace = run<T>(model, tokens);
+  double worst = 0;
+  int argmax_mismatches = 0;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    std::vector<double> got(trace.logits.cols);
+    for (std::size_t i = 0; i < got.size(); ++i) got[i] = gn::ScalarTraits<T>::to_double(trace.logits(t, i));
+    BOOST_TEST_REQUIRE(got.size() == want[t].size());
+    for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::fabs(got[i] - want[t][i]));
+    argmax_mismatches += argmax(got.data(), got.size()) != argmax(want[t].data(), want[t].size());
+  }
+  BOOST_TEST_MESSAGE(name << " " << gn::ScalarTraits<T>::name({}) << " vs " << file << ": max |diff| " << worst);
+  BOOST_TEST(worst <= tolerance, name << ": max |diff| " << worst << " > " << tolerance);
+  BOOST_TEST(argmax_mismatches == 0);
+}
+
+}  // namespace
+
+// fp32 against the C references, with the README's tolerances (about 10-20x
+// the spread between fp32 builds; every conventional mistake is far outside).
+BOOST_AUTO_TEST_CASE(fp32_matches_c_references) {
+  compare_with_reference<float>("llama-small", "logits.txt", 5e-5);
+  compare_with_reference<float>("llama-gqa-small", "logits.txt", 2e-5);
+  compare_with_reference<float>("gpt2-small", "logits.txt", 1e-5);
+}
+
+// fp64 against the independent fp64 forward: both are binary64 evaluations
+// of the same function in different orders, so they agree to a few hundred
+// ulps of logits of size 1 (1e-12 leaves room; a wrong convention moves
+// the logits by 1e-3 or more).
+BOOST_AUTO_TEST_CASE(fp64_matches_independent_fp64_forward) {
+  compare_with_reference<double>("llama-small", "logits_fp64.txt", 1e-12);
+  compare_with_reference<double>("llama-gqa-small", "logits_fp64.txt", 1e-12);
+  compare_with_reference<double>("gpt2-small", "logits_fp64.txt", 1e-12);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
