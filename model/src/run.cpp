@@ -54,9 +54,8 @@ ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const I
       if (f == formats::e5m2) return run.operator()<E5m2>();
       break;
     }
-    case CarrierKind::mpfr:
-    case CarrierKind::interval:
-      throw Error("MPFR carriers are not available yet");
+    case CarrierKind::mpfr: return run.operator()<MpfrReal>();
+    case CarrierKind::interval: return run.operator()<Interval>();
   }
   throw Error("run_forward: no carrier for '" + spec.text + "'");
 }

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "glasses/model/presets.hpp"
+#include "glasses/model/run.hpp"
 #include "glasses/numerics/emulated.hpp"
 #include "glasses/numerics/random.hpp"
 #include "support/bits.hpp"
@@ -339,9 +340,9 @@ BOOST_AUTO_TEST_CASE(emulated_fp32_forward_equals_float_forward_bitwise) {
 
 // The KV-cached decoder and the layer-by-layer forward give the same bits.
 template <class T>
-void decoder_equals_forward(const gm::ModelSource& s) {
+void decoder_equals_forward(const gm::ModelSource& s, typename gn::ScalarTraits<T>::Context ctx = {}) {
   gm::NoSiteRounding none;
-  gm::Env<T, gm::NoSiteRounding> env{{}, none};
+  gm::Env<T, gm::NoSiteRounding> env{ctx, none};
   const gm::PreparedModel<T> m = gm::prepare(s.config, s.weights, env);
   const gm::Trace<T> full = gm::forward(m, env, gm::InputSequence{kTokens, {}});
   gm::Decoder<T, gm::NoSiteRounding> dec(m, env);
@@ -365,7 +366,7 @@ void decoder_equals_forward(const gm::ModelSource& s) {
     if (!glasses::test::same_value(gn::ScalarTraits<T>::to_double(dec.last().y[i]),
                                    gn::ScalarTraits<T>::to_double(full.y(kTokens.size() - 1, i)))) ++mismatches;
   }
-  BOOST_TEST(mismatches == 0, gn::ScalarTraits<T>::name({}) << " " << gm::describe(s.config));
+  BOOST_TEST(mismatches == 0, gn::ScalarTraits<T>::name(ctx) << " " << gm::describe(s.config));
 }
 
 BOOST_AUTO_TEST_CASE(cached_decoder_equals_full_forward_bitwise) {
@@ -378,6 +379,7 @@ BOOST_AUTO_TEST_CASE(cached_decoder_equals_full_forward_bitwise) {
     decoder_equals_forward<gn::E4m3>(s);
   }
   decoder_equals_forward<double>(tiny(gm::PositionalKind::learned, gm::NormKind::layernorm, gm::Activation::gelu_tanh, true));
+  decoder_equals_forward<gn::MpfrReal>(gm::make_preset("default"), gn::PrecisionContext(200));
 }
 
 // Site rounding on a double carrier with every site in F equals computing
@@ -401,18 +403,55 @@ BOOST_AUTO_TEST_CASE(uniform_policy_on_double_carrier_equals_emulated) {
 }
 
 // Without positions and without a mask, permuting the input permutes the
-// output (exactly in exact arithmetic; here to the rounding of double).
+// output: exactly in exact arithmetic, so in MPFR at 256 bits the only
+// difference is rounding in the reordered attention sums. Bound: each of
+// the ~10^4 operations per output errs by at most 2^-256 relative, and the
+// values stay below 10^3, so 2^-200 is a generous ceiling — while a real
+// violation (a position leaking in) would be of order 1.
 BOOST_AUTO_TEST_CASE(no_positions_no_mask_is_permutation_equivariant) {
   const gm::ModelSource s = gm::make_preset("default:positional=none,causal=0");
   const std::vector<int> a{3, 1, 4, 1, 5, 9, 2, 6}, perm{7, 2, 0, 5, 1, 3, 6, 4};
   std::vector<int> b(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) b[i] = a[perm[i]];
-  const gm::Trace<double> ta = run<double>(s, a), tb = run<double>(s, b);
+  gm::NoSiteRounding none;
+  const gn::PrecisionContext ctx(256);
+  const gm::Trace<gn::MpfrReal> ta = run<gn::MpfrReal>(s, ctx, none, a), tb = run<gn::MpfrReal>(s, ctx, none, b);
   double worst = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    for (std::size_t k = 0; k < 64; ++k) worst = std::max(worst, std::fabs(tb.y(i, k) - ta.y(perm[i], k)));
+    for (std::size_t k = 0; k < 64; ++k) {
+      worst = std::max(worst, std::fabs((tb.y(i, k) - ta.y(static_cast<std::size_t>(perm[i]), k)).to_double()));
+    }
   }
-  BOOST_TEST(worst < 1e-12);
+  BOOST_TEST(worst < std::ldexp(1.0, -200), "worst difference " << worst);
+  // With positions (RoPE) the same permutation changes the output at order 1e-2 or more.
+  const gm::ModelSource r = gm::make_preset("default:causal=0");
+  const gm::Trace<double> ra = run<double>(r, a), rb = run<double>(r, b);
+  BOOST_TEST(std::fabs(rb.y(0, 0) - ra.y(static_cast<std::size_t>(perm[0]), 0)) > 1e-6);
+}
+
+// Interval enclosures of y and the logits contain the MPFR values computed
+// at four times the precision, on every preset.
+BOOST_AUTO_TEST_CASE(interval_forward_encloses_high_precision_mpfr) {
+  for (const char* name : {"default", "paper-literal", "default:positional=alibi", "fig10-rope", "fig8-b"}) {
+    const gm::ModelSource s = gm::make_preset(name);
+    const std::vector<int> tokens{3, 1, 1, 4, 0, 6};
+    const gm::InputSequence input = gm::make_input(s, tokens);
+    gm::NoSiteRounding none;
+    gm::Env<gn::Interval, gm::NoSiteRounding> ei{gn::PrecisionContext(128), none};
+    gm::Env<gn::MpfrReal, gm::NoSiteRounding> em{gn::PrecisionContext(512), none};
+    const gm::Trace<gn::Interval> ti = gm::forward(gm::prepare(s.config, s.weights, ei), ei, input);
+    const gm::Trace<gn::MpfrReal> tm = gm::forward(gm::prepare(s.config, s.weights, em), em, input);
+    long outside = 0;
+    double widest = 0;
+    for (std::size_t i = 0; i < ti.y.data.size(); ++i) {
+      outside += !contains(ti.y.data[i], tm.y.data[i]);
+      widest = std::max(widest, ti.y.data[i].width().to_double());
+    }
+    for (std::size_t i = 0; i < ti.logits.data.size(); ++i) outside += !contains(ti.logits.data[i], tm.logits.data[i]);
+    BOOST_TEST(outside == 0, name);
+    // Not vacuous: interval growth over 4 layers costs about 2^64 here, still far below any distance of interest.
+    BOOST_TEST(widest < 1e-15, name << ": widest enclosure " << widest);
+  }
 }
 
 // Causal attention rows are probability vectors.

@@ -33,8 +33,12 @@
 #include <string>
 #include <utility>
 
+#include <mpfi.h>
+
 #include "glasses/numerics/emulated.hpp"
 #include "glasses/numerics/format.hpp"
+#include "glasses/numerics/interval.hpp"
+#include "glasses/numerics/mpfr.hpp"
 #include "glasses/numerics/rounding.hpp"
 
 namespace glasses::numerics {
@@ -81,7 +85,7 @@ inline T min(T a, T b) {
 }
 
 template <class T>
-struct ScalarTraits;  // specialised below and in mpfr.hpp's companion section
+struct ScalarTraits;  // specialised below, once per scalar type
 
 namespace detail {
 // Shared part of the traits of types whose values are doubles-in-disguise.
@@ -148,6 +152,101 @@ struct ScalarTraits<Emulated<F, R>> : detail::NativeLikeTraits<Emulated<F, R>> {
   static bool is_finite(T x) { return std::isfinite(x.value()); }
   // No round_to: an Emulated<F> value must stay in F, and site policies use
   // float, double or MpfrReal carriers.
+};
+
+// The precision of runtime-precision types, carried explicitly.
+struct PrecisionContext {
+  long bits = 256;
+  PrecisionContext() = default;
+  explicit PrecisionContext(long b) : bits(b) {}
+};
+
+template <>
+struct ScalarTraits<MpfrReal> {
+  using Context = PrecisionContext;
+  static constexpr bool is_interval = false;
+  static Format format(const Context& c) { return formats::mpfr(static_cast<int>(c.bits)); }
+  static std::string name(const Context& c) { return "mpfr:" + std::to_string(c.bits); }
+  static MpfrReal from_double(const Context& c, double x) { return MpfrReal(x, c.bits); }
+  static MpfrReal from_ratio(const Context& c, long n, long d) { return MpfrReal::from_ratio(n, d, c.bits); }
+  static MpfrReal pi(const Context& c) {
+    MpfrReal p(0L, c.bits);
+    mpfr_const_pi(p.data(), MPFR_RNDN);
+    return p;
+  }
+  static double to_double(const MpfrReal& x) { return x.to_double(); }
+  static std::pair<double, double> bounds(const MpfrReal& x) {
+    return {mpfr_get_d(x.data(), MPFR_RNDD), mpfr_get_d(x.data(), MPFR_RNDU)};
+  }
+  static bool is_finite(const MpfrReal& x) { return isfinite(x); }
+  static MpfrReal softmax_shift(const MpfrReal* s, std::size_t n) {
+    MpfrReal m = s[0];
+    for (std::size_t j = 1; j < n; ++j) m = max(m, s[j]);
+    return m;
+  }
+  // x rounded into f, kept at x's precision (the value is exact there):
+  // narrower MPFR formats by mpfr_prec_round; formats of p <= 51 bits by
+  // rounding to odd into a double first (toward zero, then the sign of the
+  // remainder as the sticky bit), which rounds like x itself (rounding.hpp).
+  static void round_to(const Format& f, RoundingContext& rc, MpfrReal& x) {
+    if (!mpfr_number_p(x.data()) || mpfr_zero_p(x.data())) {
+      if (!is_mpfr(f) && mpfr_inf_p(x.data())) mpfr_set_d(x.data(), detail::infinity_in(f, mpfr_signbit(x.data()) != 0), MPFR_RNDN);
+      return;
+    }
+    if (is_mpfr(f)) {
+      if (f.p >= mpfr_get_prec(x.data())) return;
+      // MPFR formats: ties away, or ties to even (also for stochastic, which
+      // MPFR formats do not offer).
+      MpfrReal r(0L, f.p);
+      if (rc.mode == Rounding::near_max_mag) {
+        mpfr_round_nearest_away(mpfr_set, r.data(), x.data());
+      } else {
+        mpfr_set(r.data(), x.data(), MPFR_RNDN);
+      }
+      mpfr_set(x.data(), r.data(), MPFR_RNDN);
+      return;
+    }
+    const double carrier = mpfr_get_d(x.data(), MPFR_RNDZ);
+    const int cmp = mpfr_cmp_d(x.data(), carrier);
+    const int residual = (cmp > 0) - (cmp < 0);
+    mpfr_set_d(x.data(), detail::finish(f, carrier, residual, rc), MPFR_RNDN);
+  }
+};
+
+template <>
+struct ScalarTraits<Interval> {
+  using Context = PrecisionContext;
+  static constexpr bool is_interval = true;
+  static Format format(const Context& c) { return formats::mpfr(static_cast<int>(c.bits)); }
+  static std::string name(const Context& c) { return "interval:" + std::to_string(c.bits); }
+  static Interval from_double(const Context& c, double x) { return Interval(x, c.bits); }
+  static Interval from_ratio(const Context& c, long n, long d) { return Interval::from_ratio(n, d, c.bits); }
+  static Interval pi(const Context& c) {
+    Interval p(0.0, c.bits);
+    mpfi_const_pi(p.data());
+    return p;
+  }
+  static double to_double(const Interval& x) { return x.to_double(); }
+  static std::pair<double, double> bounds(const Interval& x) {
+    return {mpfr_get_d(x.lower().data(), MPFR_RNDD), mpfr_get_d(x.upper().data(), MPFR_RNDU)};
+  }
+  static bool is_finite(const Interval& x) { return isfinite(x); }
+  // Any constant shift leaves the softmax unchanged in exact arithmetic; a
+  // point at the largest midpoint keeps exp in range without comparing
+  // intervals.
+  static Interval softmax_shift(const Interval* s, std::size_t n) {
+    std::size_t best = 0;
+    double best_mid = s[0].to_double();
+    for (std::size_t j = 1; j < n; ++j) {
+      const double m = s[j].to_double();
+      if (m > best_mid) {
+        best = j;
+        best_mid = m;
+      }
+    }
+    const MpfrReal mid = s[best].midpoint();
+    return Interval::hull(mid, mid);
+  }
 };
 
 }  // namespace glasses::numerics

@@ -1,0 +1,4 @@
+// The model instantiated for glasses::numerics::MpfrReal (one translation unit per scalar type).
+#include "glasses/model/run_impl.hpp"
+
+GLASSES_INSTANTIATE_MODEL(glasses::numerics::MpfrReal)
