@@ -1,0 +1,22 @@
+// The checker of each statement of THEORY §3 (one translation unit each).
+#pragma once
+
+#include "glasses/proofs/check.hpp"
+
+namespace glasses::proofs {
+
+CheckResult check_b1_softmax_dilution(const CheckOptions& options);
+CheckResult check_b2_total_variation(const CheckOptions& options);
+CheckResult check_b2_literal(const CheckOptions& options);
+CheckResult check_b3_representational_collapse(const CheckOptions& options);
+CheckResult check_b4_alternating(const CheckOptions& options);
+CheckResult check_b5_oversquashing(const CheckOptions& options);
+CheckResult check_b5_full(const CheckOptions& options);
+CheckResult check_b6_spectra(const CheckOptions& options);
+CheckResult check_b6_counterexample(const CheckOptions& options);
+CheckResult check_b7_products(const CheckOptions& options);
+CheckResult check_b8_depth_limit(const CheckOptions& options);
+CheckResult check_b9_no_position_counting(const CheckOptions& options);
+CheckResult check_b10_counting(const CheckOptions& options);
+
+}  // namespace glasses::proofs
