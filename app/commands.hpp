@@ -13,5 +13,6 @@ using Action = std::function<int()>;  // returns the exit code
 void add_arith_command(CLI::App& root, Action& action);
 void add_formats_command(CLI::App& root, Action& action);
 void add_forward_command(CLI::App& root, Action& action);
+void add_sweep_command(CLI::App& root, Action& action);
 
 }  // namespace glasses::app

@@ -40,24 +40,9 @@ InputSequence make_input(const ModelSource& model, const std::vector<int>& token
 
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
                           bool all_positions, bool want_logits) {
-  using namespace numerics;
-  const auto run = [&]<class T>() { return detail::run_forward_as<T>(model, spec, input, all_positions, want_logits); };
-  switch (spec.execution.carrier) {
-    case CarrierKind::native_float: return run.operator()<float>();
-    case CarrierKind::native_double: return run.operator()<double>();
-    case CarrierKind::emulated: {
-      const Format& f = spec.execution.emulated_format;
-      if (f == formats::fp16) return run.operator()<Fp16>();
-      if (f == formats::bf16) return run.operator()<Bf16>();
-      if (f == formats::tf32) return run.operator()<Tf32>();
-      if (f == formats::e4m3) return run.operator()<E4m3>();
-      if (f == formats::e5m2) return run.operator()<E5m2>();
-      break;
-    }
-    case CarrierKind::mpfr: return run.operator()<MpfrReal>();
-    case CarrierKind::interval: return run.operator()<Interval>();
-  }
-  throw Error("run_forward: no carrier for '" + spec.text + "'");
+  return with_carrier(spec.execution, [&]<class T>() {
+    return detail::run_forward_as<T>(model, spec, input, all_positions, want_logits);
+  });
 }
 
 }  // namespace glasses::model

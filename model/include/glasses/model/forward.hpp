@@ -21,6 +21,7 @@
 // numbers as if they were results.
 #pragma once
 
+#include <bit>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,6 +106,17 @@ struct PositionState {
 };
 
 namespace detail {
+
+// The hash contribution of one input position: its token id, or its row's bits.
+inline std::uint64_t token_key(int token, const double* row, std::size_t d) {
+  if (row == nullptr) return static_cast<std::uint64_t>(static_cast<std::int64_t>(token));
+  std::uint64_t h = 0x5EED;
+  for (std::size_t i = 0; i < d; ++i) h = mix_hash(h, std::bit_cast<std::uint64_t>(row[i]));
+  return h;
+}
+
+// Phases of a step, for reseeding the stochastic stream.
+enum Phase : int { kEmbed = 0, kProject = 1, kAttend = 2, kMlp = 3, kFinal = 4, kLogits = 5 };
 
 // The steps of one block for one position, shared by the two drivers. Keys
 // and values of every layer are kept per position (the KV cache).
@@ -212,8 +224,7 @@ class BlockSteps {
       T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
       for (std::size_t i = 0; i < dh; ++i) {
         for (std::size_t j = 0; j < m; ++j) {
-          p_ = scores_[j];
-          p_ *= values_[l][(first + j) * kv + kvh * dh + i];
+          mul_into(p_, scores_[j], values_[l][(first + j) * kv + kvh * dh + i]);
           env_.round(Site::matmul_accumulate, p_);
           if (j == 0) {
             o[i] = p_;
@@ -357,6 +368,7 @@ class Decoder {
   void truncate(std::size_t n) {
     if (n > length_) throw Error("Decoder::truncate beyond the current length");
     steps_.truncate(n);
+    prefix_hash_.resize(n);
     length_ = n;
     if (issue_.found && issue_.position >= n) issue_ = {};
   }
@@ -367,6 +379,7 @@ class Decoder {
 
   // logits of the last position.
   std::vector<T> logits() {
+    steps_.env().reseed(prefix_hash_.back(), -1, detail::kLogits);
     std::vector<T> out = steps_.logits(state_.y);
     if (!issue_.found && !detail::all_finite(out)) issue_ = {true, -1, length_ - 1, "logits"};
     return out;
@@ -391,21 +404,31 @@ class Decoder {
   void step(int token, const double* row) {
     const std::size_t t = length_;
     const std::size_t L = state_.residual.size() - 1;
+    Env<T, R>& env = steps_.env();
+    const std::uint64_t h = mix_hash(t == 0 ? 0 : prefix_hash_[t - 1],
+                                     detail::token_key(token, row, static_cast<std::size_t>(steps_.model().config.d_model)));
+    env.reseed(h, -1, detail::kEmbed);
     std::vector<T> v = steps_.embed(token, row, t);
     note(v, -1, "input");
     state_.residual[0] = v;
     std::vector<T> q;
     for (std::size_t l = 0; l < L; ++l) {
+      const int layer = static_cast<int>(l);
+      env.reseed(h, layer, detail::kProject);
       state_.norm1[l] = steps_.project(l, v.data(), t, q);
       const auto [first, last] = steps_.neighbourhood(t, t + 1);
+      env.reseed(h, layer, detail::kAttend);
       steps_.attend(l, t, first, last, q, v.data(), state_.head_outputs[l],
                     record_attention ? &state_.attention[l] : nullptr);
-      note(v, static_cast<int>(l), "attention");
+      note(v, layer, "attention");
+      env.reseed(h, layer, detail::kMlp);
       state_.norm2[l] = steps_.mlp(l, v.data());
-      note(v, static_cast<int>(l), "mlp");
+      note(v, layer, "mlp");
       state_.residual[l + 1] = v;
     }
+    env.reseed(h, -1, detail::kFinal);
     state_.norm3 = steps_.final_norm(v.data(), state_.y);
+    prefix_hash_.push_back(h);
     note(state_.y, -1, "final norm");
     length_ = t + 1;
   }
@@ -413,6 +436,7 @@ class Decoder {
   detail::BlockSteps<T, R> steps_;
   PositionState<T> state_;
   std::size_t length_ = 0;
+  std::vector<std::uint64_t> prefix_hash_;  // [t] hash of the tokens 0..t
   NumericalIssue issue_;
 };
 
@@ -464,9 +488,13 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
     }
   };
   Matrix<T> v(n, d, model.zero);  // the residual stream v^(l), all positions
+  std::vector<std::uint64_t> h(n);    // prefix hashes (stochastic streams)
   for (std::size_t t = 0; t < n; ++t) {
-    const std::vector<T> row = input.tokens.empty() ? steps.embed(-1, input.rows.row(t), t)
-                                                    : steps.embed(input.tokens[t], nullptr, t);
+    const int token = input.tokens.empty() ? -1 : input.tokens[t];
+    const double* raw = input.tokens.empty() ? input.rows.row(t) : nullptr;
+    h[t] = mix_hash(t == 0 ? 0 : h[t - 1], detail::token_key(token, raw, d));
+    env.reseed(h[t], -1, detail::kEmbed);
+    const std::vector<T> row = steps.embed(token, raw, t);
     std::copy(row.begin(), row.end(), v.row(t));
     note(v.row(t), d, -1, t, "input");
   }
@@ -481,6 +509,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
   std::vector<std::vector<T>> alpha;
   for (std::size_t l = 0; l < L; ++l) {
     for (std::size_t t = 0; t < n; ++t) {
+      env.reseed(h[t], static_cast<int>(l), detail::kProject);
       const NormStats<T> s = steps.project(l, v.row(t), t, queries[t]);
       if (options.keep_norm_stats) trace.norm1[l].push_back(s);
     }
@@ -489,14 +518,16 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
     }
     for (std::size_t t = 0; t < n; ++t) {
       const auto [first, last] = steps.neighbourhood(t, n);
+      env.reseed(h[t], static_cast<int>(l), detail::kAttend);
       steps.attend(l, t, first, last, queries[t], v.row(t), head_outputs, options.keep_attention ? &alpha : nullptr);
       if (options.keep_attention) {
-        for (std::size_t h = 0; h < alpha.size(); ++h) {
-          for (std::size_t j = first; j <= last; ++j) trace.attention[l][h](t, j) = alpha[h][j - first];
+        for (std::size_t head = 0; head < alpha.size(); ++head) {
+          for (std::size_t j = first; j <= last; ++j) trace.attention[l][head](t, j) = alpha[head][j - first];
         }
       }
       if (t + 1 == n) trace.last_head_outputs[l] = head_outputs;
       note(v.row(t), d, static_cast<int>(l), t, "attention");
+      env.reseed(h[t], static_cast<int>(l), detail::kMlp);
       const NormStats<T> s = steps.mlp(l, v.row(t));
       if (options.keep_norm_stats) trace.norm2[l].push_back(s);
       note(v.row(t), d, static_cast<int>(l), t, "mlp");
@@ -510,11 +541,13 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
   std::vector<T> y;
   for (std::size_t r = 0; r < trace.positions.size(); ++r) {
     const std::size_t t = trace.positions[r];
+    env.reseed(h[t], -1, detail::kFinal);
     const NormStats<T> s = steps.final_norm(v.row(t), y);
     if (options.keep_norm_stats) trace.norm3.push_back(s);
     std::copy(y.begin(), y.end(), trace.y.row(r));
     note(y.data(), d, -1, t, "final norm");
     if (want_logits) {
+      env.reseed(h[t], -1, detail::kLogits);
       const std::vector<T> z = steps.logits(y);
       std::copy(z.begin(), z.end(), trace.logits.row(r));
       note(z.data(), z.size(), -1, t, "logits");

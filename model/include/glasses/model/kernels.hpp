@@ -16,6 +16,7 @@
 // never names float or double; constants come from ScalarTraits.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -48,8 +49,13 @@ class SiteRounding {
       modes_[i] = policy.sites[i].rounding;
       needed_[i] = !(formats_[i] == carrier && modes_[i] == numerics::Rounding::near_even);
     }
+    seed_ = seed;
     rc_.random.state = seed;
   }
+  // Restarts the stochastic stream from a key that identifies the step
+  // (position prefix, layer, phase), so each step draws the same random
+  // bits whichever driver runs it and in whatever order.
+  void reseed(std::uint64_t key) { rc_.random.state = seed_ ^ key; }
   void operator()(Site s, T& x) {
     const auto i = static_cast<std::size_t>(s);
     if (!needed_[i]) return;
@@ -66,7 +72,15 @@ class SiteRounding {
   std::array<numerics::Rounding, kSiteCount> modes_{};
   std::array<bool, kSiteCount> needed_{};
   numerics::RoundingContext rc_{};
+  std::uint64_t seed_ = 0;
 };
+
+// A hash of a sequence prefix: h_t = mix(h_(t-1), token_t), the token being
+// an id or the bits of a raw row.
+inline std::uint64_t mix_hash(std::uint64_t h, std::uint64_t token) {
+  numerics::SplitMix64 m{h ^ (token * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull)};
+  return m.next();
+}
 
 // The environment of a computation in T: the context for making constants
 // and the site rounder.
@@ -77,6 +91,13 @@ struct Env {
   R& round;
 
   T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
+
+  // Restarts stochastic rounding for one step (no-op without site rounding).
+  void reseed(std::uint64_t prefix_hash, int layer, int phase) {
+    if constexpr (R::active) {
+      round.reseed(mix_hash(mix_hash(prefix_hash, static_cast<std::uint64_t>(layer + 1)), static_cast<std::uint64_t>(phase)));
+    }
+  }
   T from_double(double x) const { return Traits::from_double(ctx, x); }
 
   // A double input (weight, row) brought into T: rounded straight into the
@@ -91,16 +112,27 @@ struct Env {
   }
 };
 
+// out = a · b, one rounding, without temporaries (MPFR multiplies straight
+// into out instead of copying a first).
+template <class T>
+void mul_into(T& out, const T& a, const T& b) {
+  out = a;
+  out *= b;
+}
+inline void mul_into(numerics::MpfrReal& out, const numerics::MpfrReal& a, const numerics::MpfrReal& b) {
+  const mpfr_prec_t prec = std::max(mpfr_get_prec(a.data()), mpfr_get_prec(b.data()));
+  if (mpfr_get_prec(out.data()) != prec) out = numerics::MpfrReal(0L, prec);
+  mpfr_mul(out.data(), a.data(), b.data(), MPFR_RNDN);
+}
+
 // out = Σ_{i<n} a_i b_i, left to right; products and partial sums rounded at
 // `site`. n >= 1. `p` is scratch.
 template <class T, class R>
 void dot(Env<T, R>& env, Site site, const T* a, const T* b, std::size_t n, T& out, T& p) {
-  out = a[0];
-  out *= b[0];
+  mul_into(out, a[0], b[0]);
   env.round(site, out);
   for (std::size_t i = 1; i < n; ++i) {
-    p = a[i];
-    p *= b[i];
+    mul_into(p, a[i], b[i]);
     env.round(site, p);
     out += p;
     env.round(site, out);

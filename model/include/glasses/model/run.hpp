@@ -16,6 +16,9 @@
 #include "glasses/model/forward.hpp"
 #include "glasses/model/policy.hpp"
 #include "glasses/model/presets.hpp"
+#include "glasses/numerics/emulated.hpp"
+#include "glasses/numerics/interval.hpp"
+#include "glasses/numerics/mpfr.hpp"
 
 namespace glasses::model {
 
@@ -52,6 +55,28 @@ InputSequence make_input(const ModelSource& model, const std::vector<int>& token
 // One full forward. Throws InputError for bad tokens or a sequence too long.
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
                           bool all_positions, bool want_logits);
+
+// Calls f.template operator()<T>() with the carrier type T of `execution`.
+template <class F>
+decltype(auto) with_carrier(const Execution& execution, F&& f) {
+  using namespace numerics;
+  switch (execution.carrier) {
+    case CarrierKind::native_float: return f.template operator()<float>();
+    case CarrierKind::native_double: return f.template operator()<double>();
+    case CarrierKind::emulated: {
+      const Format& e = execution.emulated_format;
+      if (e == formats::fp16) return f.template operator()<Fp16>();
+      if (e == formats::bf16) return f.template operator()<Bf16>();
+      if (e == formats::tf32) return f.template operator()<Tf32>();
+      if (e == formats::e4m3) return f.template operator()<E4m3>();
+      if (e == formats::e5m2) return f.template operator()<E5m2>();
+      break;
+    }
+    case CarrierKind::mpfr: return f.template operator()<MpfrReal>();
+    case CarrierKind::interval: return f.template operator()<Interval>();
+  }
+  throw Error("no carrier type for this run");
+}
 
 namespace detail {
 // One instantiation per carrier (src/instantiate_*.cpp).

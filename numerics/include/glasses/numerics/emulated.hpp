@@ -20,7 +20,11 @@
 //     rsqrt is 1/sqrt in double (two double roundings), then rounded once.
 //  4. Emulated<fp64, near_even> uses native double operations (they are the
 //     correctly rounded binary64 ones); any other rounding of fp64 goes
-//     through MPFR and is slow.
+//     through MPFR and is slow. Formats with p <= 25 and subnormals,
+//     rounded to nearest even, take a short path for + - * / sqrt: the
+//     double result rounded once more to nearest even, which is the
+//     correctly rounded result because 53 >= 2p + 2 (Figueroa 1995); fma
+//     always takes the exact path (rounding.hpp special case 1).
 //  5. Exception flags are not kept: operators cannot report them. Use the
 //     functions of rounding.hpp with a RoundingContext to observe flags.
 //     Non-finite results are values (inf, NaN) that the model detects.
@@ -79,11 +83,13 @@ class Emulated {
   friend Emulated operator-(Emulated a, Emulated b) { return from_exact(op_add(a.v_, -b.v_)); }
   friend Emulated operator*(Emulated a, Emulated b) {
     if constexpr (kNative) return from_exact(a.v_ * b.v_);
+    if constexpr (kShortNearest) return from_exact(detail::round_nearest_even_fast(F, a.v_ * b.v_));
     RoundingContext ctx{R};
     return from_exact(numerics::mul(F, a.v_, b.v_, ctx));
   }
   friend Emulated operator/(Emulated a, Emulated b) {
     if constexpr (kNative) return from_exact(a.v_ / b.v_);
+    if constexpr (kShortNearest) return from_exact(detail::round_nearest_even_fast(F, a.v_ / b.v_));
     RoundingContext ctx{R};
     return from_exact(numerics::div(F, a.v_, b.v_, ctx));
   }
@@ -95,6 +101,7 @@ class Emulated {
   // sqrt(a), correctly rounded.
   friend Emulated sqrt(Emulated a) {
     if constexpr (kNative) return from_exact(std::sqrt(a.v_));
+    if constexpr (kShortNearest) return from_exact(detail::round_nearest_even_fast(F, std::sqrt(a.v_)));
     RoundingContext ctx{R};
     return from_exact(numerics::sqrt(F, a.v_, ctx));
   }
@@ -134,14 +141,17 @@ class Emulated {
 
  private:
   static constexpr bool kNative = F == formats::fp64 && R == Rounding::near_even;
+  static constexpr bool kShortNearest = R == Rounding::near_even && F.p <= 25 && F.subnormals;
 
   static double round_in(double x) {
     if constexpr (kNative) return x;
+    if constexpr (kShortNearest) return detail::round_nearest_even_fast(F, x);
     RoundingContext ctx{R};
     return numerics::round(F, x, ctx);
   }
   static double op_add(double a, double b) {
     if constexpr (kNative) return a + b;
+    if constexpr (kShortNearest) return detail::round_nearest_even_fast(F, a + b);
     RoundingContext ctx{R};
     return numerics::add(F, a, b, ctx);
   }

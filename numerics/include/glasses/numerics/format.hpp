@@ -30,7 +30,9 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -113,11 +115,15 @@ inline double min_normal(const Format& f) { return std::ldexp(1.0, f.emin); }
 inline double min_subnormal(const Format& f) {
   return f.subnormals ? std::ldexp(1.0, f.emin - f.p + 1) : min_normal(f);
 }
-inline double max_finite(const Format& f) {
-  // (2 - k 2^(1-p)) 2^emax with k = 1 (ieee) or 2 (finite_nan): the
-  // significand is exact in a double for p <= 53.
-  const int ulps_below_top = f.specials == Specials::finite_nan ? 2 : 1;
-  return std::ldexp(2.0 - ulps_below_top * std::ldexp(1.0, 1 - f.p), f.emax);
+[[gnu::always_inline]] constexpr double max_finite(const Format& f) {
+  // (2 - k 2^(1-p)) 2^emax with k = 1 (ieee) or 2 (finite_nan), built from
+  // its binary64 bits: exponent emax, significand p-1 ones (or ...10).
+  // Cheap, as the rounding code asks for it on every operation.
+  if (f.emax > 1023) return std::numeric_limits<double>::infinity();
+  const int p = f.p < 53 ? f.p : 53;
+  std::uint64_t trailing = (std::uint64_t{1} << (p - 1)) - (f.specials == Specials::finite_nan ? 2 : 1);
+  trailing <<= 53 - p;
+  return std::bit_cast<double>((static_cast<std::uint64_t>(f.emax + 1023) << 52) | trailing);
 }
 
 // Bit layout of a format that has one: 1 sign bit, `exponent_bits`, and p-1

@@ -153,6 +153,20 @@ inline double overflow_result(const Format& f, bool negative, Rounding mode, Fla
   return negative ? -max_finite(f) : max_finite(f);
 }
 
+// 2^e as a double, for -1074 <= e <= 1023, built from its bits (ldexp is a
+// library call and dominated the cost of emulated arithmetic).
+[[gnu::always_inline]] inline double power_of_two(int e) {
+  if (e >= -1022) return std::bit_cast<double>(static_cast<std::uint64_t>(e + 1023) << 52);
+  return std::bit_cast<double>(std::uint64_t{1} << (e + 1074));  // subnormal
+}
+
+// units · 2^q exactly (units < 2^54, the result a double or an overflow to inf).
+[[gnu::always_inline]] inline double scale_units(std::uint64_t units, int q) {
+  const double u = static_cast<double>(units);
+  if (q >= -1022) return u * power_of_two(q);
+  return (u * power_of_two(q + 64)) * power_of_two(-64);  // exact: the result is representable
+}
+
 // Rounds the integer significand M (value M * 2^-shift in units of the
 // target quantum) to an integer, in `mode`. `negative` is the sign of the
 // value (directed modes depend on it). Returns the rounded integer and
@@ -162,7 +176,7 @@ struct RoundedUnits {
   bool inexact;
 };
 
-inline RoundedUnits round_units(std::uint64_t M, int shift, bool negative, Rounding mode,
+[[gnu::always_inline]] inline RoundedUnits round_units(std::uint64_t M, int shift, bool negative, Rounding mode,
                                 std::uint64_t random) {
   if (shift <= 0) return {M, false};
   std::uint64_t kept, rem;
@@ -201,7 +215,7 @@ inline RoundedUnits round_units(std::uint64_t M, int shift, bool negative, Round
 // (exact - x) when x is a carrier standing for an exact value strictly
 // between x and its double neighbour (0 when x is exact); it requires
 // f.p <= 51 (round to odd needs two spare bits).
-inline double round_finite(const Format& f, double x, int residual, Rounding mode,
+[[gnu::always_inline]] inline double round_finite(const Format& f, double x, int residual, Rounding mode,
                            std::uint64_t random, Flags& flags) {
   std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
   const bool negative = (bits & kSignBit) != 0;
@@ -234,8 +248,7 @@ inline double round_finite(const Format& f, double x, int residual, Rounding mod
   const int shift = quantum - (e - 52);
   const RoundedUnits r = round_units(M, shift, negative, mode, random);
   const bool inexact = r.inexact || residual != 0;
-  const double magnitude = shift <= 0 ? std::bit_cast<double>(mag)
-                                      : std::ldexp(static_cast<double>(r.units), quantum);
+  const double magnitude = shift <= 0 ? std::bit_cast<double>(mag) : scale_units(r.units, quantum);
   if (magnitude > max_finite(f)) return overflow_result(f, negative, mode, flags);
   if (inexact) {
     flags.raise(Flags::inexact);
@@ -256,7 +269,7 @@ inline double round_finite(const Format& f, double x, int residual, Rounding mod
 // Finishes an operation whose carrier result is `x` with error sign
 // `residual`: NaN and infinities pass through (mapped into f), zeros are
 // exact, everything else is rounded.
-inline double finish(const Format& f, double x, int residual, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double finish(const Format& f, double x, int residual, RoundingContext& ctx) {
   if (std::isnan(x)) return x;
   if (std::isinf(x)) return infinity_in(f, std::signbit(x));
   if (x == 0 && residual == 0) return x;
@@ -272,6 +285,37 @@ inline double exact_zero_sum(double a, double b, Rounding mode) {
   return mode == Rounding::min ? -0.0 : 0.0;
 }
 
+// Rounds the double x into f to nearest even, without flags, on a short
+// path: in f's normal range by adding half an ulp (minus one unless the kept
+// last bit is odd) to the bit pattern and masking, below it by adding and
+// subtracting 2^(emin-p+53), whose spacing is f's subnormal quantum.
+// Requires f.p <= 52 and f.subnormals. As a rounding of the double x it is
+// exact for every x; as the result of an operation it is exact when x is the
+// double-rounded result of + - * / sqrt of values of f with 53 >= 2p + 2
+// (Figueroa), not of fma.
+[[gnu::always_inline]] inline double round_nearest_even_fast(const Format& f, double x) {
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+  std::uint64_t mag = bits & ~kSignBit;
+  const int biased = static_cast<int>(mag >> 52);
+  double magnitude;
+  if (biased == 2047) {
+    if (std::isnan(x)) return x;
+    return infinity_in(f, (bits & kSignBit) != 0);
+  }
+  if (biased >= f.emin + 1023) {
+    const int shift = 53 - f.p;
+    const std::uint64_t odd = (mag >> shift) & 1;
+    mag += (std::uint64_t{1} << (shift - 1)) - 1 + odd;
+    mag &= ~((std::uint64_t{1} << shift) - 1);
+    magnitude = std::bit_cast<double>(mag);
+    if (magnitude > max_finite(f)) return infinity_in(f, (bits & kSignBit) != 0);
+  } else {
+    const double c = power_of_two(f.emin - f.p + 53);
+    magnitude = (std::bit_cast<double>(mag) + c) - c;
+  }
+  return (bits & kSignBit) != 0 ? -magnitude : magnitude;
+}
+
 // Slow path for formats the double carrier cannot serve (special case 2).
 enum class Op : std::uint8_t { add, sub, mul, div, sqrt, fma };
 double mpfr_operation(Op op, const Format& f, double a, double b, double c, RoundingContext& ctx);
@@ -279,7 +323,7 @@ double mpfr_operation(Op op, const Format& f, double a, double b, double c, Roun
 }  // namespace detail
 
 // x rounded into f (x exact). NaN stays NaN; infinities map per f.
-inline double round(const Format& f, double x, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double round(const Format& f, double x, RoundingContext& ctx) {
   return detail::finish(f, x, 0, ctx);
 }
 inline double round(const Format& f, float x, RoundingContext& ctx) {
@@ -287,7 +331,7 @@ inline double round(const Format& f, float x, RoundingContext& ctx) {
 }
 
 // a + b correctly rounded into f; a and b must be values of f.
-inline double add(const Format& f, double a, double b, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double add(const Format& f, double a, double b, RoundingContext& ctx) {
   if (!double_carrier_exact(f)) return detail::mpfr_operation(detail::Op::add, f, a, b, 0, ctx);
   const double s = a + b;
   if (!std::isfinite(s)) {
@@ -301,11 +345,11 @@ inline double add(const Format& f, double a, double b, RoundingContext& ctx) {
   return detail::finish(f, s, residual, ctx);
 }
 
-inline double sub(const Format& f, double a, double b, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double sub(const Format& f, double a, double b, RoundingContext& ctx) {
   return add(f, a, -b, ctx);
 }
 
-inline double mul(const Format& f, double a, double b, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double mul(const Format& f, double a, double b, RoundingContext& ctx) {
   if (!double_carrier_exact(f)) return detail::mpfr_operation(detail::Op::mul, f, a, b, 0, ctx);
   const double m = a * b;
   if (!std::isfinite(m)) {
@@ -317,7 +361,7 @@ inline double mul(const Format& f, double a, double b, RoundingContext& ctx) {
   return detail::finish(f, m, residual, ctx);
 }
 
-inline double div(const Format& f, double a, double b, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double div(const Format& f, double a, double b, RoundingContext& ctx) {
   if (!double_carrier_exact(f)) return detail::mpfr_operation(detail::Op::div, f, a, b, 0, ctx);
   const double q = a / b;
   if (!std::isfinite(q)) {
@@ -333,7 +377,7 @@ inline double div(const Format& f, double a, double b, RoundingContext& ctx) {
   return detail::finish(f, q, residual, ctx);
 }
 
-inline double sqrt(const Format& f, double a, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double sqrt(const Format& f, double a, RoundingContext& ctx) {
   if (!double_carrier_exact(f)) return detail::mpfr_operation(detail::Op::sqrt, f, a, 0, 0, ctx);
   const double s = std::sqrt(a);
   if (std::isnan(s)) {
@@ -348,7 +392,7 @@ inline double sqrt(const Format& f, double a, RoundingContext& ctx) {
 }
 
 // a*b + c with one rounding (special case 1).
-inline double fma(const Format& f, double a, double b, double c, RoundingContext& ctx) {
+[[gnu::always_inline]] inline double fma(const Format& f, double a, double b, double c, RoundingContext& ctx) {
   if (!double_carrier_fma_exact(f)) return detail::mpfr_operation(detail::Op::fma, f, a, b, c, ctx);
   if (std::isnan(a) || std::isnan(b) || std::isnan(c)) return std::numeric_limits<double>::quiet_NaN();
   const double prod = a * b;  // exact: 2p <= 53, and no overflow in the carrier

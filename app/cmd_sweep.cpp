@@ -1,0 +1,365 @@
+// glasses sweep: precision comparison over a pair family (THEORY §2).
+//
+// Writes DIR/sweep.csv (tidy: one row per n × format × metric) and
+// DIR/summary.json (onsets, certifications, provenance), and prints a
+// summary table. While running, every measured point is appended to
+// DIR/.progress/track-<k>.jsonl so that `--resume` continues an interrupted
+// run; the final files are written atomically and are byte-identical to an
+// uninterrupted run's.
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "atomic_file.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "glasses/model/sweep.hpp"
+#include "glasses/numerics/error.hpp"
+#include "model_options.hpp"
+#include "progress.hpp"
+#include "provenance.hpp"
+
+namespace glasses::app {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct SweepOptions {
+  ModelOptions model;
+  std::string family = "count-ones";
+  std::string n = "1:64";
+  bool geom = false;
+  int points = 48;
+  std::string formats = "fp16,bf16,fp32";
+  std::string policies;
+  std::string reference = "mpfr:256";
+  std::string ablate;
+  std::string prompt;
+  int one = -1, zero = -1, separator = -1;
+  int comma_every = 3;
+  std::string ratio = "1:1";
+  std::string a, b;
+  std::uint64_t seed = 0;
+  std::string out;
+  bool resume = false, force = false;
+  int threads = 2;
+  bool no_certify = false;
+  std::size_t certify_max_n = 1024;
+  int interval_bits = 128, interval_bits_limit = 2048;
+};
+
+std::size_t parse_count(const std::string& text, const std::string& what) {
+  std::size_t used = 0;
+  unsigned long long v = 0;
+  try {
+    v = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || text[0] == '-') {
+    throw InputError(what + ": '" + text + "' is not a non-negative integer");
+  }
+  return static_cast<std::size_t>(v);
+}
+
+// "A:B" (every n), "A:B:S" (step S), "a,b,c" (a list); --geom: log-spaced.
+std::vector<std::size_t> parse_ns(const std::string& text, bool geom, int points) {
+  std::vector<std::size_t> ns;
+  if (text.find(':') == std::string::npos) {
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) ns.push_back(parse_count(item, "--n"));
+  } else {
+    std::vector<std::string> parts;
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, ':');) parts.push_back(item);
+    if (parts.size() < 2 || parts.size() > 3) throw InputError("--n '" + text + "': expected A:B, A:B:STEP or a list");
+    const std::size_t first = parse_count(parts[0], "--n"), last = parse_count(parts[1], "--n");
+    const std::size_t step = parts.size() == 3 ? parse_count(parts[2], "--n step") : 1;
+    if (first < 1 || last < first || step < 1) throw InputError("--n '" + text + "': need 1 <= A <= B and STEP >= 1");
+    if (geom) {
+      if (points < 2) throw InputError("--points must be >= 2");
+      for (int k = 0; k < points; ++k) {
+        const double x = std::exp(std::log(static_cast<double>(first)) +
+                                  (std::log(static_cast<double>(last)) - std::log(static_cast<double>(first))) * k / (points - 1));
+        const auto v = static_cast<std::size_t>(std::llround(x));
+        if (ns.empty() || v > ns.back()) ns.push_back(v);
+      }
+    } else {
+      for (std::size_t v = first; v <= last; v += step) ns.push_back(v);
+    }
+  }
+  if (ns.empty()) throw InputError("--n '" + text + "' gives no values");
+  for (std::size_t i = 0; i < ns.size(); ++i) {
+    if (ns[i] == 0) throw InputError("--n: n must be >= 1");
+    if (i > 0 && ns[i] <= ns[i - 1]) throw InputError("--n: values must be increasing");
+  }
+  return ns;
+}
+
+// Splits a comma-separated list of formats/policies, keeping the commas
+// inside custom:p=..,emax=.. specs.
+std::vector<std::string> split_formats(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const bool continuation = item.find(':') == std::string::npos &&
+                              (item.find('=') != std::string::npos || item == "nosub" || item == "sat");
+    if (continuation && !items.empty() && items.back().starts_with("custom:")) {
+      items.back() += "," + item;
+    } else if (!item.empty()) {
+      items.push_back(item);
+    }
+  }
+  return items;
+}
+
+std::string number(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char b[40];
+  std::snprintf(b, sizeof b, "%.17g", x);
+  return b;
+}
+
+json onset(const std::optional<std::size_t>& n) { return n ? json(*n) : json(nullptr); }
+
+json summary_entry(const model::TrackResult& t) {
+  const model::TrackSummary& s = t.summary;
+  json e;
+  e["scalar"] = t.spec.run.execution.site_rounding ? t.spec.run.policy.text + " (site rounding)" : t.spec.run.policy.text;
+  e["onset_first"] = onset(s.onset_first);
+  e["onset_permanent"] = onset(s.onset_permanent);
+  e["onset_predicted"] = onset(s.onset_predicted);
+  const auto& c = s.certification;
+  e["certified"] = c ? json(c->certified) : json(nullptr);
+  e["exact_distance_lower"] = c && c->bits > 0 ? json(c->exact_distance_lower) : json(nullptr);
+  e["exact_distance_upper"] = c && c->bits > 0 ? json(c->exact_distance_upper) : json(nullptr);
+  e["interval_bits"] = c && c->bits > 0 ? json(c->bits) : json(nullptr);
+  e["certification_note"] = c ? json(c->note) : json(nullptr);
+  if (s.certification_permanent) {
+    e["certified_permanent"] = s.certification_permanent->certified;
+    e["exact_distance_lower_permanent"] = s.certification_permanent->exact_distance_lower;
+  }
+  e["nonfinite"] = s.nonfinite;
+  return e;
+}
+
+std::string onset_text(const std::optional<std::size_t>& n) { return n ? std::to_string(*n) : "-"; }
+
+void print_table(const model::SweepResult& r) {
+  std::printf("%-26s %-10s %9s %9s %9s  %-9s %s\n", "format", "group", "first", "permanent", "predicted", "certified",
+              "exact Dinf at first onset");
+  for (const model::TrackResult& t : r.tracks) {
+    const model::TrackSummary& s = t.summary;
+    std::string cert = "-", dist = "-";
+    if (s.certification) {
+      cert = s.certification->bits > 0 ? (s.certification->certified ? "yes" : "no") : "skipped";
+      if (s.certification->bits > 0) {
+        char b[80];
+        std::snprintf(b, sizeof b, "[%.3g, %.3g] (%d bits)", s.certification->exact_distance_lower,
+                      s.certification->exact_distance_upper, s.certification->bits);
+        dist = b;
+      } else {
+        dist = s.certification->note;
+      }
+    }
+    std::printf("%-26s %-10s %9s %9s %9s  %-9s %s%s\n", t.spec.label.c_str(), t.spec.group.c_str(),
+                onset_text(s.onset_first).c_str(), onset_text(s.onset_permanent).c_str(),
+                onset_text(s.onset_predicted).c_str(), cert.c_str(), dist.c_str(), s.nonfinite ? "  (non-finite values!)" : "");
+  }
+}
+
+int run(const SweepOptions& o) {
+  if (o.out.empty()) throw InputError("--out DIR is required");
+  if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
+  const model::ModelSource source = o.model.open();
+  model::FamilyOptions f;
+  f.name = o.family;
+  model::find_family(f.name);
+  if (!o.prompt.empty()) {
+    f.prompt_given = true;
+    f.prompt = o.prompt == "none" ? std::vector<int>{} : parse_tokens(source, o.prompt);
+  }
+  if (o.one >= 0) f.one = o.one;
+  if (o.zero >= 0) f.zero = o.zero;
+  if (o.separator >= 0) f.separator = o.separator;
+  f.comma_every = o.comma_every;
+  {
+    const std::size_t colon = o.ratio.find(':');
+    if (colon == std::string::npos) throw InputError("--ratio must be A:B");
+    f.ratio_ones = static_cast<int>(parse_count(o.ratio.substr(0, colon), "--ratio"));
+    f.ratio_zeros = static_cast<int>(parse_count(o.ratio.substr(colon + 1), "--ratio"));
+  }
+  if (!o.a.empty()) f.a = parse_tokens(source, o.a);
+  if (!o.b.empty()) f.b = parse_tokens(source, o.b);
+  f.seed = o.seed;
+  const model::PairFamily family(source, f);
+
+  model::SweepSettings settings;
+  settings.ns = o.family == "pair" ? std::vector<std::size_t>{1} : parse_ns(o.n, o.geom, o.points);
+  settings.formats = split_formats(o.formats);
+  for (const std::string& p : split_formats(o.policies)) settings.formats.push_back(p);
+  if (settings.formats.empty()) throw InputError("give at least one format or policy");
+  settings.reference = o.reference;
+  if (!o.ablate.empty()) settings.ablate = o.ablate;
+  settings.certify = !o.no_certify;
+  settings.certify_max_n = o.certify_max_n;
+  settings.interval_bits = o.interval_bits;
+  settings.interval_bits_limit = o.interval_bits_limit;
+  settings.seed = o.seed;
+  settings.threads = o.threads;
+  if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
+  const std::vector<model::TrackSpec> tracks = model::plan_tracks(settings);  // validates the formats
+
+  // The settings that must match for --resume.
+  json identity;
+  identity["model"] = source.origin;
+  identity["family"] = family.describe();
+  identity["n"] = settings.ns;
+  identity["tracks"] = json::array();
+  for (const model::TrackSpec& t : tracks) identity["tracks"].push_back(t.label);
+  identity["reference"] = settings.reference;
+  identity["seed"] = settings.seed;
+  identity["prompt"] = family.prompt();
+
+  const fs::path dir(o.out), progress_dir = dir / ".progress";
+  std::error_code ec;
+  const bool has_results = fs::exists(dir / "sweep.csv") || fs::exists(progress_dir);
+  if (has_results && !o.resume && !o.force) {
+    throw InputError("'" + o.out + "' already holds a sweep; use --resume to continue it or --force to overwrite");
+  }
+  if (o.force) fs::remove_all(progress_dir, ec);
+  std::vector<std::vector<model::PointMetrics>> completed(tracks.size());
+  if (o.resume && fs::exists(progress_dir / "settings.json")) {
+    std::ifstream in(progress_dir / "settings.json");
+    json previous;
+    try {
+      previous = json::parse(in);
+    } catch (const json::exception&) {
+      throw InputError("'" + o.out + "/.progress/settings.json' is damaged; rerun with --force");
+    }
+    if (previous != identity) throw InputError("--resume: the settings differ from the interrupted run's; rerun with --force");
+    for (std::size_t t = 0; t < tracks.size(); ++t) {
+      std::ifstream lines(progress_dir / ("track-" + std::to_string(t) + ".jsonl"));
+      for (std::string line; std::getline(lines, line);) {
+        if (lines.eof()) break;  // a line without its newline was cut by the interruption
+        model::PointMetrics p;
+        try {
+          p = model::point_from_json(line);
+        } catch (const InputError&) {
+          break;
+        }
+        if (completed[t].size() >= settings.ns.size() || p.n != settings.ns[completed[t].size()]) break;
+        completed[t].push_back(std::move(p));
+      }
+    }
+  } else {
+    fs::create_directories(progress_dir, ec);
+    if (ec) throw InputError("cannot create '" + progress_dir.string() + "': " + ec.message());
+    write_file_atomically(progress_dir / "settings.json", identity.dump(2) + "\n");
+  }
+  // Truncate each track's log to the points kept, then append.
+  std::vector<std::ofstream> logs;
+  for (std::size_t t = 0; t < tracks.size(); ++t) {
+    std::string kept;
+    for (const model::PointMetrics& p : completed[t]) kept += model::point_to_json(p) + "\n";
+    write_file_atomically(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), kept);
+    logs.emplace_back(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), std::ios::app);
+  }
+  std::mutex log_mutex;
+  Progress progress("sweep " + o.family);
+  model::SweepCallbacks callbacks;
+  callbacks.on_point = [&](std::size_t t, const model::PointMetrics& p) {
+    const std::string line = model::point_to_json(p) + "\n";
+    std::lock_guard<std::mutex> lock(log_mutex);
+    logs[t] << line << std::flush;
+  };
+  callbacks.on_progress = [&](double done, double total) { progress.update(done, total); };
+  const model::SweepResult result = model::run_sweep(source, family, settings, callbacks, std::move(completed));
+  progress.finish();
+
+  // sweep.csv: n, then track, then metric.
+  std::string csv = "family,n,format,group,metric,value\n";
+  for (std::size_t i = 0; i < settings.ns.size(); ++i) {
+    for (const model::TrackResult& t : result.tracks) {
+      for (const auto& [name, value] : model::metric_values(t.points[i])) {
+        csv += o.family + "," + std::to_string(settings.ns[i]) + "," + t.spec.label + "," + t.spec.group + "," + name +
+               "," + number(value) + "\n";
+      }
+    }
+  }
+  json summary;
+  summary["family"] = o.family;
+  summary["family_description"] = family.describe();
+  summary["n"] = settings.ns;
+  summary["reference"] = settings.reference;
+  summary["formats"] = json::object();
+  summary["ablation"] = json::object();
+  for (const model::TrackResult& t : result.tracks) {
+    (t.spec.group == "ablation" ? summary["ablation"] : summary["formats"])[t.spec.label] = summary_entry(t);
+  }
+  if (settings.ablate) summary["ablated_format"] = *settings.ablate;
+  json prov = build_provenance();
+  prov["model"] = source.origin;
+  prov["model_description"] = source.description;
+  prov["seeds"] = {{"sweep", settings.seed}};
+  prov["threads"] = settings.threads;
+  summary["provenance"] = prov;
+  write_file_atomically(dir / "sweep.csv", csv);
+  write_file_atomically(dir / "summary.json", summary.dump(2) + "\n");
+  logs.clear();
+  fs::remove_all(progress_dir, ec);
+  for (const std::string& w : source.warnings) std::cerr << "glasses: warning: " << w << "\n";
+  print_table(result);
+  for (const model::TrackResult& t : result.tracks) {
+    if (t.summary.nonfinite) {
+      std::cerr << "glasses: warning: " << t.spec.label << " produced non-finite values (see the nonfinite column)\n";
+    }
+  }
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& root, Action& action) {
+  static SweepOptions o;
+  CLI::App* cmd = root.add_subcommand("sweep", "Find where each format makes a pair of inputs indistinguishable");
+  o.model.add_to(*cmd, true);
+  std::string families;
+  for (const model::FamilyInfo& f : model::kFamilies) families += (families.empty() ? "" : ", ") + std::string(f.name);
+  cmd->add_option("--family", o.family, "Pair family: " + families)->capture_default_str();
+  cmd->add_option("--n", o.n, "Values of n: A:B, A:B:STEP or a,b,c")->capture_default_str();
+  cmd->add_flag("--geom", o.geom, "Log-spaced values between A and B (see --points)");
+  cmd->add_option("--points", o.points, "Number of log-spaced values with --geom")->capture_default_str();
+  cmd->add_option("--formats", o.formats, "Formats, comma separated: fp16,bf16,fp32,mpfr:256,...")->capture_default_str();
+  cmd->add_option("--policies", o.policies, "Precision policies, comma separated: mixed:bf16/fp32,ablate:softmax=bf16");
+  cmd->add_option("--reference", o.reference, "Reference format (errors, predicted onsets)")->capture_default_str();
+  cmd->add_option("--ablate", o.ablate, "Low format whose rounding sites are tried one at a time");
+  cmd->add_option("--prompt", o.prompt, "Prompt prefix (ids or words; 'none' for no prompt)");
+  cmd->add_option("--one", o.one, "Token id of the digit 1 (default: the vocabulary's \"1\")");
+  cmd->add_option("--zero", o.zero, "Token id of the digit 0");
+  cmd->add_option("--sep", o.separator, "Token id of the separator (commas family)");
+  cmd->add_option("--comma-every", o.comma_every, "Separator period k of the commas family")->capture_default_str();
+  cmd->add_option("--ratio", o.ratio, "a:b of the ratio family")->capture_default_str();
+  cmd->add_option("--a", o.a, "First sequence of the pair family");
+  cmd->add_option("--b", o.b, "Second sequence of the pair family");
+  cmd->add_option("--seed", o.seed, "Seed of sampled digits and stochastic rounding")->capture_default_str();
+  cmd->add_option("--out", o.out, "Output directory")->required();
+  cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");
+  cmd->add_flag("--force", o.force, "Overwrite a previous sweep in --out");
+  cmd->add_option("--threads", o.threads, "Worker threads (tracks run in parallel)")->capture_default_str();
+  cmd->add_flag("--no-certify", o.no_certify, "Skip the interval certification of onsets");
+  cmd->add_option("--certify-max-n", o.certify_max_n, "Largest n certified with intervals")->capture_default_str();
+  cmd->add_option("--interval-bits", o.interval_bits, "First interval precision")->capture_default_str();
+  cmd->add_option("--interval-bits-limit", o.interval_bits_limit, "Largest interval precision")->capture_default_str();
+  cmd->callback([&action] { action = [] { return run(o); }; });
+}
+
+}  // namespace glasses::app

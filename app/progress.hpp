@@ -1,0 +1,27 @@
+// A progress display with an ETA: a bar redrawn in place on a terminal,
+// plain lines every 10% otherwise (logs, CI).
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+
+namespace glasses::app {
+
+class Progress {
+ public:
+  explicit Progress(std::string label);
+  // Thread-safe; cheap to call often.
+  void update(double done, double total);
+  void finish();
+
+ private:
+  std::string label_;
+  bool terminal_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_draw_{};
+  int last_decile_ = -1;
+  std::mutex mutex_;
+};
+
+}  // namespace glasses::app

@@ -1,0 +1,169 @@
+// Precision comparison runs (THEORY §2): for a model and a pair family, at
+// which n each number format makes the two inputs indistinguishable, which
+// rounding site causes it, and whether the exact model still tells them
+// apart (certified with intervals).
+//
+// How a sweep runs
+// ----------------
+// Each format (or policy) is a *track*: two KV-cached decoders, one for the
+// s sequences and one for the s* sequences. Going from n to the next n, a
+// decoder keeps the longest common prefix of the old and new sequence and
+// pushes only the rest, so a sweep over n = 1..N costs O(N²·d·L), not
+// O(N³). Every position's computation depends only on its own prefix (the
+// stochastic-rounding stream is reseeded per position from the prefix), so
+// a point gives the same bits whether it is computed in a sweep, from
+// scratch, or after a resume. Models without a causal mask are recomputed
+// from scratch at every n (O(N³)).
+//
+// Quantities per n and track (THEORY §2):
+//   D1, D2, Dinf         ‖y(s) − y(s*)‖ in the 1-, 2- and ∞-norms, from the
+//                        exact values of the run (differences in MPFR)
+//   bitwise_equal        y(s) == y(s*) componentwise, bit for bit (signs of zeros included)
+//   identical_fraction   the fraction of bit-identical components
+//   ulp_distance         Dinf / ulp_F(‖y(s)‖∞), F the format y is stored in
+//   error_inf            ‖y_F(s) − y_ref(s)‖∞ against the reference track
+//   argmax_a, argmax_b   next-token decisions (when the model has logits)
+//   decision_collapse    argmax_a == argmax_b while the reference's differ
+//   D_layer_l            ‖v^(l)(s)_last − v^(l)(s*)_last‖₁, l = 0..L
+//   head_inf_mean/min/max  per-head ‖o^h(s) − o^h(s*)‖∞ at the last layer
+// Per track: the first and the permanent collapse onsets, the onset
+// predicted from the reference curve (the smallest n with
+// Dinf_ref(n) < u_F ‖y_ref(s)‖∞), and at each observed onset the interval
+// enclosure of the exact Dinf: a positive lower bound certifies that the
+// collapse is caused by rounding.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "glasses/model/presets.hpp"
+#include "glasses/model/run.hpp"
+#include "glasses/model/tasks.hpp"
+#include "glasses/numerics/mpfr.hpp"
+
+namespace glasses::model {
+
+// What one track measured at one n.
+struct PointMetrics {
+  std::size_t n = 0;
+  double d1 = 0, d2 = 0, dinf = 0;
+  bool bitwise_equal = false;
+  double identical_fraction = 0;
+  double y_norm_inf = 0;
+  double ulp_distance = 0;
+  int argmax_a = -1, argmax_b = -1;  // -1 without logits
+  std::vector<double> layer_d1;      // l = 0..L
+  double head_inf_mean = 0, head_inf_min = 0, head_inf_max = 0;
+  bool nonfinite = false;
+  std::string issue;                 // where the first non-finite value appeared
+  // Filled after all tracks ran (cross-track quantities).
+  double error_inf = std::numeric_limits<double>::quiet_NaN();
+  bool decision_collapse = false;
+  // The exact values y(s), kept for the errors against the reference.
+  std::vector<numerics::MpfrReal> y_a;
+};
+
+// The certified exact distance at one n.
+struct Certification {
+  std::size_t n = 0;
+  bool certified = false;          // lower bound of the exact Dinf > 0
+  double exact_distance_lower = 0; // lower bound of the exact Dinf
+  double exact_distance_upper = 0;
+  int bits = 0;                    // interval precision used
+  std::string note;                // e.g. "precision limit reached", "n above the certification limit"
+};
+
+struct TrackSummary {
+  std::string label;                     // the format or policy string as given (or the ablated site)
+  std::string scalar;                    // what it ran on
+  std::optional<std::size_t> onset_first, onset_permanent, onset_predicted;
+  std::optional<Certification> certification;  // at onset_first
+  std::optional<Certification> certification_permanent;
+  bool nonfinite = false;
+};
+
+struct SweepSettings {
+  std::vector<std::size_t> ns;           // increasing
+  std::vector<std::string> formats;      // formats and policies, as given
+  std::string reference = "mpfr:256";    // the reference track (added when not among formats)
+  std::optional<std::string> ablate;     // low format whose rounding sites are ablated one at a time
+  bool certify = true;
+  std::size_t certify_max_n = 1024;      // interval forwards cost O(n²) MPFI operations
+  int interval_bits = 128;               // first interval precision; doubled up to the limit
+  int interval_bits_limit = 2048;
+  std::uint64_t seed = 0;                // stochastic rounding
+  int threads = 2;
+};
+
+// A track to run: label (key in the summary) and what to run.
+struct TrackSpec {
+  std::string label;
+  std::string group;  // "formats" or "ablation"
+  RunSpec run;
+};
+
+// All tracks of a sweep: the formats, the reference, and the ablation
+// (one policy per site, plus the realistic mixed policy).
+std::vector<TrackSpec> plan_tracks(const SweepSettings& settings);
+
+struct SweepCallbacks {
+  // A point was measured (called from worker threads, in increasing n per track).
+  std::function<void(std::size_t track, const PointMetrics&)> on_point;
+  // Progress: work units done / total (positions pushed), from worker threads.
+  std::function<void(double done, double total)> on_progress;
+};
+
+struct TrackResult {
+  TrackSpec spec;
+  std::vector<PointMetrics> points;
+  TrackSummary summary;
+};
+
+struct SweepResult {
+  std::vector<TrackResult> tracks;
+  std::size_t reference_track = 0;
+};
+
+// Runs every track (in parallel over `settings.threads`), then the
+// cross-track quantities, onsets and certifications. `completed[t]` holds
+// points of track t restored from an interrupted run: they are not
+// recomputed and later points are bit-identical to an uninterrupted run.
+SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const SweepSettings& settings,
+                      const SweepCallbacks& callbacks, std::vector<std::vector<PointMetrics>> completed = {});
+
+// The interval enclosure of the exact Dinf between y(s) and y(s*) at n,
+// raising the precision from `bits` (doubling) until the lower bound is
+// positive and the enclosure narrower than the distance, or `bits_limit`.
+Certification certify_distance(const ModelSource& model, const PairFamily& family, std::size_t n, int bits,
+                               int bits_limit);
+
+// Serialisation of a point (one JSON object per line) for resumable runs;
+// exact values travel as MPFR hexadecimal strings.
+std::string point_to_json(const PointMetrics& p);
+PointMetrics point_from_json(const std::string& line);  // throws InputError on a damaged line
+
+// The metrics written to the tidy CSV, in order: name and value of a point.
+std::vector<std::pair<std::string, double>> metric_values(const PointMetrics& p);
+
+namespace detail {
+// Distances between two vectors of exact values, differences taken 64 bits
+// wider than the values (relative error below 2^-117).
+struct Difference {
+  double d1 = 0, d2 = 0, dinf = 0;
+  std::size_t identical = 0;  // bit-identical components (signs of zeros included)
+};
+Difference difference(const std::vector<numerics::MpfrReal>& a, const std::vector<numerics::MpfrReal>& b);
+
+// One track, instantiated per scalar type (src/instantiate_*.cpp).
+template <class T>
+std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
+                                       const SweepSettings& settings, std::size_t first_index,
+                                       const std::function<void(const PointMetrics&)>& on_point,
+                                       const std::function<void(double)>& on_work);
+}  // namespace detail
+
+}  // namespace glasses::model

@@ -1,0 +1,225 @@
+// Definition of detail::run_track_as, included only by the per-type
+// instantiation units (src/instantiate_*.cpp).
+#pragma once
+
+#include <algorithm>
+#include <type_traits>
+
+#include "glasses/model/run_impl.hpp"
+#include "glasses/model/sweep.hpp"
+
+namespace glasses::model::detail {
+
+// The exact value of x as an MPFR number (values of float, double and
+// Emulated types are doubles, exactly).
+template <class T>
+numerics::MpfrReal exact(const T& x) {
+  if constexpr (std::is_same_v<T, numerics::MpfrReal>) {
+    return x;
+  } else {
+    return numerics::MpfrReal(numerics::ScalarTraits<T>::to_double(x), 53);
+  }
+}
+
+template <class T>
+std::vector<numerics::MpfrReal> exact_vector(const std::vector<T>& v) {
+  std::vector<numerics::MpfrReal> out;
+  out.reserve(v.size());
+  for (const T& x : v) out.push_back(exact(x));
+  return out;
+}
+
+template <class T>
+int argmax(const std::vector<T>& v) {
+  if (v.empty()) return -1;
+  std::size_t best = 0;
+  if constexpr (!numerics::ScalarTraits<T>::is_interval) {
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      if (v[best] < v[i]) best = i;
+    }
+  }
+  return static_cast<int>(best);
+}
+
+// What a track keeps of one sequence's last position.
+template <class T>
+struct LastPosition {
+  std::vector<T> y;
+  std::vector<T> logits;
+  std::vector<std::vector<T>> residual;                  // [l] v^(l)
+  std::vector<std::vector<T>> head_outputs_last_layer;   // [h]
+  NumericalIssue issue;
+};
+
+template <class T>
+PointMetrics measure(std::size_t n, const LastPosition<T>& a, const LastPosition<T>& b, const numerics::Format& y_format) {
+  PointMetrics p;
+  p.n = n;
+  p.y_a = exact_vector(a.y);
+  const std::vector<numerics::MpfrReal> y_b = exact_vector(b.y);
+  const Difference dy = difference(p.y_a, y_b);
+  p.d1 = dy.d1;
+  p.d2 = dy.d2;
+  p.dinf = dy.dinf;
+  p.bitwise_equal = dy.identical == a.y.size();
+  p.identical_fraction = static_cast<double>(dy.identical) / static_cast<double>(a.y.size());
+  double norm = 0;
+  for (const numerics::MpfrReal& x : p.y_a) norm = std::max(norm, std::fabs(x.to_double()));
+  p.y_norm_inf = norm;
+  p.ulp_distance = norm > 0 ? p.dinf / numerics::ulp(y_format, norm) : 0;
+  p.argmax_a = argmax(a.logits);
+  p.argmax_b = argmax(b.logits);
+  for (std::size_t l = 0; l < a.residual.size(); ++l) {
+    p.layer_d1.push_back(difference(exact_vector(a.residual[l]), exact_vector(b.residual[l])).d1);
+  }
+  const std::size_t heads = a.head_outputs_last_layer.size();
+  if (heads > 0) {
+    p.head_inf_min = std::numeric_limits<double>::infinity();
+    p.head_inf_max = 0;
+    double sum = 0;
+    for (std::size_t h = 0; h < heads; ++h) {
+      const double d = difference(exact_vector(a.head_outputs_last_layer[h]), exact_vector(b.head_outputs_last_layer[h])).dinf;
+      sum += d;
+      p.head_inf_min = std::min(p.head_inf_min, d);
+      p.head_inf_max = std::max(p.head_inf_max, d);
+    }
+    p.head_inf_mean = sum / static_cast<double>(heads);
+  }
+  const NumericalIssue& issue = a.issue.found ? a.issue : b.issue;
+  if (issue.found) {
+    p.nonfinite = true;
+    p.issue = std::string(a.issue.found ? "s" : "s*") + ": position " + std::to_string(issue.position) +
+              (issue.layer >= 0 ? ", layer " + std::to_string(issue.layer) : "") + ", " + issue.step;
+  }
+  return p;
+}
+
+// A decoder that follows a stream of sequences, keeping the common prefix.
+template <class T, class R>
+class FollowingDecoder {
+ public:
+  FollowingDecoder(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model)
+      : decoder_(m, env), model_(model) {}
+
+  // Brings the decoder to `tokens`; returns the positions pushed.
+  std::size_t follow(const std::vector<int>& tokens) {
+    std::size_t k = 0;
+    while (k < current_.size() && k < tokens.size() && current_[k] == tokens[k]) ++k;
+    if (k == tokens.size() && k == current_.size() && k > 0) return 0;
+    if (k == tokens.size()) --k;  // recompute the last position to refresh its state
+    decoder_.truncate(k);
+    for (std::size_t t = k; t < tokens.size(); ++t) {
+      if (model_.rows) {
+        const std::vector<double> row = model_.rows->row(static_cast<std::size_t>(tokens[t]));
+        decoder_.push_row(row.data());
+      } else {
+        decoder_.push(tokens[t]);
+      }
+    }
+    current_ = tokens;
+    return tokens.size() - k;
+  }
+
+  LastPosition<T> last(bool logits) {
+    LastPosition<T> p;
+    const PositionState<T>& s = decoder_.last();
+    p.y = s.y;
+    if (logits) p.logits = decoder_.logits();
+    p.residual = s.residual;
+    if (!s.head_outputs.empty()) p.head_outputs_last_layer = s.head_outputs.back();
+    p.issue = decoder_.issue();
+    return p;
+  }
+
+ private:
+  Decoder<T, R> decoder_;
+  const ModelSource& model_;
+  std::vector<int> current_;
+};
+
+// A full forward of one sequence, for models without a causal mask.
+template <class T, class R>
+LastPosition<T> last_position_from_scratch(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model,
+                                           const std::vector<int>& tokens, bool logits) {
+  ForwardOptions o;
+  o.keep_residual = true;
+  o.all_positions = false;
+  o.logits = logits;
+  const Trace<T> trace = forward(m, env, make_input(model, tokens), o);
+  LastPosition<T> p;
+  p.y.assign(trace.y.row(0), trace.y.row(0) + trace.y.cols);
+  if (logits) p.logits.assign(trace.logits.row(0), trace.logits.row(0) + trace.logits.cols);
+  const std::size_t last = tokens.size() - 1;
+  for (const Matrix<T>& r : trace.residual) p.residual.emplace_back(r.row(last), r.row(last) + r.cols);
+  if (!trace.last_head_outputs.empty()) p.head_outputs_last_layer = trace.last_head_outputs.back();
+  p.issue = trace.issue;
+  return p;
+}
+
+template <class T>
+std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
+                                       const SweepSettings& settings, std::size_t first_index,
+                                       const std::function<void(const PointMetrics&)>& on_point,
+                                       const std::function<void(double)>& on_work) {
+  if constexpr (numerics::ScalarTraits<T>::is_interval) {
+    throw InputError("intervals are not a sweep format; they certify onsets");
+  }
+  const auto ctx = make_context<T>(track.run);
+  const numerics::Format y_format = track.run.policy.at(Site::activations).format;
+  const bool logits = model.config.has_unembedding;
+  std::vector<PointMetrics> points;
+  const auto body = [&](auto& rounder) {
+    using R = std::remove_reference_t<decltype(rounder)>;
+    Env<T, R> env{ctx, rounder};
+    const PreparedModel<T> m = prepare(model.config, model.weights, env);
+    if (model.config.causal) {
+      // When s is a prefix of s* (count-ones, repeat-last, commas, ...) one
+      // decoder follows s, then s*, then the next s, which often equals the
+      // previous s* (count-ones: one push per n); otherwise two decoders.
+      FollowingDecoder<T, R> da(m, env, model), db(m, env, model);
+      for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
+        const std::size_t n = settings.ns[i];
+        const SequencePair pair = family.at(n);
+        const bool nested = pair.a.size() < pair.b.size() && std::equal(pair.a.begin(), pair.a.end(), pair.b.begin());
+        std::size_t pushed = da.follow(pair.a);
+        const LastPosition<T> last_a = da.last(logits);
+        FollowingDecoder<T, R>& for_b = nested ? da : db;
+        pushed += for_b.follow(pair.b);
+        PointMetrics p = measure(n, last_a, for_b.last(logits), y_format);
+        if (on_point) on_point(p);
+        points.push_back(std::move(p));
+        if (on_work) on_work(static_cast<double>(pushed) * static_cast<double>(pair.b.size()));
+      }
+    } else {
+      for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
+        const std::size_t n = settings.ns[i];
+        const SequencePair pair = family.at(n);
+        PointMetrics p = measure(n, last_position_from_scratch(m, env, model, pair.a, logits),
+                                 last_position_from_scratch(m, env, model, pair.b, logits), y_format);
+        if (on_point) on_point(p);
+        points.push_back(std::move(p));
+        if (on_work) on_work(static_cast<double>(pair.a.size() + pair.b.size()) * static_cast<double>(pair.b.size()));
+      }
+    }
+  };
+  if (track.run.execution.site_rounding) {
+    if constexpr (SiteRoundable<T>) {
+      SiteRounding<T> rounder(track.run.policy, ctx, track.run.seed);
+      body(rounder);
+    } else {
+      throw Error("site rounding requested on a carrier that cannot round into other formats");
+    }
+  } else {
+    NoSiteRounding rounder;
+    body(rounder);
+  }
+  return points;
+}
+
+}  // namespace glasses::model::detail
+
+#define GLASSES_INSTANTIATE_TRACK(T)                                                                           \
+  template std::vector<glasses::model::PointMetrics> glasses::model::detail::run_track_as<T>(                  \
+      const glasses::model::ModelSource&, const glasses::model::PairFamily&, const glasses::model::TrackSpec&, \
+      const glasses::model::SweepSettings&, std::size_t,                                                       \
+      const std::function<void(const glasses::model::PointMetrics&)>&, const std::function<void(double)>&);

@@ -1,0 +1,385 @@
+#include "glasses/model/sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "glasses/numerics/error.hpp"
+
+namespace glasses::model {
+namespace {
+
+using numerics::MpfrReal;
+
+// Relative cost of one operation on each carrier, for progress estimates.
+double carrier_cost(const Execution& e) {
+  switch (e.carrier) {
+    case CarrierKind::native_float:
+    case CarrierKind::native_double: return e.site_rounding ? 6.0 : 1.0;
+    case CarrierKind::emulated: return 6.0;
+    case CarrierKind::mpfr: return 8.0 + static_cast<double>(e.mpfr_bits) / 8.0;
+    case CarrierKind::interval: return 20.0 + static_cast<double>(e.mpfr_bits) / 4.0;
+  }
+  return 1.0;
+}
+
+// Work of a track from index `first` on: positions pushed × sequence
+// length, summed (attention dominates and is linear in the length).
+double estimated_work(const PairFamily& family, const std::vector<std::size_t>& ns, std::size_t first, bool causal) {
+  double work = 0;
+  SequencePair previous;
+  for (std::size_t i = first; i < ns.size(); ++i) {
+    const SequencePair p = family.at(ns[i]);
+    const auto pushed = [&](const std::vector<int>& old, const std::vector<int>& now) {
+      if (!causal || i == first) return now.size();
+      std::size_t k = 0;
+      while (k < old.size() && k < now.size() && old[k] == now[k]) ++k;
+      return now.size() - std::min(k, now.size() - 1);
+    };
+    work += static_cast<double>(pushed(previous.a, p.a) + pushed(previous.b, p.b)) * static_cast<double>(p.b.size());
+    previous = p;
+  }
+  return work;
+}
+
+std::optional<std::size_t> first_collapse(const std::vector<PointMetrics>& points) {
+  for (const PointMetrics& p : points) {
+    if (p.bitwise_equal) return p.n;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& points) {
+  std::optional<std::size_t> onset;
+  for (auto it = points.rbegin(); it != points.rend() && it->bitwise_equal; ++it) onset = it->n;
+  return onset;
+}
+
+// Lower and upper bounds of |a - b| for enclosures [alo, ahi], [blo, bhi],
+// rounded outward (exactly computed in MPFR from the double bounds).
+std::pair<double, double> abs_difference_bounds(double alo, double ahi, double blo, double bhi) {
+  MpfrReal x(0L, 64);
+  const auto sub = [&](double p, double q, mpfr_rnd_t rnd) {
+    mpfr_set_d(x.data(), p, MPFR_RNDN);
+    mpfr_sub_d(x.data(), x.data(), q, rnd);
+    return mpfr_get_d(x.data(), rnd);
+  };
+  double lower = 0;
+  if (ahi < blo) lower = sub(blo, ahi, MPFR_RNDD);
+  if (bhi < alo) lower = sub(alo, bhi, MPFR_RNDD);
+  const double upper = std::max(sub(ahi, blo, MPFR_RNDU), sub(bhi, alo, MPFR_RNDU));
+  return {lower, upper};
+}
+
+}  // namespace
+
+namespace detail {
+Difference difference(const std::vector<MpfrReal>& a, const std::vector<MpfrReal>& b) {
+  Difference r;
+  mpfr_prec_t prec = 53;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    prec = std::max({prec, mpfr_get_prec(a[i].data()), mpfr_get_prec(b[i].data())});
+  }
+  prec += 64;
+  MpfrReal diff(0L, prec), s1(0L, prec), s2(0L, prec), mx(0L, prec);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const bool same = mpfr_equal_p(a[i].data(), b[i].data()) != 0 &&
+                      mpfr_signbit(a[i].data()) == mpfr_signbit(b[i].data());
+    r.identical += same ? 1 : 0;
+    mpfr_sub(diff.data(), a[i].data(), b[i].data(), MPFR_RNDN);
+    mpfr_abs(diff.data(), diff.data(), MPFR_RNDN);
+    mpfr_add(s1.data(), s1.data(), diff.data(), MPFR_RNDN);
+    if (mpfr_cmp(diff.data(), mx.data()) > 0) mpfr_set(mx.data(), diff.data(), MPFR_RNDN);
+    mpfr_sqr(diff.data(), diff.data(), MPFR_RNDN);
+    mpfr_add(s2.data(), s2.data(), diff.data(), MPFR_RNDN);
+  }
+  mpfr_sqrt(s2.data(), s2.data(), MPFR_RNDN);
+  r.d1 = s1.to_double();
+  r.d2 = s2.to_double();
+  r.dinf = mx.to_double();
+  return r;
+}
+}  // namespace detail
+
+std::vector<std::pair<std::string, double>> metric_values(const PointMetrics& p) {
+  std::vector<std::pair<std::string, double>> m{
+      {"D1", p.d1},
+      {"D2", p.d2},
+      {"Dinf", p.dinf},
+      {"bitwise_equal", p.bitwise_equal ? 1.0 : 0.0},
+      {"identical_fraction", p.identical_fraction},
+      {"y_norm_inf", p.y_norm_inf},
+      {"ulp_distance", p.ulp_distance},
+      {"error_inf", p.error_inf},
+      {"argmax_a", static_cast<double>(p.argmax_a)},
+      {"argmax_b", static_cast<double>(p.argmax_b)},
+      {"decision_collapse", p.decision_collapse ? 1.0 : 0.0},
+      {"head_inf_mean", p.head_inf_mean},
+      {"head_inf_min", p.head_inf_min},
+      {"head_inf_max", p.head_inf_max},
+      {"nonfinite", p.nonfinite ? 1.0 : 0.0},
+  };
+  for (std::size_t l = 0; l < p.layer_d1.size(); ++l) m.emplace_back("D_layer_" + std::to_string(l), p.layer_d1[l]);
+  return m;
+}
+
+namespace {
+std::string exact_text(const MpfrReal& x) {
+  char* text = nullptr;
+  mpfr_asprintf(&text, "%Ra", x.data());
+  std::string s = std::to_string(mpfr_get_prec(x.data())) + ":" + text;
+  mpfr_free_str(text);
+  return s;
+}
+
+MpfrReal exact_from_text(const std::string& s) {
+  const std::size_t colon = s.find(':');
+  if (colon == std::string::npos) throw InputError("damaged exact value '" + s + "'");
+  const long prec = std::stol(s.substr(0, colon));
+  MpfrReal x(0L, prec);
+  char* end = nullptr;
+  const std::string digits = s.substr(colon + 1);
+  mpfr_strtofr(x.data(), digits.c_str(), &end, 0, MPFR_RNDN);
+  if (end == nullptr || *end != '\0') throw InputError("damaged exact value '" + s + "'");
+  return x;
+}
+}  // namespace
+
+std::string point_to_json(const PointMetrics& p) {
+  nlohmann::json j;
+  j["n"] = p.n;
+  // Doubles travel as hexadecimal text so they come back bit for bit.
+  const auto hex = [](double x) {
+    char b[64];
+    std::snprintf(b, sizeof b, "%a", x);
+    return std::string(b);
+  };
+  j["d1"] = hex(p.d1);
+  j["d2"] = hex(p.d2);
+  j["dinf"] = hex(p.dinf);
+  j["bitwise_equal"] = p.bitwise_equal;
+  j["identical_fraction"] = hex(p.identical_fraction);
+  j["y_norm_inf"] = hex(p.y_norm_inf);
+  j["ulp_distance"] = hex(p.ulp_distance);
+  j["argmax_a"] = p.argmax_a;
+  j["argmax_b"] = p.argmax_b;
+  std::vector<std::string> layers;
+  for (double d : p.layer_d1) layers.push_back(hex(d));
+  j["layer_d1"] = layers;
+  j["head_inf"] = {hex(p.head_inf_mean), hex(p.head_inf_min), hex(p.head_inf_max)};
+  j["nonfinite"] = p.nonfinite;
+  j["issue"] = p.issue;
+  std::vector<std::string> y;
+  for (const MpfrReal& x : p.y_a) y.push_back(exact_text(x));
+  j["y_a"] = y;
+  return j.dump();
+}
+
+PointMetrics point_from_json(const std::string& line) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    const auto num = [](const nlohmann::json& v) {
+      const std::string s = v.get<std::string>();
+      char* end = nullptr;
+      const double x = std::strtod(s.c_str(), &end);
+      if (end == nullptr || *end != '\0') throw InputError("damaged number '" + s + "'");
+      return x;
+    };
+    PointMetrics p;
+    p.n = j.at("n").get<std::size_t>();
+    p.d1 = num(j.at("d1"));
+    p.d2 = num(j.at("d2"));
+    p.dinf = num(j.at("dinf"));
+    p.bitwise_equal = j.at("bitwise_equal").get<bool>();
+    p.identical_fraction = num(j.at("identical_fraction"));
+    p.y_norm_inf = num(j.at("y_norm_inf"));
+    p.ulp_distance = num(j.at("ulp_distance"));
+    p.argmax_a = j.at("argmax_a").get<int>();
+    p.argmax_b = j.at("argmax_b").get<int>();
+    for (const auto& d : j.at("layer_d1")) p.layer_d1.push_back(num(d));
+    p.head_inf_mean = num(j.at("head_inf").at(0));
+    p.head_inf_min = num(j.at("head_inf").at(1));
+    p.head_inf_max = num(j.at("head_inf").at(2));
+    p.nonfinite = j.at("nonfinite").get<bool>();
+    p.issue = j.at("issue").get<std::string>();
+    for (const auto& y : j.at("y_a")) p.y_a.push_back(exact_from_text(y.get<std::string>()));
+    return p;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(std::string("damaged progress record: ") + e.what());
+  }
+}
+
+std::vector<TrackSpec> plan_tracks(const SweepSettings& settings) {
+  const numerics::Format reference = numerics::parse_format(settings.reference);
+  std::vector<TrackSpec> tracks;
+  bool have_reference = false;
+  for (const std::string& f : settings.formats) {
+    if (std::any_of(tracks.begin(), tracks.end(), [&](const TrackSpec& t) { return t.label == f; })) {
+      throw InputError("format '" + f + "' is listed twice");
+    }
+    tracks.push_back({f, "formats", parse_run_spec(f, reference, settings.seed)});
+    if (tracks.back().run.execution.carrier == CarrierKind::interval) {
+      throw InputError("sweep formats are number formats or policies; intervals certify onsets automatically");
+    }
+    have_reference = have_reference || f == settings.reference;
+  }
+  if (!have_reference) tracks.push_back({settings.reference, "reference", parse_run_spec(settings.reference, reference, settings.seed)});
+  if (settings.ablate) {
+    for (const NamedSite& site : kSites) {
+      const std::string policy = "ablate:" + std::string(site.name) + "=" + *settings.ablate;
+      tracks.push_back({std::string(site.name), "ablation", parse_run_spec(policy, reference, settings.seed)});
+    }
+    const std::string mixed = "mixed:" + *settings.ablate + "/fp32";
+    tracks.push_back({mixed, "ablation", parse_run_spec(mixed, reference, settings.seed)});
+  }
+  return tracks;
+}
+
+Certification certify_distance(const ModelSource& model, const PairFamily& family, std::size_t n, int bits,
+                               int bits_limit) {
+  const SequencePair pair = family.at(n);
+  Certification c;
+  c.n = n;
+  for (int b = bits;; b *= 2) {
+    const RunSpec spec = parse_run_spec("interval:" + std::to_string(b), numerics::formats::fp64);
+    const ForwardResult ra = run_forward(model, spec, make_input(model, pair.a), false, false);
+    const ForwardResult rb = run_forward(model, spec, make_input(model, pair.b), false, false);
+    const Values& ya = ra.y.back();
+    const Values& yb = rb.y.back();
+    double lower = 0, upper = 0;
+    for (std::size_t i = 0; i < ya.lower.size(); ++i) {
+      const auto [lo, hi] = abs_difference_bounds(ya.lower[i], ya.upper[i], yb.lower[i], yb.upper[i]);
+      lower = std::max(lower, lo);
+      upper = std::max(upper, hi);
+    }
+    c.bits = b;
+    c.exact_distance_lower = lower;
+    c.exact_distance_upper = upper;
+    c.certified = lower > 0 && !ra.issue.found && !rb.issue.found;
+    if (c.certified && upper - lower < lower) return c;  // narrower than the distance
+    if (2 * b > bits_limit) {
+      c.note = c.certified ? "certified; enclosure wider than the distance at the precision limit"
+                           : "not certified: the enclosure contains 0 at the precision limit of " +
+                                 std::to_string(b) + " bits";
+      return c;
+    }
+  }
+}
+
+SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const SweepSettings& settings,
+                      const SweepCallbacks& callbacks, std::vector<std::vector<PointMetrics>> completed) {
+  if (settings.ns.empty()) throw InputError("no values of n to run");
+  if (!std::is_sorted(settings.ns.begin(), settings.ns.end()) ||
+      std::adjacent_find(settings.ns.begin(), settings.ns.end()) != settings.ns.end()) {
+    throw InputError("the values of n must be increasing");
+  }
+  SweepResult result;
+  const std::vector<TrackSpec> tracks = plan_tracks(settings);
+  completed.resize(tracks.size());
+  for (std::size_t t = 0; t < tracks.size(); ++t) {
+    result.tracks.push_back({tracks[t], std::move(completed[t]), {}});
+    result.tracks.back().summary.label = tracks[t].label;
+    if (tracks[t].label == settings.reference) result.reference_track = t;
+  }
+  // Progress in units of estimated operations.
+  std::vector<double> weight(tracks.size());
+  double total = 0;
+  for (std::size_t t = 0; t < tracks.size(); ++t) {
+    weight[t] = carrier_cost(tracks[t].run.execution);
+    total += weight[t] * estimated_work(family, settings.ns, 0, model.config.causal);
+  }
+  std::mutex progress_mutex;
+  double done = 0;
+  for (std::size_t t = 0; t < tracks.size(); ++t) {
+    if (!result.tracks[t].points.empty()) {
+      done += weight[t] * (estimated_work(family, settings.ns, 0, model.config.causal) -
+                           estimated_work(family, settings.ns, result.tracks[t].points.size(), model.config.causal));
+    }
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(tracks.size());
+  const auto worker = [&] {
+    for (std::size_t t = next++; t < tracks.size(); t = next++) {
+      TrackResult& track = result.tracks[t];
+      const std::size_t first = track.points.size();
+      if (first >= settings.ns.size()) continue;
+      try {
+        const auto on_point = [&](const PointMetrics& p) {
+          if (callbacks.on_point) callbacks.on_point(t, p);
+        };
+        const auto on_work = [&](double w) {
+          if (!callbacks.on_progress) return;
+          std::lock_guard<std::mutex> lock(progress_mutex);
+          done += w * weight[t];
+          callbacks.on_progress(done, total);
+        };
+        std::vector<PointMetrics> points = with_carrier(track.spec.run.execution, [&]<class T>() {
+          return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work);
+        });
+        for (PointMetrics& p : points) track.points.push_back(std::move(p));
+        track.summary.scalar = track.spec.run.policy.text;
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const int threads = std::max(1, std::min<int>(settings.threads, static_cast<int>(tracks.size())));
+  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+  for (std::thread& th : pool) th.join();
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+
+  // Cross-track quantities against the reference.
+  const std::vector<PointMetrics>& reference = result.tracks[result.reference_track].points;
+  for (TrackResult& track : result.tracks) {
+    for (std::size_t i = 0; i < track.points.size(); ++i) {
+      PointMetrics& p = track.points[i];
+      const PointMetrics& r = reference[i];
+      p.error_inf = detail::difference(p.y_a, r.y_a).dinf;
+      p.decision_collapse = p.argmax_a >= 0 && p.argmax_a == p.argmax_b && r.argmax_a != r.argmax_b;
+    }
+  }
+  // Onsets and certifications.
+  std::map<std::size_t, Certification> certified;
+  const auto certify = [&](std::size_t n) -> std::optional<Certification> {
+    if (!settings.certify) return std::nullopt;
+    if (n > settings.certify_max_n) {
+      Certification c;
+      c.n = n;
+      c.note = "not certified: n = " + std::to_string(n) + " is above the certification limit " +
+               std::to_string(settings.certify_max_n);
+      return c;
+    }
+    auto it = certified.find(n);
+    if (it == certified.end()) {
+      it = certified.emplace(n, certify_distance(model, family, n, settings.interval_bits, settings.interval_bits_limit)).first;
+    }
+    return it->second;
+  };
+  for (TrackResult& track : result.tracks) {
+    TrackSummary& s = track.summary;
+    s.onset_first = first_collapse(track.points);
+    s.onset_permanent = permanent_collapse(track.points);
+    s.nonfinite = std::any_of(track.points.begin(), track.points.end(), [](const PointMetrics& p) { return p.nonfinite; });
+    const numerics::Format y_format = track.spec.run.policy.at(Site::activations).format;
+    const double u = numerics::unit_roundoff(y_format);
+    for (const PointMetrics& r : reference) {
+      if (r.dinf < u * r.y_norm_inf) {
+        s.onset_predicted = r.n;
+        break;
+      }
+    }
+    if (s.onset_first) s.certification = certify(*s.onset_first);
+    if (s.onset_permanent && s.onset_permanent != s.onset_first) s.certification_permanent = certify(*s.onset_permanent);
+  }
+  return result;
+}
+
+}  // namespace glasses::model
