@@ -22,7 +22,9 @@
 #pragma once
 
 #include <bit>
+#include <exception>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -191,58 +193,49 @@ class BlockSteps {
 
   // Attention of query position t over key positions [first, last] of layer
   // l:  o^h = Σ_j α_tj v_j^h;  a = W_O concat_h o^h;  v += a  (z = v + a).
+  // Heads are independent, so with `parallel_heads` (and no site rounder
+  // state to share) two threads take half the heads each: same bits.
   void attend(std::size_t l, std::size_t t, std::size_t first, std::size_t last, const std::vector<T>& q, T* v,
               std::vector<std::vector<T>>& head_outputs, std::vector<std::vector<T>>* attention) {
     const ModelConfig& c = m_.config;
-    const std::size_t kv = static_cast<std::size_t>(c.kv_width()), dh = static_cast<std::size_t>(c.d_head);
+    const std::size_t dh = static_cast<std::size_t>(c.d_head);
     const std::size_t m = last + 1 - first;
-    const int group = c.n_heads / c.n_kv_heads;
     concat_.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
     head_outputs.assign(static_cast<std::size_t>(c.n_heads), {});
     if (attention != nullptr) attention->assign(static_cast<std::size_t>(c.n_heads), {});
-    scores_.resize(m, m_.zero);
+    const auto run_heads = [&](int from, int to, HeadScratch& scratch) {
+      for (int h = from; h < to; ++h) {
+        attend_head(l, t, first, m, h, q, scratch, attention != nullptr ? &(*attention)[static_cast<std::size_t>(h)] : nullptr);
+      }
+    };
+    const bool split = parallel_heads && !R::active && c.n_heads >= 2 && m * dh >= 2048;
+    if (split) {
+      const int half = c.n_heads / 2;
+      std::exception_ptr error;
+      std::thread other([&] {
+        try {
+          run_heads(half, c.n_heads, head_scratch_[1]);
+        } catch (...) {
+          error = std::current_exception();
+        }
+      });
+      run_heads(0, half, head_scratch_[0]);
+      other.join();
+      if (error) std::rethrow_exception(error);
+    } else {
+      run_heads(0, c.n_heads, head_scratch_[0]);
+    }
     for (int h = 0; h < c.n_heads; ++h) {
-      const std::size_t kvh = static_cast<std::size_t>(h / group);
-      const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
-      for (std::size_t j = 0; j < m; ++j) {
-        // s_j = (q·k_j) · scale − m_h |t − j|
-        T& s = scores_[j];
-        dot(env_, Site::attention_scores, qh, keys_[l].data() + (first + j) * kv + kvh * dh, dh, s, p_);
-        s *= m_.score_scale;
-        env_.round(Site::attention_scores, s);
-        if (c.positional == PositionalKind::alibi) {
-          const std::size_t key = first + j;
-          p_ = m_.alibi[static_cast<std::size_t>(h)];
-          p_ *= env_.constant(static_cast<long>(t >= key ? t - key : key - t));
-          env_.round(Site::attention_scores, p_);
-          s -= p_;
-          env_.round(Site::attention_scores, s);
-        }
-      }
-      softmax(env_, scores_.data(), m, z_);
-      // o^h_i = Σ_j α_j v_j[i], left to right over j.
-      T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
-      for (std::size_t i = 0; i < dh; ++i) {
-        for (std::size_t j = 0; j < m; ++j) {
-          mul_into(p_, scores_[j], values_[l][(first + j) * kv + kvh * dh + i]);
-          env_.round(Site::matmul_accumulate, p_);
-          if (j == 0) {
-            o[i] = p_;
-          } else {
-            o[i] += p_;
-            env_.round(Site::matmul_accumulate, o[i]);
-          }
-        }
-        env_.round(Site::activations, o[i]);
-      }
+      const T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
       head_outputs[static_cast<std::size_t>(h)].assign(o, o + dh);
-      if (attention != nullptr) (*attention)[static_cast<std::size_t>(h)] = scores_;
     }
     a_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
     matvec(env_, Site::matmul_accumulate, Site::activations, m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(),
            a_.data(), p_);
     add_into(env_, v, a_.data(), a_.size());
   }
+
+  bool parallel_heads = false;
 
   // v' = z + ψ(norm2(z)).
   NormStats<T> mlp(std::size_t l, T* z) {
@@ -323,12 +316,60 @@ class BlockSteps {
     }
   }
 
+  // Scratch of one head's computation (one per thread).
+  struct HeadScratch {
+    std::vector<T> scores;
+    T p, z;
+  };
+
+  // One head h: s_j = (q·k_j) · scale − m_h |t − j|;  α = softmax(s);
+  // o^h_i = Σ_j α_j v_j[i], left to right over j; o^h written into concat_.
+  void attend_head(std::size_t l, std::size_t t, std::size_t first, std::size_t m, int h, const std::vector<T>& q,
+                   HeadScratch& w, std::vector<T>* alpha) {
+    const ModelConfig& c = m_.config;
+    const std::size_t kv = static_cast<std::size_t>(c.kv_width()), dh = static_cast<std::size_t>(c.d_head);
+    const std::size_t kvh = static_cast<std::size_t>(h / (c.n_heads / c.n_kv_heads));
+    const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
+    w.scores.resize(m, m_.zero);
+    for (std::size_t j = 0; j < m; ++j) {
+      T& s = w.scores[j];
+      dot(env_, Site::attention_scores, qh, keys_[l].data() + (first + j) * kv + kvh * dh, dh, s, w.p);
+      s *= m_.score_scale;
+      env_.round(Site::attention_scores, s);
+      if (c.positional == PositionalKind::alibi) {
+        const std::size_t key = first + j;
+        w.p = m_.alibi[static_cast<std::size_t>(h)];
+        w.p *= env_.constant(static_cast<long>(t >= key ? t - key : key - t));
+        env_.round(Site::attention_scores, w.p);
+        s -= w.p;
+        env_.round(Site::attention_scores, s);
+      }
+    }
+    softmax(env_, w.scores.data(), m, w.z);
+    T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
+    for (std::size_t i = 0; i < dh; ++i) {
+      for (std::size_t j = 0; j < m; ++j) {
+        mul_into(w.p, w.scores[j], values_[l][(first + j) * kv + kvh * dh + i]);
+        env_.round(Site::matmul_accumulate, w.p);
+        if (j == 0) {
+          o[i] = w.p;
+        } else {
+          o[i] += w.p;
+          env_.round(Site::matmul_accumulate, o[i]);
+        }
+      }
+      env_.round(Site::activations, o[i]);
+    }
+    if (alpha != nullptr) *alpha = w.scores;
+  }
+
   const PreparedModel<T>& m_;
   Env<T, R>& env_;
   std::vector<std::vector<T>> keys_, values_;  // [l] positions × kv_width
+  HeadScratch head_scratch_[2] = {{{}, m_.zero, m_.zero}, {{}, m_.zero, m_.zero}};
   RotationTable<T> rope_, sinusoid_;
-  std::vector<T> u_, a_, hidden_, gate_, scores_, scratch_, concat_;
-  T p_ = m_.zero, p2_ = m_.zero, z_ = m_.zero;
+  std::vector<T> u_, a_, hidden_, gate_, scratch_, concat_;
+  T p_ = m_.zero, p2_ = m_.zero;
 };
 
 template <class T>
@@ -386,6 +427,8 @@ class Decoder {
   }
 
   bool record_attention = false;  // keep α of the last position (O(L·H·n) per push)
+  // Two threads share the heads of long attentions (same bits).
+  void set_parallel_heads(bool on) { steps_.parallel_heads = on; }
 
  private:
   void note(const std::vector<T>& v, int layer, const char* step) {
@@ -447,6 +490,7 @@ struct ForwardOptions {
   bool keep_norm_stats = false; // NormStats for every layer and position (Jacobians)
   bool logits = true;           // when the model has an unembedding
   bool all_positions = true;    // y and logits for every position (false: the last only)
+  bool parallel_heads = false;  // two threads share the heads of long attentions (same bits)
 };
 
 template <class T>
@@ -476,6 +520,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
   }
   const std::size_t d = static_cast<std::size_t>(c.d_model), L = static_cast<std::size_t>(c.n_layers);
   detail::BlockSteps<T, R> steps(model, env);
+  steps.parallel_heads = options.parallel_heads;
   Trace<T> trace;
   trace.n = n;
   const auto note = [&](const T* v, std::size_t len, int layer, std::size_t t, const char* step) {

@@ -1,0 +1,121 @@
+// glasses check: the statements of THEORY §3 checked with verdicts.
+//
+// Prints one row per check and optionally writes the JSON
+//   {"checks": [{"id", "statement", "expected", "instances", "verdicts": {...},
+//                "worst_margin", "hypotheses", "notes", "refuted_witnesses"}, ...],
+//    "provenance": {...}}
+// Exit code 1 when a statement that must hold under its hypotheses is
+// refuted; measurements (B.5-full) and expected refutations never fail.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "glasses/numerics/error.hpp"
+#include "glasses/proofs/check.hpp"
+#include "progress.hpp"
+#include "provenance.hpp"
+
+namespace glasses::app {
+namespace {
+
+using nlohmann::json;
+
+struct CheckCommandOptions {
+  std::vector<std::string> ids;
+  bool quick = false;
+  std::string json_path;
+  std::uint64_t seed = 0;
+};
+
+json margin_json(double m) { return std::isnan(m) ? json(nullptr) : json(m); }
+
+json to_json(const proofs::CheckResult& r) {
+  json j;
+  j["id"] = r.id;
+  j["statement"] = r.statement;
+  j["expected"] = std::string(proofs::to_string(r.expected));
+  j["hypotheses"] = r.hypotheses;
+  j["instances"] = r.instances.size();
+  const auto counts = r.verdict_counts();
+  j["verdicts"] = json::object();
+  for (std::size_t v = 0; v < counts.size(); ++v) j["verdicts"][proofs::kVerdictNames[v]] = counts[v];
+  j["worst_margin"] = margin_json(r.worst_margin());
+  j["notes"] = r.notes;
+  j["failed"] = r.failed();
+  json witnesses = json::array();
+  for (const proofs::Instance& i : r.instances) {
+    if (i.verdict == proofs::Verdict::refuted || i.verdict == proofs::Verdict::inconclusive) {
+      witnesses.push_back({{"description", i.description},
+                           {"verdict", std::string(proofs::to_string(i.verdict))},
+                           {"lhs", {i.lhs.lower, i.lhs.upper}},
+                           {"rhs", {i.rhs.lower, i.rhs.upper}},
+                           {"witness", i.witness}});
+    }
+    if (witnesses.size() >= 20) break;
+  }
+  j["witnesses"] = witnesses;
+  return j;
+}
+
+int run(const CheckCommandOptions& o) {
+  std::vector<const proofs::CheckInfo*> selected;
+  if (o.ids.empty() || (o.ids.size() == 1 && o.ids[0] == "all")) {
+    for (const proofs::CheckInfo& c : proofs::registry()) selected.push_back(&c);
+  } else {
+    for (const std::string& id : o.ids) selected.push_back(&proofs::find_check(id));
+  }
+  proofs::CheckOptions options;
+  options.quick = o.quick;
+  options.seed = o.seed;
+  json out;
+  out["checks"] = json::array();
+  out["quick"] = o.quick;
+  bool failed = false;
+  std::printf("%-20s %-12s %9s %7s %7s %9s %7s  %s\n", "check", "expected", "instances", "proven", "refuted",
+              "numerical", "inconcl", "worst margin");
+  Progress progress("check");
+  double done = 0;
+  for (const proofs::CheckInfo* c : selected) {
+    const proofs::CheckResult r = c->run(options);
+    progress.update(++done, static_cast<double>(selected.size()));
+    const auto counts = r.verdict_counts();
+    std::printf("%-20s %-12s %9zu %7d %7d %9d %7d  %.3g%s\n", std::string(c->id).c_str(),
+                std::string(proofs::to_string(c->expected)).c_str(), r.instances.size(), counts[0], counts[1],
+                counts[2], counts[3], r.worst_margin(), r.failed() ? "  REFUTED" : "");
+    std::fflush(stdout);
+    failed = failed || r.failed();
+    json j = to_json(r);
+    if (j["id"].get<std::string>().empty()) j["id"] = std::string(c->id);
+    out["checks"].push_back(j);
+  }
+  progress.finish();
+  json prov = build_provenance();
+  prov["seed"] = o.seed;
+  out["provenance"] = prov;
+  if (!o.json_path.empty()) write_file_atomically(o.json_path, out.dump(2) + "\n");
+  if (failed) {
+    std::cerr << "glasses: a statement expected to hold was refuted (see the witnesses in the JSON)\n";
+    return kExitRefuted;
+  }
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& root, Action& action) {
+  static CheckCommandOptions o;
+  std::string ids;
+  for (const proofs::CheckInfo& c : proofs::registry()) ids += (ids.empty() ? "" : " ") + std::string(c.id);
+  CLI::App* cmd = root.add_subcommand("check", "Check the statements of the paper (THEORY §3) with verdicts");
+  cmd->add_option("ids", o.ids, "Checks to run (default all): " + ids);
+  cmd->add_flag("--quick", o.quick, "The small configuration the test suite runs");
+  cmd->add_option("--json", o.json_path, "Write the results as JSON to this file");
+  cmd->add_option("--seed", o.seed, "Seed of the random instances")->capture_default_str();
+  cmd->callback([&action] { action = [] { return run(o); }; });
+}
+
+}  // namespace glasses::app
