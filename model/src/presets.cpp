@@ -104,22 +104,39 @@ Weights<double> draw_weights(const ModelConfig& c, PortableRandom& rng, double e
   Weights<double> w;
   if (c.vocab_size > 0) w.token_embedding = gaussian(rng, c.vocab_size, d, embedding_sigma);
   const bool gains = c.norm != NormKind::none && c.norm_has_gain;
+  const bool norm_biases = c.norm != NormKind::none && c.norm_has_bias;
+  // Biases N(0, 0.1²), drawn only when the config has them (so adding them
+  // to a config does not change the other weights' stream before them).
+  const auto bias = [&](std::size_t n) { return gaussian(rng, 1, n, 0.1).data; };
   for (int l = 0; l < c.n_layers; ++l) {
     LayerWeights<double> L;
     if (gains) L.norm1_gain = around_one(rng, d, 0.1);
+    if (norm_biases) L.norm1_bias = bias(d);
     L.w_q = gaussian(rng, q, d, inv_sqrt_d);
     L.w_k = gaussian(rng, kv, d, inv_sqrt_d);
     L.w_v = identity_vo ? identity(d) : gaussian(rng, kv, d, inv_sqrt_d);
     L.w_o = identity_vo || identity_o ? identity(d) : gaussian(rng, d, q, 1.0 / std::sqrt(static_cast<double>(q)));
+    if (c.attention_bias) {
+      L.b_q = bias(q);
+      L.b_k = bias(kv);
+      L.b_v = bias(kv);
+      L.b_o = bias(d);
+    }
     if (c.activation != Activation::none) {
       if (gains) L.norm2_gain = around_one(rng, d, 0.1);
+      if (norm_biases) L.norm2_bias = bias(d);
       L.w_up = gaussian(rng, m, d, inv_sqrt_d);
       if (c.activation == Activation::swiglu) L.w_gate = gaussian(rng, m, d, inv_sqrt_d);
       L.w_down = gaussian(rng, d, m, 1.0 / std::sqrt(static_cast<double>(m)));
+      if (c.mlp_bias) {
+        L.b_up = bias(m);
+        L.b_down = bias(d);
+      }
     }
     w.layers.push_back(std::move(L));
   }
   if (gains && c.final_norm) w.final_gain = around_one(rng, d, 0.1);
+  if (norm_biases && c.final_norm) w.final_bias = bias(d);
   if (c.has_unembedding && !c.tied_unembedding) w.unembedding = gaussian(rng, c.vocab_size, d, inv_sqrt_d);
   return w;
 }
