@@ -261,6 +261,54 @@ BOOST_AUTO_TEST_CASE(sqrt_exhaustive) {
   }
 }
 
+// Stochastic rounding: x between neighbours lo < x < hi goes up with
+// probability f = (x - lo)/(hi - lo). Chi-square over several f at a fixed
+// seed (10^5 draws each), the mean unbiased to within 4 standard errors,
+// and the stream reproducible from its seed.
+BOOST_AUTO_TEST_CASE(stochastic_rounding_is_proportional_unbiased_and_reproducible) {
+  const Format f = gn::formats::fp16;
+  const double lo = 1.0, hi = 1.0 + std::ldexp(1.0, -10);  // neighbours in binary16
+  const int draws = 100'000;
+  double chi2 = 0;
+  for (const double fraction : {0.1, 0.25, 1.0 / 3, 0.5, 0.9}) {
+    const double x = lo + fraction * (hi - lo);
+    gn::RoundingContext ctx{Rounding::stochastic};
+    ctx.random.state = 42;
+    long ups = 0;
+    double sum = 0;
+    for (int i = 0; i < draws; ++i) {
+      const double r = gn::round(f, x, ctx);
+      BOOST_TEST_REQUIRE((r == lo || r == hi));
+      ups += r == hi;
+      sum += r;
+    }
+    const double expected = draws * fraction;
+    const double deviation = static_cast<double>(ups) - expected;
+    chi2 += deviation * deviation / (expected * (1 - fraction));
+    const double mean = sum / draws;
+    const double standard_error = (hi - lo) * std::sqrt(fraction * (1 - fraction) / draws);
+    BOOST_TEST(std::fabs(mean - x) < 4 * standard_error, "fraction " << fraction << ": mean " << mean);
+    BOOST_TEST(ctx.flags.test(Flags::inexact));
+  }
+  // 5 degrees of freedom: P(chi2 > 20.5) = 0.001.
+  BOOST_TEST(chi2 < 20.5, "chi-square " << chi2);
+
+  // Same seed and operations: same bits; another seed: another sequence.
+  const auto sequence = [&](std::uint64_t seed) {
+    gn::RoundingContext ctx{Rounding::stochastic};
+    ctx.random.state = seed;
+    std::vector<double> v;
+    for (int i = 0; i < 200; ++i) v.push_back(gn::add(f, 1.0, std::ldexp(1.0, -12) * (i % 7), ctx));
+    return v;
+  };
+  BOOST_TEST(sequence(7) == sequence(7));
+  BOOST_TEST(sequence(7) != sequence(8));
+  // Exact values are never perturbed.
+  gn::RoundingContext exact{Rounding::stochastic};
+  BOOST_TEST(gn::round(f, 1.5, exact) == 1.5);
+  BOOST_TEST(exact.flags.bits == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // Random operations, 10^6 per format, operation and mode (the edge values
