@@ -50,12 +50,21 @@ struct NumericalIssue {
   std::string step;          // "input", "attention", "mlp", "final norm", "logits"
 };
 
+// Packed copies of one layer's matrices for the vector kernels (fast_matvec.hpp).
+struct PackedLayer {
+  PackedMatrix w_q, w_k, w_v, w_o, w_up, w_gate, w_down;
+};
+
 // The model's parameters and constants, rounded into T.
 template <class T>
 struct PreparedModel {
   ModelConfig config;
   typename numerics::ScalarTraits<T>::Context ctx;
   Weights<T> w;
+  // Packed copies of the matrices of w for the vector kernels, for the
+  // scalar types they serve (every matrix empty otherwise): same bits, faster.
+  std::vector<PackedLayer> packed;  // [l]
+  PackedMatrix packed_unembedding;  // W_U (the token embedding when tied)
   T zero, one, d_model, norm_eps, score_scale;
   ActivationConstants<T> act;
   std::vector<T> alibi;       // per head
@@ -63,8 +72,9 @@ struct PreparedModel {
   std::vector<T> sinusoid_omega;  // d/2
 };
 
-// Rounds the master weights into T through the `weights` site and computes
-// the constants. Throws InputError when the config is inconsistent.
+// Rounds the master weights into T through the `weights` site, packs the
+// matrices when T has vector kernels, and computes the constants. Throws
+// InputError when the config is inconsistent.
 template <class T, class R>
 PreparedModel<T> prepare(const ModelConfig& config, const Weights<double>& master, Env<T, R>& env) {
   validate(config);
@@ -73,6 +83,11 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<double>& maste
   m.config = config;
   m.ctx = env.ctx;
   m.w = map_weights<T>(master, [&](double x) { return env.input(Site::weights, x); });
+  for (const LayerWeights<T>& W : m.w.layers) {
+    m.packed.push_back(
+        {pack(W.w_q), pack(W.w_k), pack(W.w_v), pack(W.w_o), pack(W.w_up), pack(W.w_gate), pack(W.w_down)});
+  }
+  m.packed_unembedding = pack(config.tied_unembedding ? m.w.token_embedding : m.w.unembedding);
   m.zero = env.constant(0);
   m.one = env.constant(1);
   m.d_model = env.constant(config.d_model);
@@ -127,8 +142,10 @@ class BlockSteps {
  public:
   BlockSteps(const PreparedModel<T>& model, Env<T, R>& env) : m_(model), env_(env) {
     const std::size_t L = static_cast<std::size_t>(m_.config.n_layers);
-    keys_.resize(L);
-    values_.resize(L);
+    const std::size_t heads = static_cast<std::size_t>(m_.config.n_kv_heads);
+    keys_.assign(L, std::vector<std::vector<T>>(heads));
+    values_.assign(L, std::vector<std::vector<T>>(heads));
+    key_panels_.assign(L, std::vector<PackedRows>(heads));
   }
 
   const PreparedModel<T>& model() const { return m_; }
@@ -158,35 +175,36 @@ class BlockSteps {
     return v;
   }
 
-  // u = norm1(v); q (kept), k and v (stored at position t of layer l's cache);
-  // positions into q/k (Fig. 8 B); RoPE.
+  // u = norm1(v); q (kept), k and v (stored at position t of layer l's cache,
+  // head by head); positions into q/k (Fig. 8 B); RoPE.
   NormStats<T> project(std::size_t l, const T* v, std::size_t t, std::vector<T>& q) {
     const ModelConfig& c = m_.config;
     const LayerWeights<T>& W = m_.w.layers[l];
+    const PackedLayer& P = m_.packed[l];
     const std::size_t d = static_cast<std::size_t>(c.d_model), kv = static_cast<std::size_t>(c.kv_width());
     u_.assign(d, m_.zero);
     const NormStats<T> stats =
         normalize(env_, c.norm, v, d, W.norm1_gain, W.norm1_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
-    if (keys_[l].size() < (t + 1) * kv) {
-      keys_[l].resize((t + 1) * kv, m_.zero);
-      values_[l].resize((t + 1) * kv, m_.zero);
-    }
-    T* k = keys_[l].data() + t * kv;
-    T* vv = values_[l].data() + t * kv;
+    kv_row_.assign(kv, m_.zero);
     // Values never see positions that enter through q/k only.
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_v, W.b_v, u_.data(), vv, p_);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_v, W.b_v, u_.data(), kv_row_.data(), p_, P.w_v);
+    store_heads(values_[l], t, kv_row_);
     if (c.absolute_into == AbsolutePositionsInto::queries_keys) add_absolute_position(u_.data(), t);
     q.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_q, W.b_q, u_.data(), q.data(), p_);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_k, W.b_k, u_.data(), k, p_);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_q, W.b_q, u_.data(), q.data(), p_, P.w_q);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_k, W.b_k, u_.data(), kv_row_.data(), p_, P.w_k);
     if (c.positional == PositionalKind::rope) {
       rope_.grow(env_, Site::attention_scores, m_.rope_omega, t + 1);
       for (int h = 0; h < c.n_heads; ++h) {
         apply_rope(env_, c.rope_style, rope_, t, q.data() + h * c.d_head, c.d_head, p_, p2_);
       }
       for (int h = 0; h < c.n_kv_heads; ++h) {
-        apply_rope(env_, c.rope_style, rope_, t, k + h * c.d_head, c.d_head, p_, p2_);
+        apply_rope(env_, c.rope_style, rope_, t, kv_row_.data() + h * c.d_head, c.d_head, p_, p2_);
       }
+    }
+    store_heads(keys_[l], t, kv_row_);
+    for (std::size_t h = 0; h < key_panels_[l].size(); ++h) {
+      pack_row(key_panels_[l][h], t, kv_row_.data() + h * c.d_head, static_cast<std::size_t>(c.d_head));
     }
     return stats;
   }
@@ -201,7 +219,7 @@ class BlockSteps {
     const std::size_t dh = static_cast<std::size_t>(c.d_head);
     const std::size_t m = last + 1 - first;
     concat_.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
-    head_outputs.assign(static_cast<std::size_t>(c.n_heads), {});
+    head_outputs.resize(static_cast<std::size_t>(c.n_heads));  // reused: no new values
     if (attention != nullptr) attention->assign(static_cast<std::size_t>(c.n_heads), {});
     const auto run_heads = [&](int from, int to, HeadScratch& scratch) {
       for (int h = from; h < to; ++h) {
@@ -231,7 +249,7 @@ class BlockSteps {
     }
     a_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
     matvec(env_, Site::matmul_accumulate, Site::activations, m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(),
-           a_.data(), p_);
+           a_.data(), p_, m_.packed[l].w_o);
     add_into(env_, v, a_.data(), a_.size());
   }
 
@@ -242,19 +260,22 @@ class BlockSteps {
     const ModelConfig& c = m_.config;
     if (c.activation == Activation::none) return {m_.zero, m_.one};
     const LayerWeights<T>& W = m_.w.layers[l];
+    const PackedLayer& P = m_.packed[l];
     const std::size_t d = static_cast<std::size_t>(c.d_model), dm = static_cast<std::size_t>(c.d_mlp);
     u_.assign(d, m_.zero);
     const NormStats<T> stats =
         normalize(env_, c.norm, z, d, W.norm2_gain, W.norm2_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
     hidden_.assign(dm, m_.zero);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_up, W.b_up, u_.data(), hidden_.data(), p_);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_up, W.b_up, u_.data(), hidden_.data(), p_, P.w_up);
     if (c.activation == Activation::swiglu) {
       gate_.assign(dm, m_.zero);
-      matvec(env_, Site::matmul_accumulate, Site::activations, W.w_gate, Vector<T>{}, u_.data(), gate_.data(), p_);
+      matvec(env_, Site::matmul_accumulate, Site::activations, W.w_gate, Vector<T>{}, u_.data(), gate_.data(), p_,
+             P.w_gate);
     }
     activate(env_, c.activation, m_.act, hidden_.data(), gate_.data(), dm, p_);
     a_.assign(d, m_.zero);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_down, W.b_down, hidden_.data(), a_.data(), p_);
+    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_down, W.b_down, hidden_.data(), a_.data(), p_,
+           P.w_down);
     add_into(env_, z, a_.data(), d);
     return stats;
   }
@@ -278,7 +299,7 @@ class BlockSteps {
     if (!c.has_unembedding) throw InputError("this model has no unembedding (no logits)");
     const Matrix<T>& U = c.tied_unembedding ? m_.w.token_embedding : m_.w.unembedding;
     std::vector<T> out(U.rows, m_.zero);
-    matvec(env_, Site::output, Site::output, U, Vector<T>{}, y.data(), out.data(), p_);
+    matvec(env_, Site::output, Site::output, U, Vector<T>{}, y.data(), out.data(), p_, m_.packed_unembedding);
     return out;
   }
 
@@ -291,14 +312,27 @@ class BlockSteps {
   }
 
   void truncate(std::size_t n) {
-    const std::size_t kv = static_cast<std::size_t>(m_.config.kv_width());
+    const std::size_t dh = static_cast<std::size_t>(m_.config.d_head);
     for (std::size_t l = 0; l < keys_.size(); ++l) {
-      keys_[l].resize(n * kv, m_.zero);
-      values_[l].resize(n * kv, m_.zero);
+      for (std::size_t h = 0; h < keys_[l].size(); ++h) {
+        keys_[l][h].resize(n * dh, m_.zero);
+        values_[l][h].resize(n * dh, m_.zero);
+      }
     }
   }
 
  private:
+  // Head h of a row of width kv_width into cache[h] at position t. Each head's
+  // keys (values) are contiguous, positions × d_h, so attention reads them
+  // in order.
+  void store_heads(std::vector<std::vector<T>>& cache, std::size_t t, const std::vector<T>& row) {
+    const std::size_t dh = static_cast<std::size_t>(m_.config.d_head);
+    for (std::size_t h = 0; h < cache.size(); ++h) {
+      if (cache[h].size() < (t + 1) * dh) cache[h].resize((t + 1) * dh, m_.zero);
+      std::copy(row.data() + h * dh, row.data() + (h + 1) * dh, cache[h].data() + t * dh);
+    }
+  }
+
   // p_t added to x (site activations): a learned table row, or the sinusoid.
   void add_absolute_position(T* x, std::size_t t) {
     const ModelConfig& c = m_.config;
@@ -327,13 +361,17 @@ class BlockSteps {
   void attend_head(std::size_t l, std::size_t t, std::size_t first, std::size_t m, int h, const std::vector<T>& q,
                    HeadScratch& w, std::vector<T>* alpha) {
     const ModelConfig& c = m_.config;
-    const std::size_t kv = static_cast<std::size_t>(c.kv_width()), dh = static_cast<std::size_t>(c.d_head);
+    const std::size_t dh = static_cast<std::size_t>(c.d_head);
     const std::size_t kvh = static_cast<std::size_t>(h / (c.n_heads / c.n_kv_heads));
     const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
+    const T* keys = keys_[l][kvh].data() + first * dh;  // row j: k_(first+j)^h
+    const T* values = values_[l][kvh].data() + first * dh;
     w.scores.resize(m, m_.zero);
+    const bool dots_done =
+        dot_rows(env_, Site::attention_scores, key_panels_[l][kvh], first, m, qh, w.scores.data());
     for (std::size_t j = 0; j < m; ++j) {
       T& s = w.scores[j];
-      dot(env_, Site::attention_scores, qh, keys_[l].data() + (first + j) * kv + kvh * dh, dh, s, w.p);
+      if (!dots_done) dot(env_, Site::attention_scores, qh, keys + j * dh, dh, s, w.p);
       s *= m_.score_scale;
       env_.round(Site::attention_scores, s);
       if (c.positional == PositionalKind::alibi) {
@@ -347,28 +385,19 @@ class BlockSteps {
     }
     softmax(env_, w.scores.data(), m, w.z);
     T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
-    for (std::size_t i = 0; i < dh; ++i) {
-      for (std::size_t j = 0; j < m; ++j) {
-        mul_into(w.p, w.scores[j], values_[l][(first + j) * kv + kvh * dh + i]);
-        env_.round(Site::matmul_accumulate, w.p);
-        if (j == 0) {
-          o[i] = w.p;
-        } else {
-          o[i] += w.p;
-          env_.round(Site::matmul_accumulate, o[i]);
-        }
-      }
-      env_.round(Site::activations, o[i]);
-    }
+    combine_rows(env_, Site::matmul_accumulate, Site::activations, w.scores.data(), values, dh, m, dh, o, w.p);
     if (alpha != nullptr) *alpha = w.scores;
   }
 
   const PreparedModel<T>& m_;
   Env<T, R>& env_;
-  std::vector<std::vector<T>> keys_, values_;  // [l] positions × kv_width
+  std::vector<std::vector<std::vector<T>>> keys_, values_;  // [l][kv head] positions × d_h
+  // The keys once more, packed for the vector kernels (empty when T has
+  // none): the scores q·k_j come from there.
+  std::vector<std::vector<PackedRows>> key_panels_;  // [l][kv head] positions × d_h
   HeadScratch head_scratch_[2] = {{{}, m_.zero, m_.zero}, {{}, m_.zero, m_.zero}};
   RotationTable<T> rope_, sinusoid_;
-  std::vector<T> u_, a_, hidden_, gate_, scratch_, concat_;
+  std::vector<T> u_, a_, hidden_, gate_, scratch_, concat_, kv_row_;
   T p_ = m_.zero, p2_ = m_.zero;
 };
 

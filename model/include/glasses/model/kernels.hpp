@@ -14,24 +14,40 @@
 // Scalars are handled in place with scratch values (`p = a; p *= b;`) so
 // that multiprecision types allocate nothing in inner loops. Generic code
 // never names float or double; constants come from ScalarTraits.
+//
+// Speed: for float and Emulated bf16/fp16, the products of the projections
+// and of attention (`matvec`, `dot_rows`, `combine_rows`) may go to the
+// vector kernels of fast_matvec.hpp, which compute 16 outputs per vector
+// and, output by output, the same operations in the same order as `dot`:
+// the same bits, with nothing split or reordered.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
+#include <span>
+#include <type_traits>
 #include <vector>
 
 #include "glasses/model/config.hpp"
+#include "glasses/model/fast_matvec.hpp"
 #include "glasses/model/policy.hpp"
 #include "glasses/model/weights.hpp"
+#include "glasses/numerics/bulk_round.hpp"
 #include "glasses/numerics/scalar_traits.hpp"
 
 namespace glasses::model {
 
+// A site rounder has `active` (whether it may change values) and rounds one
+// value, round(site, x), or n values in order, round(site, x, n).
+//
 // Uniform runs: rounding at sites does nothing and compiles to nothing.
 struct NoSiteRounding {
   static constexpr bool active = false;
   template <class T>
   void operator()(Site, T&) {}
+  template <class T>
+  void operator()(Site, T*, std::size_t) {}
 };
 
 // Site policies: rounds each result into its site's format when that
@@ -62,8 +78,26 @@ class SiteRounding {
     rc_.mode = modes_[i];
     Traits::round_to(formats_[i], rc_, x);
   }
-  // The format a site rounds into (for rounding double inputs directly).
+  // x_0 … x_(n-1) in order: what n calls of the above do, float and double
+  // carriers through numerics::round_array (vectorised; the same values and
+  // the same random stream).
+  void operator()(Site s, T* x, std::size_t n) {
+    const auto i = static_cast<std::size_t>(s);
+    if (!needed_[i]) return;
+    rc_.mode = modes_[i];
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      const bool bulk = std::is_same_v<T, float> ? numerics::fits_binary32(formats_[i]) : formats_[i].p <= 53;
+      if (bulk) {
+        numerics::round_array(formats_[i], std::span<const T>(x, n), std::span<T>(x, n), rc_);
+        return;
+      }
+    }
+    for (std::size_t k = 0; k < n; ++k) Traits::round_to(formats_[i], rc_, x[k]);
+  }
+  // The format a site rounds into (for rounding double inputs directly),
+  // and in which mode.
   const numerics::Format& format(Site s) const { return formats_[static_cast<std::size_t>(s)]; }
+  numerics::Rounding mode(Site s) const { return modes_[static_cast<std::size_t>(s)]; }
   bool needed(Site s) const { return needed_[static_cast<std::size_t>(s)]; }
   numerics::RoundingContext& context() { return rc_; }
 
@@ -82,13 +116,15 @@ inline std::uint64_t mix_hash(std::uint64_t h, std::uint64_t token) {
   return m.next();
 }
 
-// The environment of a computation in T: the context for making constants
-// and the site rounder.
+// The environment of a computation in T: the context for making constants,
+// the site rounder, and which compilation of the vector kernels runs
+// (fast_matvec.hpp; the bits do not depend on it).
 template <class T, class R>
 struct Env {
   using Traits = numerics::ScalarTraits<T>;
   typename Traits::Context ctx;
   R& round;
+  PackedKernel kernel = PackedKernel::automatic;
 
   T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
 
@@ -105,7 +141,9 @@ struct Env {
   T input(Site site, double x) {
     if constexpr (R::active) {
       if (round.needed(site)) {
-        return Traits::from_double(ctx, numerics::round(round.format(site), x, round.context()));
+        numerics::RoundingContext& rc = round.context();
+        rc.mode = round.mode(site);  // the site's own mode, not the last one used
+        return Traits::from_double(ctx, numerics::round(round.format(site), x, rc));
       }
     }
     return Traits::from_double(ctx, x);
@@ -119,10 +157,44 @@ void mul_into(T& out, const T& a, const T& b) {
   out = a;
   out *= b;
 }
-inline void mul_into(numerics::MpfrReal& out, const numerics::MpfrReal& a, const numerics::MpfrReal& b) {
-  const mpfr_prec_t prec = std::max(mpfr_get_prec(a.data()), mpfr_get_prec(b.data()));
+namespace detail {
+// out at precision prec, reusing its limbs when it has that precision.
+inline void set_precision(numerics::MpfrReal& out, mpfr_prec_t prec) {
   if (mpfr_get_prec(out.data()) != prec) out = numerics::MpfrReal(0L, prec);
+}
+}  // namespace detail
+inline void mul_into(numerics::MpfrReal& out, const numerics::MpfrReal& a, const numerics::MpfrReal& b) {
+  detail::set_precision(out, std::max(mpfr_get_prec(a.data()), mpfr_get_prec(b.data())));
   mpfr_mul(out.data(), a.data(), b.data(), MPFR_RNDN);
+}
+
+// out = a / b, out = -a, out = exp(a): one rounding each (none for -a), and
+// out may be the operand (MPFR computes straight into out, in place, where
+// the operators would allocate the result).
+template <class T>
+void div_into(T& out, const T& a, const T& b) {
+  out = a / b;
+}
+template <class T>
+void neg_into(T& out, const T& a) {
+  out = -a;
+}
+template <class T>
+void exp_into(T& out, const T& a) {
+  using numerics::exp;
+  out = exp(a);
+}
+inline void div_into(numerics::MpfrReal& out, const numerics::MpfrReal& a, const numerics::MpfrReal& b) {
+  detail::set_precision(out, std::max(mpfr_get_prec(a.data()), mpfr_get_prec(b.data())));
+  mpfr_div(out.data(), a.data(), b.data(), MPFR_RNDN);
+}
+inline void neg_into(numerics::MpfrReal& out, const numerics::MpfrReal& a) {
+  detail::set_precision(out, mpfr_get_prec(a.data()));
+  mpfr_neg(out.data(), a.data(), MPFR_RNDN);
+}
+inline void exp_into(numerics::MpfrReal& out, const numerics::MpfrReal& a) {
+  detail::set_precision(out, mpfr_get_prec(a.data()));
+  mpfr_exp(out.data(), a.data(), MPFR_RNDN);
 }
 
 // out = Σ_{i<n} a_i b_i, left to right; products and partial sums rounded at
@@ -139,19 +211,151 @@ void dot(Env<T, R>& env, Site site, const T* a, const T* b, std::size_t n, T& ou
   }
 }
 
+// The rounding R with which the vector kernels (fast_matvec.hpp) compute
+// what `dot` computes in T at `site`: none for float (or a site of a float
+// carrier that does not round), bf16 or fp16 to nearest even; nullopt when
+// they cannot (other types, formats or modes) or the Env asks for none.
+template <class T, class R>
+std::optional<PackedRounding> packed_rounding(const Env<T, R>& env, Site site) {
+  if constexpr (!PackedScalar<T>::served) {
+    return std::nullopt;
+  } else {
+    if (env.kernel == PackedKernel::none) return std::nullopt;
+    if constexpr (R::active) {  // float carrier of a site policy
+      if (env.round.needed(site)) return packed_rounding_for(env.round.format(site), env.round.mode(site));
+    }
+    return PackedScalar<T>::rounding;
+  }
+}
+
+namespace detail {
+// n values of a served T as binary32 (exact), rows j < m taken at a stride:
+// the array itself for float, else a copy in `buffer` (stride n).
+template <class T>
+const float* as_floats(const T* x, std::size_t stride, std::size_t m, std::size_t n, std::vector<float>& buffer) {
+  if constexpr (std::is_same_v<T, float>) {
+    return x;
+  } else {
+    buffer.resize(m * n);
+    for (std::size_t j = 0; j < m; ++j) {
+      for (std::size_t i = 0; i < n; ++i) buffer[j * n + i] = PackedScalar<T>::to_float(x[j * stride + i]);
+    }
+    return buffer.data();
+  }
+}
+// Runs kernel(out) with out = y itself for float, else a binary32 buffer
+// copied into y afterwards (exact).
+template <class T, class Kernel>
+void into(T* y, std::size_t n, Kernel kernel) {
+  if constexpr (std::is_same_v<T, float>) {
+    kernel(y);
+  } else {
+    std::vector<float> out(n);
+    kernel(out.data());
+    for (std::size_t i = 0; i < n; ++i) y[i] = PackedScalar<T>::from_float(out[i]);
+  }
+}
+}  // namespace detail
+
+// y_r = Σ_c W_rc x_c for every row r of W's packed copy, each exactly as
+// `dot` at `site` computes it, by the vector kernels: when packed_rounding
+// allows and W has a packed copy. Returns false, having done nothing,
+// otherwise.
+template <class T, class R>
+bool dot_rows(Env<T, R>& env, Site site, const PackedMatrix& W, const T* x, T* y) {
+  if constexpr (!PackedScalar<T>::served) {
+    return false;
+  } else {
+    const std::optional<PackedRounding> rounding = packed_rounding(env, site);
+    if (!rounding || W.empty()) return false;
+    std::vector<float> xf;
+    const float* xs = detail::as_floats(x, W.cols, 1, W.cols, xf);
+    detail::into(y, W.rows, [&](float* out) { packed_dot_rows(env.kernel, *rounding, W, xs, out); });
+    return true;
+  }
+}
+
+// The same for rows first … first+m-1 of packed rows K (the keys of an
+// attention head): y_j = Σ_i K_(first+j),i x_i.
+template <class T, class R>
+bool dot_rows(Env<T, R>& env, Site site, const PackedRows& K, std::size_t first, std::size_t m, const T* x, T* y) {
+  if constexpr (!PackedScalar<T>::served) {
+    return false;
+  } else {
+    const std::optional<PackedRounding> rounding = packed_rounding(env, site);
+    if (!rounding || K.rows == 0) return false;
+    std::vector<float> xf;
+    const float* xs = detail::as_floats(x, K.cols, 1, K.cols, xf);
+    detail::into(y, m, [&](float* out) { packed_dot_rows(env.kernel, *rounding, K, first, m, xs, out); });
+    return true;
+  }
+}
+
+// Row r of packed rows K := row (n values of T), for the types the vector
+// kernels serve; nothing otherwise.
+template <class T>
+void pack_row(PackedRows& K, std::size_t r, const T* row, std::size_t n) {
+  if constexpr (PackedScalar<T>::served) {
+    std::vector<float> buffer;
+    set_row(K, r, detail::as_floats(row, n, 1, n, buffer), n);
+  }
+}
+
+// o_i = Σ_j a_j V_ji for i < n (row j of V at V + j·stride, m >= 1 terms),
+// left to right over j with products and partial sums at `sum_site`
+// (o_i = a_0 V_0i;  p = a_j V_ji;  o_i = o_i + p), o_i rounded at
+// `store_site`. The sums may come from the vector kernels, when
+// packed_rounding allows, with the same bits.
+template <class T, class R>
+void combine_rows(Env<T, R>& env, Site sum_site, Site store_site, const T* a, const T* V, std::size_t stride,
+                  std::size_t m, std::size_t n, T* o, T& p) {
+  if constexpr (PackedScalar<T>::served) {
+    if (const std::optional<PackedRounding> rounding = packed_rounding(env, sum_site)) {
+      std::vector<float> af, vf;
+      const float* as = detail::as_floats(a, m, 1, m, af);
+      const float* vs = detail::as_floats(V, stride, m, n, vf);
+      const std::size_t v_stride = std::is_same_v<T, float> ? stride : n;
+      detail::into(o, n,
+                   [&](float* out) { strided_combine_rows(env.kernel, *rounding, as, vs, v_stride, m, n, out); });
+      // The sums rounded to nearest (no random draws): the stores together.
+      env.round(store_site, o, n);
+      return;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < m; ++j) {
+      mul_into(p, a[j], V[j * stride + i]);
+      env.round(sum_site, p);
+      if (j == 0) {
+        o[i] = p;
+      } else {
+        o[i] += p;
+        env.round(sum_site, o[i]);
+      }
+    }
+    env.round(store_site, o[i]);
+  }
+}
+
 // y_r = (Σ_c W_rc x_c) + b_r for every row r: the dot product at `sum_site`,
 // the bias (when present) added last at `sum_site`, y_r rounded at `store_site`.
+// `packed` is W's packed copy, if it has one: the dot products may then come
+// from the vector kernels (dot_rows), with the same bits.
 template <class T, class R>
 void matvec(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>& W, const Vector<T>& bias,
-            const T* x, T* y, T& p) {
+            const T* x, T* y, T& p, const PackedMatrix& packed = {}) {
+  const bool dots_done = dot_rows(env, sum_site, packed, x, y);
   for (std::size_t r = 0; r < W.rows; ++r) {
-    dot(env, sum_site, W.row(r), x, W.cols, y[r], p);
+    if (!dots_done) dot(env, sum_site, W.row(r), x, W.cols, y[r], p);
     if (!bias.empty()) {
       y[r] += bias[r];
       env.round(sum_site, y[r]);
     }
-    env.round(store_site, y[r]);
+    if (!dots_done) env.round(store_site, y[r]);
   }
+  // With the vector kernels the sums round to nearest (no random draws), so
+  // the stores can be rounded all together: the same values and stream.
+  if (dots_done) env.round(store_site, y, W.rows);
 }
 
 // Normalisation statistics of one row, kept for the frozen-statistics
@@ -252,7 +456,6 @@ template <class T, class R>
 void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, T* h, const T* gate,
               std::size_t n, T& t) {
   using numerics::erf;
-  using numerics::exp;
   using numerics::max;
   using numerics::tanh;
   for (std::size_t k = 0; k < n; ++k) {
@@ -299,17 +502,15 @@ void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, 
         break;
       }
       case Activation::swiglu: {
-        t = -gate[k];
-        t = exp(t);
+        neg_into(t, gate[k]);
+        exp_into(t, t);
         env.round(Site::mlp, t);
         t += c.one;
         env.round(Site::mlp, t);
-        T s = c.one;
-        s /= t;
-        env.round(Site::mlp, s);
-        t = gate[k];
-        t *= s;
-        env.round(Site::mlp, t);  // silu(g)
+        div_into(t, c.one, t);  // s = 1 / (1 + e^-g)
+        env.round(Site::mlp, t);
+        t *= gate[k];  // silu(g) = g · s (t · g: the same product)
+        env.round(Site::mlp, t);
         x *= t;
         env.round(Site::mlp, x);
         break;
@@ -324,12 +525,11 @@ void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, 
 // The shift is the traits hook (the maximum; for intervals a point near it).
 template <class T, class R>
 void softmax(Env<T, R>& env, T* s, std::size_t m, T& z) {
-  using numerics::exp;
   const T c = numerics::ScalarTraits<T>::softmax_shift(s, m);
   for (std::size_t j = 0; j < m; ++j) {
     s[j] -= c;
     env.round(Site::softmax, s[j]);
-    s[j] = exp(s[j]);
+    exp_into(s[j], s[j]);
     env.round(Site::softmax, s[j]);
   }
   z = s[0];

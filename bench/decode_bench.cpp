@@ -1,0 +1,502 @@
+// Token-by-token decoding (Decoder: KV cache, logits at every step), timed
+// in thread CPU time; every ratio is measured within one run.
+//
+// 1. A llama2.c "stories15M"-shaped random Llama (d = 288, 6 layers, 6 heads,
+//    d_mlp = 768, vocabulary 32000, 256 positions, RoPE, RMSNorm, SwiGLU,
+//    untied output), decoding all 256 positions on one thread, as llama2.c's
+//    run.c does by default. Runs: fp32 with the AVX-512 and the portable
+//    vector kernels, mixed:bf16/fp32 (float carrier, bf16 weights and
+//    activations), Emulated bf16 and fp16. Targets: fp32 at least llama2.c's
+//    fastest single-thread build (about 320 tokens/s on the machine of issue
+//    3, -Ofast -march=native; its -O3 build about 57); mixed <= 1.5x the fp32
+//    time; bf16 and fp16 <= 8x. Each iteration runs every variant once, in
+//    rotating order; the figures are each variant's best iteration, so the
+//    ratios compare runs made under the same conditions. A second benchmark
+//    compares fp32 with the vector kernels against the loops of kernels.hpp
+//    (kernel `none`, the reference) over the first 16 positions.
+//
+// 2. MPFR at 256 bits on the `default` preset, decoding 32 positions: time
+//    per token against the raw cost of the same arithmetic. The MPFR
+//    operations of one decoding step are counted analytically (count_step,
+//    from the operation sequences written in kernels.hpp and forward.hpp)
+//    and the count is checked against the calls of a counting site rounder,
+//    which sees every rounded operation. Raw costs are measured in the same
+//    iteration on preallocated mpfr_t values: a multiply-add pair
+//    (mpfr_mul + mpfr_add), and div, sqrt, exp, cos and sin. Two ratios:
+//      raw_ratio      time / (operations / 2 × raw multiply-add): every
+//                     operation priced as half a multiply-add (the target,
+//                     <= 2, is on this one);
+//      weighted_ratio time / Σ_kind count × raw cost of that kind: what the
+//                     framework costs beyond MPFR itself.
+#include <benchmark/benchmark.h>
+#include <gmp.h>
+#include <mpfr.h>
+
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "glasses/model/forward.hpp"
+#include "glasses/model/presets.hpp"
+#include "glasses/model/run.hpp"
+
+namespace {
+
+namespace gm = glasses::model;
+namespace gn = glasses::numerics;
+
+double thread_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Lines of the closing summary, by benchmark.
+std::map<std::string, std::vector<std::string>>& summary() {
+  static std::map<std::string, std::vector<std::string>> lines;
+  return lines;
+}
+
+std::string format(const char* fmt, double a, double b = 0, double c = 0) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, fmt, a, b, c);
+  return buffer;
+}
+
+std::vector<int> token_ids(std::size_t n, int vocab) {
+  std::vector<int> t;
+  for (std::size_t i = 0; i < n; ++i) t.push_back(static_cast<int>((7919 * i + 13) % static_cast<std::size_t>(vocab)));
+  return t;
+}
+
+// Seconds to decode `tokens` from an empty cache, logits at every step.
+template <class T, class R>
+double decode_seconds(const gm::PreparedModel<T>& m, gm::Env<T, R>& env, const std::vector<int>& tokens) {
+  gm::Decoder<T, R> decoder(m, env);
+  const double t0 = thread_seconds();
+  for (const int token : tokens) {
+    decoder.push(token);
+    const std::vector<T> logits = decoder.logits();
+    benchmark::DoNotOptimize(logits.data());
+  }
+  return thread_seconds() - t0;
+}
+
+// ---- 1. stories15M --------------------------------------------------------
+
+gm::ModelConfig stories15m_config() {
+  gm::ModelConfig c;
+  c.family = gm::Family::llama;
+  c.d_model = 288;
+  c.n_layers = 6;
+  c.n_heads = 6;
+  c.n_kv_heads = 6;
+  c.d_head = 48;
+  c.d_mlp = 768;
+  c.vocab_size = 32000;
+  c.max_positions = 256;
+  c.norm = gm::NormKind::rmsnorm;
+  c.positional = gm::PositionalKind::rope;
+  c.activation = gm::Activation::swiglu;
+  c.tied_unembedding = false;
+  return c;
+}
+
+// One way of running the model, ready to decode.
+struct Variant {
+  std::string name;
+  std::function<double(const std::vector<int>&)> decode;  // seconds
+};
+
+// The prepared models live as long as the benchmark.
+struct Stories15m {
+  gm::ModelConfig config = stories15m_config();
+  gm::Weights<double> weights = gm::synthetic_weights(config, 15);
+  gm::NoSiteRounding none;
+  gm::SiteRounding<float> mixed_rounder{gm::parse_policy("mixed:bf16/fp32", gn::formats::fp32), {}, 0};
+  gm::Env<float, gm::NoSiteRounding> fp32{{}, none};
+  gm::Env<float, gm::SiteRounding<float>> mixed{{}, mixed_rounder};
+  gm::Env<gn::Bf16, gm::NoSiteRounding> bf16{{}, none};
+  gm::Env<gn::Fp16, gm::NoSiteRounding> fp16{{}, none};
+  gm::PreparedModel<float> fp32_model = gm::prepare(config, weights, fp32);
+  gm::PreparedModel<float> mixed_model = gm::prepare(config, weights, mixed);
+  gm::PreparedModel<gn::Bf16> bf16_model = gm::prepare(config, weights, bf16);
+  gm::PreparedModel<gn::Fp16> fp16_model = gm::prepare(config, weights, fp16);
+
+  // Runs with `kernel`; the Envs are shared, so set it every time.
+  template <class T, class R>
+  static std::function<double(const std::vector<int>&)> runner(const gm::PreparedModel<T>& m, gm::Env<T, R>& env,
+                                                               gm::PackedKernel kernel) {
+    return [&m, &env, kernel](const std::vector<int>& tokens) {
+      env.kernel = kernel;
+      return decode_seconds(m, env, tokens);
+    };
+  }
+
+  std::vector<Variant> variants() {
+    const gm::PackedKernel best = gm::resolve(gm::PackedKernel::automatic);
+    std::vector<Variant> v;
+    v.push_back({"fp32 " + gm::to_string(best), runner(fp32_model, fp32, best)});
+    if (best != gm::PackedKernel::portable) {
+      v.push_back({"fp32 portable", runner(fp32_model, fp32, gm::PackedKernel::portable)});
+    }
+    v.push_back({"mixed:bf16/fp32 " + gm::to_string(best), runner(mixed_model, mixed, best)});
+    v.push_back({"bf16 " + gm::to_string(best), runner(bf16_model, bf16, best)});
+    v.push_back({"fp16 " + gm::to_string(best), runner(fp16_model, fp16, best)});
+    return v;
+  }
+};
+
+Stories15m& stories15m() {
+  static Stories15m model;
+  return model;
+}
+
+void BM_decode_stories15m(benchmark::State& state) {
+  Stories15m& model = stories15m();
+  std::vector<Variant> variants = model.variants();
+  const std::size_t positions = static_cast<std::size_t>(model.config.max_positions);
+  const std::vector<int> tokens = token_ids(positions, model.config.vocab_size);
+  std::vector<double> best(variants.size(), 1e300);
+  std::size_t first = 0;
+  for (auto _ : state) {
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+      const std::size_t i = (first + k) % variants.size();
+      best[i] = std::min(best[i], variants[i].decode(tokens));
+    }
+    first = (first + 1) % variants.size();
+  }
+  const double n = static_cast<double>(tokens.size());
+  std::vector<std::string>& lines = summary()["stories15M-shaped Llama, 256 positions, one thread"];
+  lines.clear();
+  const auto verdict = [](bool met) { return met ? ": met)" : ": NOT MET)"; };
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const std::string& name = variants[i].name;
+    const double ratio = best[i] / best[0];
+    std::string target;
+    if (i == 0) target = std::string("  (target >= 320 tokens/s") + verdict(n / best[i] >= 320);
+    if (name.starts_with("mixed")) target = std::string("  (target <= 1.5") + verdict(ratio <= 1.5);
+    if (name.starts_with("bf16") || name.starts_with("fp16")) {
+      target = std::string("  (target <= 8") + verdict(ratio <= 8);
+    }
+    state.counters[name + " tok/s"] = n / best[i];
+    if (i > 0) state.counters[name + " / fp32"] = ratio;
+    const std::string padded = name + std::string(26 - std::min<std::size_t>(26, name.size()), ' ');
+    lines.push_back("  " + padded +
+                    format("%8.1f tokens/s  %6.3f ms/token  time / fp32 %5.2f", n / best[i], 1e3 * best[i] / n, ratio) +
+                    target);
+  }
+}
+
+// fp32: the vector kernels against the loops (kernel none) over the first
+// 16 positions, alternating which goes first.
+void BM_vector_kernels_vs_loops(benchmark::State& state) {
+  Stories15m& model = stories15m();
+  const gm::PackedKernel best = gm::resolve(gm::PackedKernel::automatic);
+  const auto vector = Stories15m::runner(model.fp32_model, model.fp32, best);
+  const auto loops = Stories15m::runner(model.fp32_model, model.fp32, gm::PackedKernel::none);
+  const std::vector<int> tokens = token_ids(16, model.config.vocab_size);
+  double vector_best = 1e300, loops_best = 1e300;
+  bool vector_first = true;
+  for (auto _ : state) {
+    for (int pass = 0; pass < 2; ++pass) {
+      if (vector_first == (pass == 0)) {
+        vector_best = std::min(vector_best, vector(tokens));
+      } else {
+        loops_best = std::min(loops_best, loops(tokens));
+      }
+    }
+    vector_first = !vector_first;
+  }
+  const double n = static_cast<double>(tokens.size());
+  state.counters["vector tok/s"] = n / vector_best;
+  state.counters["loops tok/s"] = n / loops_best;
+  state.counters["speed-up"] = loops_best / vector_best;
+  summary()["fp32, first 16 positions: vector kernels / loops of kernels.hpp"] = {
+      "  " + gm::to_string(best) + format(" %8.1f tokens/s;  loops %6.1f tokens/s;  speed-up %5.1fx", n / vector_best,
+                                          n / loops_best, loops_best / vector_best)};
+}
+
+// ---- 2. MPFR-256 against raw MPFR -----------------------------------------
+
+// MPFR operations by kind.
+struct OpCount {
+  double mul = 0, add = 0, div = 0, sqrt = 0, exp = 0, cos = 0, sin = 0;
+  double stores = 0;  // roundings of stored values (no operation): rounder calls only
+  double operations() const { return mul + add + div + sqrt + exp + cos + sin; }
+};
+
+// The MPFR operations of decoding position t (cache of t + 1 positions,
+// logits included), read off the operation sequences of kernels.hpp and
+// forward.hpp for a model like `default`: RMSNorm with gain, rotate-half
+// RoPE, SwiGLU, no biases, causal without window, untied unembedding. Not
+// counted: -g in SwiGLU (exact, mpfr_neg), the comparisons of the softmax
+// shift, copies and conversions of integers.
+OpCount count_step(const gm::ModelConfig& c, std::size_t t) {
+  const double d = c.d_model, L = c.n_layers, H = c.n_heads, Hkv = c.n_kv_heads, dh = c.d_head, dm = c.d_mlp,
+               V = c.vocab_size, qw = c.q_width(), kv = c.kv_width();
+  const double m = static_cast<double>(t + 1);  // keys attended to
+  OpCount n;
+  const auto dot = [&](double rows, double cols) {  // `rows` dot products of `cols` terms
+    n.mul += rows * cols;
+    n.add += rows * (cols - 1);
+  };
+  const auto matvec = [&](double rows, double cols) {
+    dot(rows, cols);
+    n.stores += rows;
+  };
+  const auto rmsnorm = [&] {  // Σ x², / d, + eps, sqrt, 1 / s, then (x s) g
+    dot(1, d);
+    n.div += 2;
+    n.add += 1;
+    n.sqrt += 1;
+    n.mul += 2 * d;
+    n.stores += d;
+  };
+  // The RoPE table gains one row per position: angle t·ω_j, its cos and sin.
+  n.mul += dh / 2;
+  n.cos += dh / 2;
+  n.sin += dh / 2;
+  for (int l = 0; l < L; ++l) {
+    rmsnorm();
+    matvec(kv, d);  // v
+    matvec(qw, d);  // q
+    matvec(kv, d);  // k
+    // RoPE on q and k: per pair a c - b s, a s + b c; both stored.
+    n.mul += (H + Hkv) * dh / 2 * 4;
+    n.add += (H + Hkv) * dh / 2 * 2;
+    n.stores += (H + Hkv) * dh;
+    for (int h = 0; h < H; ++h) {
+      dot(m, dh);  // q·k_j
+      n.mul += m;  // · 1/sqrt(d_h)
+      // softmax: s - c, exp, Z = Σ e (left to right), e / Z
+      n.add += m + (m - 1);
+      n.exp += m;
+      n.div += m;
+      dot(dh, m);  // o_i = Σ_j α_j v_ji
+      n.stores += dh;
+    }
+    matvec(d, qw);  // W_O
+    n.add += d;     // z = v + a
+    rmsnorm();
+    matvec(dm, d);  // up
+    matvec(dm, d);  // gate
+    // SwiGLU: exp(-g), 1 + ·, 1 / ·, g · s, h · silu; h stored.
+    n.exp += dm;
+    n.add += dm;
+    n.div += dm;
+    n.mul += 2 * dm;
+    n.stores += dm;
+    matvec(d, dm);  // W_down
+    n.add += d;     // v' = z + ψ
+  }
+  rmsnorm();      // y
+  matvec(V, d);  // logits
+  return n;
+}
+
+OpCount count_decode(const gm::ModelConfig& c, std::size_t positions) {
+  const bool default_like = c.norm == gm::NormKind::rmsnorm && c.norm_has_gain && !c.norm_has_bias &&
+                            c.positional == gm::PositionalKind::rope && c.activation == gm::Activation::swiglu &&
+                            !c.attention_bias && !c.mlp_bias && c.causal && c.window == 0 && !c.tied_unembedding &&
+                            c.final_norm && c.absolute_into == gm::AbsolutePositionsInto::residual &&
+                            c.score_scale == gm::ScoreScale::inv_sqrt_head_dim;
+  if (!default_like) throw glasses::Error("count_decode: the model is not shaped like `default`");
+  OpCount total;
+  for (std::size_t t = 0; t < positions; ++t) {
+    const OpCount s = count_step(c, t);
+    total.mul += s.mul;
+    total.add += s.add;
+    total.div += s.div;
+    total.sqrt += s.sqrt;
+    total.exp += s.exp;
+    total.cos += s.cos;
+    total.sin += s.sin;
+    total.stores += s.stores;
+  }
+  return total;
+}
+
+// A site rounder that only counts its calls: one per rounded operation and
+// one per stored value. (Not `active`, so it changes nothing else.)
+struct CountingRounder {
+  static constexpr bool active = false;
+  double calls = 0;
+  template <class T>
+  void operator()(gm::Site, T&) {
+    ++calls;
+  }
+  template <class T>
+  void operator()(gm::Site, T*, std::size_t n) {
+    calls += static_cast<double>(n);
+  }
+};
+
+// Raw MPFR loops over preallocated values: f(out_i, a_i, b_i) for each i.
+class RawValues {
+ public:
+  RawValues(mpfr_prec_t prec, std::size_t n, double lo, double hi, unsigned long seed) : values_(n) {
+    gmp_randstate_t random;
+    gmp_randinit_default(random);
+    gmp_randseed_ui(random, seed);
+    for (Value& v : values_) {
+      mpfr_init2(v.v, prec);
+      mpfr_urandomb(v.v, random);  // [0, 1), all bits random
+      mpfr_mul_d(v.v, v.v, hi - lo, MPFR_RNDN);
+      mpfr_add_d(v.v, v.v, lo, MPFR_RNDN);
+    }
+    gmp_randclear(random);
+  }
+  ~RawValues() {
+    for (Value& v : values_) mpfr_clear(v.v);
+  }
+  RawValues(const RawValues&) = delete;
+  RawValues& operator=(const RawValues&) = delete;
+  std::size_t size() const { return values_.size(); }
+  mpfr_ptr operator[](std::size_t i) { return values_[i].v; }
+
+ private:
+  struct Value {
+    mpfr_t v;
+  };
+  std::vector<Value> values_;
+};
+
+// Raw cost (seconds per call) of each kind at `prec`, measured together.
+struct RawCosts {
+  static constexpr std::size_t kValues = 1024;
+  static constexpr mpfr_prec_t kPrec = 256;
+  RawValues a{kPrec, kValues, 0.5, 1.0, 1}, b{kPrec, kValues, 0.5, 1.0, 2}, out{kPrec, kValues, 0.5, 1.0, 3};
+  RawValues exp_args{kPrec, kValues, -4.0, 0.0, 4}, angles{kPrec, kValues, 0.0, 32.0, 5};
+  mpfr_t acc, tmp;
+  double muladd = 0, div = 0, sqrt = 0, exp = 0, cos = 0, sin = 0;  // seconds, accumulated
+  double rounds = 0;
+
+  RawCosts() {
+    mpfr_init2(acc, kPrec);
+    mpfr_init2(tmp, kPrec);
+  }
+  ~RawCosts() {
+    mpfr_clear(acc);
+    mpfr_clear(tmp);
+  }
+  RawCosts(const RawCosts&) = delete;
+  RawCosts& operator=(const RawCosts&) = delete;
+
+  template <class F>
+  double time(F f) {
+    const double t0 = thread_seconds();
+    f();
+    return thread_seconds() - t0;
+  }
+  void measure() {
+    muladd += time([&] {
+      mpfr_set_zero(acc, 1);
+      for (std::size_t i = 0; i < kValues; ++i) {
+        mpfr_mul(tmp, a[i], b[i], MPFR_RNDN);
+        mpfr_add(acc, acc, tmp, MPFR_RNDN);
+      }
+    });
+    div += time([&] {
+      for (std::size_t i = 0; i < kValues; ++i) mpfr_div(out[i], a[i], b[i], MPFR_RNDN);
+    });
+    sqrt += time([&] {
+      for (std::size_t i = 0; i < kValues; ++i) mpfr_sqrt(out[i], a[i], MPFR_RNDN);
+    });
+    exp += time([&] {
+      for (std::size_t i = 0; i < kValues; ++i) mpfr_exp(out[i], exp_args[i], MPFR_RNDN);
+    });
+    cos += time([&] {
+      for (std::size_t i = 0; i < kValues; ++i) mpfr_cos(out[i], angles[i], MPFR_RNDN);
+    });
+    sin += time([&] {
+      for (std::size_t i = 0; i < kValues; ++i) mpfr_sin(out[i], angles[i], MPFR_RNDN);
+    });
+    benchmark::DoNotOptimize(acc[0]);
+    rounds += 1;
+  }
+  // Per call, in seconds.
+  double per(double total) const { return total / (rounds * static_cast<double>(kValues)); }
+};
+
+void BM_decode_mpfr256_vs_raw(benchmark::State& state) {
+  const gm::ModelSource s = gm::make_preset("default");
+  constexpr std::size_t kPositions = 32;
+  const std::vector<int> tokens = token_ids(kPositions, s.config.vocab_size);
+  const OpCount count = count_decode(s.config, kPositions);
+
+  // The count against the rounder calls of a double run (same operation
+  // sequence in every type; double has no vector kernels).
+  CountingRounder counter;
+  gm::Env<double, CountingRounder> counting{{}, counter};
+  const gm::PreparedModel<double> counted = gm::prepare(s.config, s.weights, counting);
+  counter.calls = 0;
+  decode_seconds(counted, counting, tokens);
+  if (counter.calls != count.operations() + count.stores) {
+    state.SkipWithError(("operation count " + format("%.0f + %.0f stores", count.operations(), count.stores) +
+                         " does not match " + format("%.0f rounder calls", counter.calls))
+                            .c_str());
+    return;
+  }
+
+  gm::NoSiteRounding none;
+  gm::Env<gn::MpfrReal, gm::NoSiteRounding> env{gn::PrecisionContext(256), none};
+  const gm::PreparedModel<gn::MpfrReal> m = gm::prepare(s.config, s.weights, env);
+  RawCosts raw;
+  double decode = 1e300;
+  for (auto _ : state) {
+    raw.measure();
+    decode = std::min(decode, decode_seconds(m, env, tokens));
+    raw.measure();
+  }
+  const double n = static_cast<double>(kPositions);
+  const double muladd = raw.per(raw.muladd);
+  const double uniform = count.operations() / 2 * muladd;
+  const double weighted = (count.mul + count.add) / 2 * muladd + count.div * raw.per(raw.div) +
+                          count.sqrt * raw.per(raw.sqrt) + count.exp * raw.per(raw.exp) +
+                          count.cos * raw.per(raw.cos) + count.sin * raw.per(raw.sin);
+  state.counters["ms/token"] = 1e3 * decode / n;
+  state.counters["ops/token"] = count.operations() / n;
+  state.counters["raw_muladd_ns"] = 1e9 * muladd;
+  state.counters["raw_ratio"] = decode / uniform;
+  state.counters["weighted_ratio"] = decode / weighted;
+  std::vector<std::string>& lines = summary()["MPFR-256, default preset, 32 positions (logits at every step)"];
+  lines = {
+      format("  %.3f ms per token; %.0f MPFR operations per token", 1e3 * decode / n, count.operations() / n),
+      format("    (per token: %.0f mul, %.0f add/sub, %.0f other: ", count.mul / n, count.add / n,
+             (count.div + count.sqrt + count.exp + count.cos + count.sin) / n) +
+          format("%.0f div, %.0f exp, %.0f sqrt/cos/sin; count checked against the rounder calls)",
+                 count.div / n, count.exp / n, (count.sqrt + count.cos + count.sin) / n),
+      format("  raw MPFR at 256 bits: mul+add %.1f ns, div %.1f ns, sqrt %.1f ns,", 1e9 * muladd,
+             1e9 * raw.per(raw.div), 1e9 * raw.per(raw.sqrt)) +
+          format(" exp %.1f ns, cos %.1f ns, sin %.1f ns", 1e9 * raw.per(raw.exp), 1e9 * raw.per(raw.cos),
+                 1e9 * raw.per(raw.sin)),
+      format("  raw_ratio = time / (operations/2 x raw mul+add) = %.2f", decode / uniform) +
+          (decode / uniform <= 2 ? "  (target <= 2: met)" : "  (target <= 2: NOT MET)"),
+      format("  weighted_ratio = time / sum of raw costs by kind = %.2f", decode / weighted),
+  };
+}
+
+BENCHMARK(BM_decode_stories15m)->Iterations(3)->Unit(benchmark::kSecond);
+BENCHMARK(BM_vector_kernels_vs_loops)->Iterations(2)->Unit(benchmark::kSecond);
+BENCHMARK(BM_decode_mpfr256_vs_raw)->Iterations(5)->Unit(benchmark::kSecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  for (const auto& [title, lines] : summary()) {
+    std::printf("\n%s:\n", title.c_str());
+    for (const std::string& line : lines) std::printf("%s\n", line.c_str());
+  }
+  return 0;
+}
