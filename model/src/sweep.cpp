@@ -304,6 +304,7 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(tracks.size());
   const auto worker = [&] {
+    const numerics::MpfrThreadCacheGuard mpfr_caches;
     for (std::size_t t = next++; t < tracks.size(); t = next++) {
       TrackResult& track = result.tracks[t];
       const std::size_t first = track.points.size();

@@ -231,6 +231,7 @@ class BlockSteps {
       const int half = c.n_heads / 2;
       std::exception_ptr error;
       std::thread other([&] {
+        const numerics::MpfrThreadCacheGuard mpfr_caches;
         try {
           run_heads(half, c.n_heads, head_scratch_[1]);
         } catch (...) {

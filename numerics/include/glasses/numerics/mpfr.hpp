@@ -497,4 +497,15 @@ class MpfrReal : public detail::MpfrArithmetic<MpfrReal> {
   mp_limb_t own_limb_ = 0;  // the significand of values of <= 64 bits
 };
 
+// MPFR keeps per-thread caches (constants, exp tables) that a thread must
+// free itself before it ends; a worker thread that computes with MPFR holds
+// one of these for its lifetime.
+class MpfrThreadCacheGuard {
+ public:
+  MpfrThreadCacheGuard() = default;
+  ~MpfrThreadCacheGuard() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
+  MpfrThreadCacheGuard(const MpfrThreadCacheGuard&) = delete;
+  MpfrThreadCacheGuard& operator=(const MpfrThreadCacheGuard&) = delete;
+};
+
 }  // namespace glasses::numerics
