@@ -45,7 +45,8 @@ int run(const ForwardOptions& o) {
   if (o.positions != "all" && o.positions != "last") throw InputError("--positions must be all or last");
   if (o.emit != "logits" && o.emit != "y") throw InputError("--emit must be logits or y");
   const model::ModelSource source = o.model.open();
-  const std::vector<int> tokens = parse_tokens(source, o.tokens);
+  const std::vector<int> tokens = model::parse_tokens(source, o.tokens, "--tokens");
+  if (tokens.empty()) throw InputError("--tokens is empty");
   const numerics::Format reference = numerics::parse_format(o.reference);
   const model::RunSpec spec = model::parse_run_spec(o.format.empty() ? o.policy : o.format, reference, o.seed);
   const bool want_logits = o.emit == "logits";

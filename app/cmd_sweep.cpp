@@ -185,7 +185,7 @@ int run(const SweepOptions& o) {
   model::find_family(f.name);
   if (!o.prompt.empty()) {
     f.prompt_given = true;
-    f.prompt = o.prompt == "none" ? std::vector<int>{} : parse_tokens(source, o.prompt);
+    f.prompt = o.prompt == "none" ? std::vector<int>{} : model::parse_tokens(source, o.prompt, "--prompt");
   }
   if (o.one >= 0) f.one = o.one;
   if (o.zero >= 0) f.zero = o.zero;
@@ -197,8 +197,8 @@ int run(const SweepOptions& o) {
     f.ratio_ones = static_cast<int>(parse_count(o.ratio.substr(0, colon), "--ratio"));
     f.ratio_zeros = static_cast<int>(parse_count(o.ratio.substr(colon + 1), "--ratio"));
   }
-  if (!o.a.empty()) f.a = parse_tokens(source, o.a);
-  if (!o.b.empty()) f.b = parse_tokens(source, o.b);
+  if (!o.a.empty()) f.a = model::parse_tokens(source, o.a, "--a");
+  if (!o.b.empty()) f.b = model::parse_tokens(source, o.b, "--b");
   f.seed = o.seed;
   const model::PairFamily family(source, f);
 

@@ -15,5 +15,6 @@ void add_formats_command(CLI::App& root, Action& action);
 void add_forward_command(CLI::App& root, Action& action);
 void add_sweep_command(CLI::App& root, Action& action);
 void add_check_command(CLI::App& root, Action& action);
+void add_report_command(CLI::App& root, Action& action);
 
 }  // namespace glasses::app

@@ -1,8 +1,5 @@
 #include "model_options.hpp"
 
-#include <charconv>
-#include <sstream>
-
 #include "glasses/model/checkpoint.hpp"
 #include "glasses/numerics/error.hpp"
 
@@ -29,33 +26,6 @@ model::ModelSource ModelOptions::open() const {
   if (!config.empty()) return model::load_model_config(config);
   if (preset.empty()) throw InputError("choose a model with --preset, --config or --model");
   return model::make_preset(preset);
-}
-
-std::vector<int> parse_tokens(const model::ModelSource& model, const std::string& text) {
-  std::vector<int> tokens;
-  std::istringstream in(text);
-  for (std::string word; in >> word;) {
-    int id = 0;
-    const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
-    if (ec == std::errc() && ptr == word.data() + word.size()) {
-      tokens.push_back(id);
-      continue;
-    }
-    const std::vector<std::string>& vocabulary = model.config.vocabulary;
-    bool found = false;
-    for (std::size_t i = 0; i < vocabulary.size() && !found; ++i) {
-      if (vocabulary[i] == word) {
-        tokens.push_back(static_cast<int>(i));
-        found = true;
-      }
-    }
-    if (!found) {
-      throw InputError("token '" + word + "' is neither a token id nor a word of the model's vocabulary" +
-                       (vocabulary.empty() ? std::string(" (this model has no vocabulary: use ids)") : ""));
-    }
-  }
-  if (tokens.empty()) throw InputError("--tokens is empty");
-  return tokens;
 }
 
 }  // namespace glasses::app

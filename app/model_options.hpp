@@ -20,7 +20,4 @@ struct ModelOptions {
   model::ModelSource open() const;
 };
 
-// Parses "3 1 1 0" (ids) or words of the model's vocabulary ("count the ones :").
-std::vector<int> parse_tokens(const model::ModelSource& model, const std::string& text);
-
 }  // namespace glasses::app

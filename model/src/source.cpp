@@ -1,5 +1,10 @@
+#include <algorithm>
+#include <charconv>
+#include <sstream>
+
 #include "glasses/model/checkpoint.hpp"
 #include "glasses/model/presets.hpp"
+#include "glasses/numerics/error.hpp"
 
 namespace glasses::model {
 
@@ -12,6 +17,26 @@ ModelSource open_checkpoint(const std::string& dir) {
   s.weights = std::move(c.weights);
   s.warnings = std::move(c.warnings);
   return s;
+}
+
+std::vector<int> parse_tokens(const ModelSource& model, std::string_view text, std::string_view what) {
+  std::vector<int> tokens;
+  std::istringstream in{std::string(text)};
+  for (std::string word; in >> word;) {
+    int id = 0;
+    const auto [ptr, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+    if (ec == std::errc() && ptr == word.data() + word.size()) {
+      tokens.push_back(id);
+      continue;
+    }
+    const std::vector<std::string>& vocabulary = model.config.vocabulary;
+    const auto it = std::find(vocabulary.begin(), vocabulary.end(), word);
+    if (it == vocabulary.end())
+      throw InputError(std::string(what) + ": token '" + word + "' is neither a token id nor a word of the model's vocabulary" +
+                       (vocabulary.empty() ? std::string(" (this model has no vocabulary: use ids)") : ""));
+    tokens.push_back(static_cast<int>(it - vocabulary.begin()));
+  }
+  return tokens;
 }
 
 }  // namespace glasses::model

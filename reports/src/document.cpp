@@ -65,7 +65,10 @@ std::string document_preamble(const Document& document) {
       "\\pdftrailerid{}\n"
       "\\pdfsuppressptexinfo=-1\n"
       "% A glyph missing from a font is an error, not silently dropped text.\n"
-      "\\tracinglostchars=3\n";
+      "\\tracinglostchars=3\n"
+      "% itemize's first-level label is \\textbullet, a TS1 (bitmap) glyph since LaTeX 2020:\n"
+      "% use the math bullet of the OMS font instead (latex.hpp, note 1).\n"
+      "\\renewcommand{\\labelitemi}{\\ensuremath{\\bullet}}\n";
   out += "\\title{" + document.title + "}\n";
   out += "\\author{" + document.author + "}\n";
   out += "\\date{" + document.date + "}\n";
@@ -113,7 +116,7 @@ Rendered render_all(const Document& document) {
     }
   }
   r.report = document_preamble(document) + "\\begin{document}\n\\maketitle\n\n" + provenance_block(document) +
-             body + "\\end{document}\n";
+             (document.title_page ? "\\clearpage\n\n" : "") + body + "\\end{document}\n";
   return r;
 }
 

@@ -109,6 +109,7 @@ std::string render_figure(const Figure& figure, std::span<const DataFile> data) 
     throw InputError(fig + ": log bases must be at least 2");
   check_range(figure.x_range, figure.log_x, fig + " x range");
   check_range(figure.y_range, figure.log_y, fig + " y range");
+  check_style(figure.axis_options, fig + " axis options");
 
   // Guarantee 1: check every series and find what is drawable.
   std::vector<Resolved> resolved;
@@ -184,6 +185,7 @@ std::string render_figure(const Figure& figure, std::span<const DataFile> data) 
   option("grid style={black!12}");
   option("unbounded coords=jump");
   option("filter discard warning=false");
+  if (!figure.axis_options.empty()) option(figure.axis_options);
   out += "]\n";
 
   for (std::size_t i = 0; i < figure.series.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "glasses/reports/tables.hpp"
 
+#include <charconv>
+
 #include "checks.hpp"
 #include "glasses/numerics/error.hpp"
 
@@ -38,6 +40,14 @@ void check_table(const Table& table) {
                        " cells, the header has " + std::to_string(columns));
     for (std::size_t k = 0; k < columns; ++k) check_cell(table.rows[r][k], r + 1, k);
   }
+  if (!table.widths.empty() && table.widths.size() != columns)
+    throw InputError("table has " + std::to_string(columns) + " columns but " + std::to_string(table.widths.size()) +
+                     " widths");
+  for (std::size_t k = 0; k < table.widths.size(); ++k) {
+    if (!(table.widths[k] >= 0 && table.widths[k] < 1))
+      throw InputError("table column " + std::to_string(k + 1) + " has width " + std::to_string(table.widths[k]) +
+                       "; widths are fractions of the line width in [0, 1)");
+  }
   if (!table.caption.empty()) detail::check_fragment(table.caption, "table caption");
   if (!table.label.empty()) detail::check_label(table.label, "table label");
 }
@@ -46,6 +56,15 @@ std::string column_spec(const Table& table) {
   std::string spec;
   for (std::size_t k = 0; k < table.header.size(); ++k) {
     const Align a = table.alignment.empty() ? Align::left : table.alignment[k];
+    const double w = table.widths.empty() ? 0 : table.widths[k];
+    if (w > 0) {
+      // A paragraph column; \arraybackslash restores \\ after \raggedright.
+      char width[32];
+      const std::to_chars_result r = std::to_chars(width, width + sizeof width, w, std::chars_format::fixed, 3);
+      const char* align = a == Align::left ? "\\raggedright" : a == Align::center ? "\\centering" : "\\raggedleft";
+      spec += ">{" + std::string(align) + "\\arraybackslash}p{" + std::string(width, r.ptr) + "\\linewidth}";
+      continue;
+    }
     spec += a == Align::left ? 'l' : a == Align::center ? 'c' : 'r';
   }
   return spec;
@@ -58,6 +77,15 @@ std::string row_line(const std::vector<std::string>& cells) {
     line += cells[k];
   }
   return line + " \\\\\n";
+}
+
+std::string size_command(const Table& table) {
+  switch (table.size) {
+    case FontSize::normal: return "";
+    case FontSize::small: return "\\small";
+    case FontSize::footnotesize: return "\\footnotesize";
+  }
+  return "";
 }
 
 std::string body(const Table& table) {
@@ -83,20 +111,21 @@ std::string render_tabular(const Table& table) {
 
 std::string render_table(const Table& table) {
   check_table(table);
-  if (table.rows.size() <= kRowsPerFloat) {
-    std::string out = "\\begin{table}[htbp]\n\\centering\n";
+  if (table.rows.size() <= kRowsPerFloat && !table.long_table) {
+    std::string out = "\\begin{table}[htbp]\n\\centering\n" + size_command(table) + (table.size == FontSize::normal ? "" : "\n");
     if (const std::string cl = caption_and_label(table); !cl.empty()) out += cl + "\n";
     return out + render_tabular(table) + "\\end{table}\n";
   }
   const std::string columns = std::to_string(table.header.size());
-  std::string out = "\\begin{longtable}{" + column_spec(table) + "}\n";
+  std::string out = (table.size == FontSize::normal ? std::string() : "\\begingroup" + size_command(table) + "\n") +
+                    "\\begin{longtable}{" + column_spec(table) + "}\n";
   if (const std::string cl = caption_and_label(table); !cl.empty()) out += "  " + cl + " \\\\\n";
   const std::string head = "  \\toprule\n" + row_line(table.header) + "  \\midrule\n";
   out += head + "  \\endfirsthead\n";
   out += head + "  \\endhead\n";
   out += "  \\midrule\n  \\multicolumn{" + columns + "}{r}{\\emph{continued on the next page}} \\\\\n  \\endfoot\n";
   out += "  \\bottomrule\n  \\endlastfoot\n";
-  return out + body(table) + "\\end{longtable}\n";
+  return out + body(table) + "\\end{longtable}\n" + (table.size == FontSize::normal ? "" : "\\endgroup\n");
 }
 
 }  // namespace glasses::reports

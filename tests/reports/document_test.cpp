@@ -48,6 +48,8 @@ std::set<std::string> listing(const fs::path& dir) {
   return out;
 }
 
+bool has_text(const std::string& text, const std::string& fragment) { return text.find(fragment) != std::string::npos; }
+
 bool message_has(const glasses::InputError& e, const std::string& text) {
   return std::string(e.what()).find(text) != std::string::npos;
 }
@@ -96,6 +98,18 @@ BOOST_AUTO_TEST_CASE(report_tex_has_the_promised_structure) {
   BOOST_TEST(tex.find("\\DeclareUnicodeCharacter", at) != std::string::npos);
   BOOST_TEST(tex.find("\\begin{document}") < tex.find("\\section{Results}"));
   BOOST_TEST(tex.ends_with("\\end{document}\n"));
+}
+
+BOOST_AUTO_TEST_CASE(a_title_page_ends_after_the_provenance) {
+  gr::Document d = sample_document();
+  BOOST_TEST(!has_text(gr::render_report(d), "\\clearpage"));
+  d.title_page = true;
+  const std::string tex = gr::render_report(d);
+  BOOST_TEST(has_text(tex, "\\end{center}\n\n\\clearpage\n\n\\section{Results}"));
+}
+
+BOOST_AUTO_TEST_CASE(itemize_labels_avoid_bitmap_fonts) {
+  BOOST_TEST(has_text(gr::render_report(sample_document()), "\\renewcommand{\\labelitemi}{\\ensuremath{\\bullet}}"));
 }
 
 BOOST_AUTO_TEST_CASE(extra_preamble_goes_before_hyperref) {

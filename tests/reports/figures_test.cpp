@@ -137,6 +137,19 @@ BOOST_AUTO_TEST_CASE(unlabelled_series_and_the_none_legend_make_no_entries) {
   BOOST_TEST(!has(out, "legend pos"));
 }
 
+BOOST_AUTO_TEST_CASE(axis_options_come_last_and_are_checked) {
+  gr::Figure f = loglog();
+  f.axis_options = "height=0.4\\linewidth, xmin=2";
+  const std::string out = gr::render_figure(f, sweep_data());
+  BOOST_TEST(has(out, "  filter discard warning=false,\n  height=0.4\\linewidth, xmin=2,\n]\n"));
+  f.axis_options = "xmin=2]";
+  BOOST_CHECK_EXCEPTION(gr::render_figure(f, sweep_data()), glasses::InputError,
+                        [](const auto& e) { return message_has(e, "axis options 'xmin=2]' has a bracket outside braces"); });
+  f.axis_options = "50%";
+  BOOST_CHECK_EXCEPTION(gr::render_figure(f, sweep_data()), glasses::InputError,
+                        [](const auto& e) { return message_has(e, "unescaped '%'"); });
+}
+
 BOOST_AUTO_TEST_CASE(render_is_deterministic) {
   BOOST_TEST(gr::render_figure(loglog(), sweep_data()) == gr::render_figure(loglog(), sweep_data()));
 }

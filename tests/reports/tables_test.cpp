@@ -55,6 +55,38 @@ BOOST_AUTO_TEST_CASE(alignment_defaults_to_left_and_maps_letters) {
   BOOST_TEST(gr::render_tabular(t).rfind("\\begin{tabular}{rcl}\n", 0) == 0);
 }
 
+BOOST_AUTO_TEST_CASE(widths_make_paragraph_columns_aligned_as_asked) {
+  gr::Table t = small_table();
+  t.widths = {0.25, 0};
+  BOOST_TEST(gr::render_tabular(t).rfind("\\begin{tabular}{>{\\raggedright\\arraybackslash}p{0.250\\linewidth}r}\n", 0) == 0);
+  t.alignment = {gr::Align::center, gr::Align::right};
+  t.widths = {0.125, 0.5};
+  BOOST_TEST(gr::render_tabular(t).rfind("\\begin{tabular}{>{\\centering\\arraybackslash}p{0.125\\linewidth}"
+                                         ">{\\raggedleft\\arraybackslash}p{0.500\\linewidth}}\n",
+                                         0) == 0);
+  t.widths = {0.5};
+  BOOST_CHECK_EXCEPTION(gr::render_tabular(t), glasses::InputError,
+                        [](const auto& e) { return message_has(e, "2 columns but 1 widths"); });
+  t.widths = {1.0, 0};
+  BOOST_CHECK_EXCEPTION(gr::render_tabular(t), glasses::InputError,
+                        [](const auto& e) { return message_has(e, "column 1 has width"); });
+}
+
+BOOST_AUTO_TEST_CASE(small_tables_are_set_in_small_type) {
+  gr::Table t = small_table();
+  t.size = gr::FontSize::small;
+  BOOST_TEST(gr::render_table(t).rfind("\\begin{table}[htbp]\n\\centering\n\\small\n\\caption", 0) == 0);
+  t.size = gr::FontSize::footnotesize;
+  BOOST_TEST(gr::render_table(t).rfind("\\begin{table}[htbp]\n\\centering\n\\footnotesize\n\\caption", 0) == 0);
+  t.long_table = true;
+  BOOST_TEST(gr::render_table(t).rfind("\\begingroup\\footnotesize\n\\begin{longtable}", 0) == 0);
+  t.long_table = false;
+  t.rows.assign(gr::kRowsPerFloat + 1, {"a", "b"});
+  const std::string out = gr::render_table(t);
+  BOOST_TEST(out.rfind("\\begingroup\\footnotesize\n\\begin{longtable}", 0) == 0);
+  BOOST_TEST(out.ends_with("\\end{longtable}\n\\endgroup\n"));
+}
+
 BOOST_AUTO_TEST_CASE(long_tables_become_longtables) {
   gr::Table t = small_table();
   t.rows.assign(gr::kRowsPerFloat, {"a", "b"});

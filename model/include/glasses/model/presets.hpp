@@ -59,6 +59,11 @@ struct ModelSource {
   std::vector<std::string> warnings;  // from loading; never fatal
 };
 
+// Token ids from text: whitespace-separated words, each a token id or a word
+// of the model's vocabulary. Throws InputError naming `what` (e.g.
+// "--tokens") and the offending word.
+std::vector<int> parse_tokens(const ModelSource& model, std::string_view text, std::string_view what);
+
 struct PresetInfo {
   std::string_view name;
   std::string_view description;

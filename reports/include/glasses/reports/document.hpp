@@ -73,6 +73,7 @@ struct Document {
   std::vector<Section> sections;
   std::vector<DataFile> data;  // written to data/<name>.csv, read by figures
   std::string extra_preamble;  // LaTeX before hyperref, e.g. \newcommand definitions
+  bool title_page = false;     // title and provenance on a page of their own
 };
 
 // A LaTeX package the preamble loads, with its options.
@@ -88,7 +89,7 @@ inline constexpr std::array kPackages{
     Package{"inputenc", "utf8"},  Package{"geometry", "a4paper,margin=25mm"},
     Package{"amsmath", ""},       Package{"amssymb", ""},
     Package{"graphicx", ""},      Package{"xcolor", ""},
-    Package{"booktabs", ""},      Package{"longtable", ""},
+    Package{"booktabs", ""},      Package{"array", ""},         Package{"longtable", ""},
     Package{"caption", "font=small,labelfont=bf"},
     Package{"pgfplots", ""},      Package{"hyperref", "hidelinks"},
 };

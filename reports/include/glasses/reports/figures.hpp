@@ -83,6 +83,7 @@ struct Figure {
   LegendPosition legend = LegendPosition::north_east;
   std::optional<AxisRange> x_range;  // unset: pgfplots chooses from the data
   std::optional<AxisRange> y_range;
+  std::string axis_options;  // extra pgfplots axis options, appended last (checked like a style)
 };
 
 // A series' colour (xcolor `rgb,255:` syntax) and marker.
