@@ -60,22 +60,6 @@ std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& p
   return onset;
 }
 
-// Lower and upper bounds of |a - b| for enclosures [alo, ahi], [blo, bhi],
-// rounded outward (exactly computed in MPFR from the double bounds).
-std::pair<double, double> abs_difference_bounds(double alo, double ahi, double blo, double bhi) {
-  MpfrReal x(0L, 64);
-  const auto sub = [&](double p, double q, mpfr_rnd_t rnd) {
-    mpfr_set_d(x.data(), p, MPFR_RNDN);
-    mpfr_sub_d(x.data(), x.data(), q, rnd);
-    return mpfr_get_d(x.data(), rnd);
-  };
-  double lower = 0;
-  if (ahi < blo) lower = sub(blo, ahi, MPFR_RNDD);
-  if (bhi < alo) lower = sub(alo, bhi, MPFR_RNDD);
-  const double upper = std::max(sub(ahi, blo, MPFR_RNDU), sub(bhi, alo, MPFR_RNDU));
-  return {lower, upper};
-}
-
 }  // namespace
 
 namespace detail {
@@ -246,22 +230,12 @@ Certification certify_distance(const ModelSource& model, const PairFamily& famil
   Certification c;
   c.n = n;
   for (int b = bits;; b *= 2) {
-    const RunSpec spec = parse_run_spec("interval:" + std::to_string(b), numerics::formats::fp64);
-    const ForwardResult ra = run_forward(model, spec, make_input(model, pair.a), false, false);
-    const ForwardResult rb = run_forward(model, spec, make_input(model, pair.b), false, false);
-    const Values& ya = ra.y.back();
-    const Values& yb = rb.y.back();
-    double lower = 0, upper = 0;
-    for (std::size_t i = 0; i < ya.lower.size(); ++i) {
-      const auto [lo, hi] = abs_difference_bounds(ya.lower[i], ya.upper[i], yb.lower[i], yb.upper[i]);
-      lower = std::max(lower, lo);
-      upper = std::max(upper, hi);
-    }
+    const DistanceEnclosure e = interval_distance(model, b, make_input(model, pair.a), make_input(model, pair.b));
     c.bits = b;
-    c.exact_distance_lower = lower;
-    c.exact_distance_upper = upper;
-    c.certified = lower > 0 && !ra.issue.found && !rb.issue.found;
-    if (c.certified && upper - lower < lower) return c;  // narrower than the distance
+    c.exact_distance_lower = e.lower;
+    c.exact_distance_upper = e.upper;
+    c.certified = e.lower > 0 && !e.issue.found;
+    if (c.certified && e.upper - e.lower < e.lower) return c;  // narrower than the distance
     if (2 * b > bits_limit) {
       c.note = c.certified ? "certified; enclosure wider than the distance at the precision limit"
                            : "not certified: the enclosure contains 0 at the precision limit of " +

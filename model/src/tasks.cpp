@@ -57,6 +57,11 @@ PairFamily::PairFamily(const ModelSource& model, FamilyOptions options) : o_(std
     o_.separator = lookup(vocabulary, ",", o_.separator);
   }
   prompt_ = o_.prompt_given ? o_.prompt : words_to_ids(vocabulary, info.default_prompt);
+  // Other families fall back to no prompt (describe() says so); a hint
+  // family without its prompt would silently be count-ones.
+  if (o_.name == "hint" && prompt_.empty())
+    throw InputError("family 'hint': the model's vocabulary lacks the words of the default hint prompt '" +
+                     std::string(info.default_prompt) + "'; give the prompt as token ids (--prompt)");
   if (o_.comma_every < 1) throw InputError("the separator period k must be >= 1");
   if (o_.ratio_ones < 1 || o_.ratio_zeros < 1) throw InputError("ratio parts must be >= 1");
   if (o_.name == "pair" && (o_.a.empty() || o_.b.empty())) throw InputError("the pair family needs --a and --b");

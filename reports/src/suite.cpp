@@ -174,7 +174,7 @@ class Parser {
   SweepSpec sweep(const json& v, const Path& where, const std::filesystem::path& directory, std::uint64_t suite_seed) const {
     only_keys(v, where,
               {"id", "label", "model", "family", "prompt", "comma_every", "ratio", "one", "zero", "separator", "n",
-               "formats", "reference", "ablate", "certify", "seed", "onset_table"});
+               "formats", "reference", "ablate", "certify", "seed", "onset_table", "mitigates"});
     SweepSpec s;
     s.id = string(require(v, where, "id"), where / "id");
     if (!valid_id(s.id))
@@ -226,6 +226,7 @@ class Parser {
     s.seed = suite_seed;
     if (const json* x = find(v, "seed")) s.seed = seed(*x, where / "seed");
     if (const json* x = find(v, "onset_table")) s.onset_table = boolean(*x, where / "onset_table");
+    if (const json* x = find(v, "mitigates")) s.mitigates = string(*x, where / "mitigates");
     return s;
   }
 
@@ -498,6 +499,19 @@ const BuiltinSuite* find_builtin_suite(std::string_view name) {
   return nullptr;
 }
 
+std::string baseline_format(std::string_view label) {
+  if (label.rfind("sites:", 0) != 0) return std::string(label);
+  constexpr std::string_view kDefault = "default=";
+  for (std::size_t start = 6; start < label.size();) {
+    std::size_t end = label.find(';', start);
+    if (end == std::string_view::npos) end = label.size();
+    const std::string_view item = label.substr(start, end - start);
+    if (item.rfind(kDefault, 0) == 0) return std::string(item.substr(kDefault.size()));
+    start = end + 1;
+  }
+  return std::string(label);
+}
+
 std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
   auto prepared = std::make_unique<PreparedSuite>();
   prepared->suite = std::move(suite);
@@ -571,6 +585,19 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
     }
     throw InputError(origin + "no sweep has the id '" + id + "'");
   };
+  for (const PreparedSweep& p : prepared->sweeps) {
+    if (p.spec->mitigates.empty()) continue;
+    const std::string where = origin + "sweep '" + p.spec->id + "' mitigates '" + p.spec->mitigates + "': ";
+    if (p.spec->mitigates == p.spec->id) throw InputError(where + "a sweep cannot mitigate itself");
+    const PreparedSweep& base = find_sweep(p.spec->mitigates);
+    if (!base.spec->mitigates.empty())
+      throw InputError(where + "that sweep is itself a mitigation (of '" + base.spec->mitigates + "'); name its baseline");
+    for (const std::string& format : p.spec->formats) {
+      const std::string wanted = baseline_format(format);
+      if (std::find(base.spec->formats.begin(), base.spec->formats.end(), wanted) == base.spec->formats.end())
+        throw InputError(where + "format '" + format + "' has no counterpart '" + wanted + "' among that sweep's formats");
+    }
+  }
   const auto check_run = [&](const std::string& id, const std::string& where) {
     if (std::find(prepared->check_ids.begin(), prepared->check_ids.end(), id) == prepared->check_ids.end())
       throw InputError(where + "reads the data of check " + id + ", which the suite does not run (add it to checks.ids)");

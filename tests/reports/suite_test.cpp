@@ -170,6 +170,15 @@ BOOST_AUTO_TEST_CASE(bad_suites_are_rejected_with_the_place_named) {
        "sweep 'a' has no track 'fp16'"},
       {suite_with("", R"("figures": [{"kind": "compare", "name": "c", "metric": "D7", "series": [{"sweep": "a"}]}], )"),
        "unknown metric 'D7'"},
+      {suite_with(R"(, "mitigates": "zz")"), "no sweep has the id 'zz'"},
+      {suite_with(R"(, "mitigates": "a")"), "a sweep cannot mitigate itself"},
+      {R"({"suite": "t", "sweeps": [{"id": "a", "model": "paper-literal", "family": "count-ones", "n": [1], "formats": ["bf16"]},
+                                    {"id": "b", "mitigates": "a", "model": "paper-literal", "family": "commas", "n": [1], "formats": ["fp16"]}]})",
+       "format 'fp16' has no counterpart 'fp16' among that sweep's formats"},
+      {R"({"suite": "t", "sweeps": [{"id": "a", "model": "paper-literal", "family": "count-ones", "n": [1], "formats": ["bf16"]},
+                                    {"id": "b", "mitigates": "a", "model": "paper-literal", "family": "commas", "n": [1], "formats": ["bf16"]},
+                                    {"id": "c", "mitigates": "b", "model": "paper-literal", "family": "hint", "n": [1], "formats": ["bf16"]}]})",
+       "that sweep is itself a mitigation (of 'a')"},
   };
   for (const Case& c : cases) {
     BOOST_TEST_CONTEXT("suite " << c.text) {

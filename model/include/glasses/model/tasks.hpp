@@ -44,7 +44,7 @@ inline constexpr std::array kFamilies{
                "how many ones are there in this sequence :"},
     FamilyInfo{"copy-first", "0 1^n vs 1 1^n (copy the first token)", "copy the first digit :"},
     FamilyInfo{"copy-last", "1^n 0 vs 1^n 1 (copy the last token)", "copy the last digit :"},
-    FamilyInfo{"hint", "count-ones behind a hint prompt", "count the ones , the last digit is 1 . how many ones are there :"},
+    FamilyInfo{"hint", "count-ones behind a hint prompt", "the last digit : 1 . how many ones are there in this sequence :"},
     FamilyInfo{"alternating", "1010… vs 0101…", ""},
     FamilyInfo{"ratio", "1^(an) 0^(bn) vs 1^(a(n+1)) 0^(b(n+1)) (equal ratios)", ""},
     FamilyInfo{"pair", "one fixed pair of sequences", ""},

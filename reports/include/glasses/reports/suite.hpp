@@ -43,6 +43,10 @@
 //                                          optional (true, with those defaults)
 //       "seed": 0,                         optional (the suite's): sampled digits, stochastic rounding
 //       "onset_table": true                optional (true): a row of the collapse-onset table
+//       "mitigates": "<id>"                optional: this sweep is a mitigation (commas, a window,
+//                                          a hint, more precision at a site) of sweep <id>; the
+//                                          mitigation table compares each of its formats with the
+//                                          same format there (see baseline_format())
 //     } ],
 //     "figures": [ {                       optional
 //       "kind": "collapse" | "compare" | "heads" | "check" | "check-series",   required
@@ -119,7 +123,13 @@ struct SweepSpec {
   int interval_bits_limit = 2048;
   std::uint64_t seed = 0;
   bool onset_table = true;
+  std::string mitigates;  // id of the baseline sweep; empty: not a mitigation
 };
+
+// The format of a baseline sweep that a mitigating sweep's track `label` is
+// compared with: the same format, or F for a policy "sites:...;default=F"
+// (some sites raised above F: the "more precision at one site" mitigation).
+std::string baseline_format(std::string_view label);
 
 struct CheckSelection {
   bool enabled = false;
