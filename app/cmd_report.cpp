@@ -132,6 +132,21 @@ std::string minutes(double seconds) {
   return b;
 }
 
+// Rerunning into the same DIR: figures and data of an earlier report that
+// this one did not write, and its PDF (rebuilt below, or not at all with
+// --no-pdf), would be stale; only those are removed.
+void remove_stale_files(const fs::path& dir, const std::vector<fs::path>& written) {
+  std::error_code ec;
+  fs::remove(dir / "report.pdf", ec);
+  for (const auto& [sub, extension] : {std::pair{"figures", ".tex"}, std::pair{"data", ".csv"}}) {
+    for (const fs::directory_entry& e : fs::directory_iterator(dir / sub, ec)) {
+      const fs::path relative = fs::path(sub) / e.path().filename();
+      if (e.path().extension() == extension && std::find(written.begin(), written.end(), relative) == written.end())
+        fs::remove(e.path(), ec);
+    }
+  }
+}
+
 int run(const ReportOptions& o) {
   if (o.list_suites) {
     for (const reports::BuiltinSuite& s : reports::builtin_suites())
@@ -188,6 +203,7 @@ int run(const ReportOptions& o) {
   context.date = date;
   const reports::Document document = reports::build_report(*suite, results, context);
   const std::vector<fs::path> written = reports::write_document(document, dir);
+  remove_stale_files(dir, written);
   std::printf("wrote %s/report.tex, %zu figures and %zu data files\n", o.out.c_str(),
               static_cast<std::size_t>(std::count_if(written.begin(), written.end(),
                                                      [](const fs::path& p) { return p.parent_path() == "figures"; })),

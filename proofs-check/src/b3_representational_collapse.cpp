@@ -9,6 +9,7 @@
 #include "glasses/model/sweep.hpp"
 #include "glasses/model/tasks.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/numerics/fit.hpp"
 #include "glasses/numerics/random.hpp"
 #include "glasses/proofs/checks.hpp"
 
@@ -164,22 +165,6 @@ Interval b3_nope_identity_residual(const model::ModelSource& model, const std::v
   return worst;
 }
 
-double b3_fitted_slope(const std::vector<double>& x, const std::vector<double>& y, double x_from) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int k = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (x[i] < x_from || !(y[i] > 0)) continue;
-    const double lx = std::log(x[i]), ly = std::log(y[i]);
-    sx += lx;
-    sy += ly;
-    sxx += lx * lx;
-    sxy += lx * ly;
-    ++k;
-  }
-  if (k < 2) return std::nan("");
-  return (k * sxy - sx * sy) / (k * sxx - sx * sx);
-}
-
 }  // namespace detail
 
 namespace {
@@ -302,7 +287,7 @@ CheckResult check_b3_representational_collapse(const CheckOptions& o) {
       y.push_back(p.layer_d1.back());
     }
     r.data.push_back(s);
-    const double slope = detail::b3_fitted_slope(x, y, static_cast<double>(top) / 16);
+    const double slope = numerics::loglog_slope(x, y, static_cast<double>(top) / 16).value_or(std::nan(""));
     const double last = y.back();
     double reference = y.front();
     for (std::size_t i = 0; i < x.size(); ++i) {

@@ -8,6 +8,7 @@
 
 #include "glasses/model/policy.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/numerics/fit.hpp"
 #include "glasses/numerics/format.hpp"
 #include "glasses/reports/latex.hpp"
 #include "glasses/reports/report.hpp"
@@ -204,25 +205,6 @@ std::string describe_sweeps(const std::vector<const PreparedSweep*>& sweeps) {
 
 // ---------------------------------------------------------------- fits
 
-// Least-squares slope of log y against log x over points with x >= x_min, y > 0.
-std::optional<double> loglog_slope(const std::vector<double>& x, const std::vector<double>& y, double x_min) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int k = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (x[i] < x_min || !(y[i] > 0) || !std::isfinite(y[i])) continue;
-    const double lx = std::log(x[i]), ly = std::log(y[i]);
-    sx += lx;
-    sy += ly;
-    sxx += lx * lx;
-    sxy += lx * ly;
-    ++k;
-  }
-  if (k < 3) return std::nullopt;
-  const double denominator = k * sxx - sx * sx;
-  if (!(denominator > 0)) return std::nullopt;
-  return (k * sxy - sx * sy) / denominator;
-}
-
 // Slope of the reference's Dinf over the upper part of n (n >= n_max / 32).
 std::optional<double> reference_slope(const model::SweepResult& r) {
   const model::TrackResult& t = reference_track(r);
@@ -232,7 +214,7 @@ std::optional<double> reference_slope(const model::SweepResult& r) {
     y.push_back(p.dinf);
   }
   if (x.empty()) return std::nullopt;
-  return loglog_slope(x, y, std::max(4.0, x.back() / 32));
+  return numerics::loglog_slope(x, y, std::max(4.0, x.back() / 32));
 }
 
 // ---------------------------------------------------------------- the builder

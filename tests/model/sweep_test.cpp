@@ -11,6 +11,7 @@
 
 #include "glasses/model/run.hpp"
 #include "glasses/model/tasks.hpp"
+#include "glasses/numerics/fit.hpp"
 #include "support/bits.hpp"
 
 namespace gm = glasses::model;
@@ -37,18 +38,12 @@ std::vector<double> y_from_scratch(const gm::ModelSource& m, const std::string& 
 }
 
 double slope(const std::vector<gm::PointMetrics>& points, double from) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int k = 0;
+  std::vector<double> x, y;
   for (const gm::PointMetrics& p : points) {
-    if (static_cast<double>(p.n) < from) continue;
-    const double x = std::log(static_cast<double>(p.n)), y = std::log(p.dinf);
-    sx += x;
-    sy += y;
-    sxx += x * x;
-    sxy += x * y;
-    ++k;
+    x.push_back(static_cast<double>(p.n));
+    y.push_back(p.dinf);
   }
-  return (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  return glasses::numerics::loglog_slope(x, y, from).value_or(0.0);
 }
 
 std::vector<std::size_t> geometric(std::size_t from, std::size_t to, double factor) {

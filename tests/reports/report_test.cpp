@@ -273,6 +273,22 @@ BOOST_AUTO_TEST_CASE(without_tex_the_sources_are_written_and_the_build_explained
   BOOST_TEST(!fs::exists(dir.path() / "out" / "report.pdf"));
 }
 
+BOOST_AUTO_TEST_CASE(a_rerun_removes_the_stale_files_of_the_earlier_report_only) {
+  ScratchDir dir("rerun");
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out / "figures");
+  fs::create_directories(out / "data");
+  for (const char* name : {"report.pdf", "figures/old.tex", "data/old.csv", "notes.txt", "data/notes.txt"})
+    std::ofstream(out / name) << "earlier";
+  BOOST_TEST_REQUIRE(run_report(kTiny, out, {"--no-pdf"}) == 0);
+  BOOST_TEST(!fs::exists(out / "report.pdf"));  // it would not match the new report.tex
+  BOOST_TEST(!fs::exists(out / "figures" / "old.tex"));
+  BOOST_TEST(!fs::exists(out / "data" / "old.csv"));
+  BOOST_TEST(fs::exists(out / "notes.txt"));  // not the report's: kept
+  BOOST_TEST(fs::exists(out / "data" / "notes.txt"));
+  BOOST_TEST(fs::exists(out / "data" / "onsets.csv"));
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_suite_exits_2_and_writes_nothing) {
   ScratchDir dir("bad");
   {

@@ -46,7 +46,4 @@ B3LayerZero b3_layer_zero(const model::ModelSource& model, const std::vector<int
 numerics::Interval b3_nope_identity_residual(const model::ModelSource& model, const std::vector<int>& tokens,
                                              long precision);
 
-// Least-squares slope of log y against log x over the points with x >= x_from.
-double b3_fitted_slope(const std::vector<double>& x, const std::vector<double>& y, double x_from);
-
 }  // namespace glasses::proofs::detail
