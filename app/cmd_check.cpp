@@ -29,6 +29,7 @@ struct CheckCommandOptions {
   bool quick = false;
   std::string json_path;
   std::uint64_t seed = 0;
+  int threads = 2;
 };
 
 json margin_json(double m) { return std::isnan(m) ? json(nullptr) : json(m); }
@@ -77,11 +78,19 @@ int run(const CheckCommandOptions& o) {
   bool failed = false;
   std::printf("%-20s %-12s %9s %7s %7s %9s %7s  %s\n", "check", "expected", "instances", "proven", "refuted",
               "numerical", "inconcl", "worst margin");
+  if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
   Progress progress("check");
-  double done = 0;
-  for (const proofs::CheckInfo* c : selected) {
-    const proofs::CheckResult r = c->run(options);
-    progress.update(++done, static_cast<double>(selected.size()));
+  double total = 0, done = 0;
+  for (const proofs::CheckInfo* c : selected) total += c->seconds(o.quick);
+  const std::vector<proofs::CheckResult> results =
+      proofs::run_checks(selected, options, o.threads, [&](std::size_t i, double) {
+        done += selected[i]->seconds(o.quick);
+        progress.update(done, total);
+      });
+  progress.finish();
+  for (std::size_t k = 0; k < selected.size(); ++k) {
+    const proofs::CheckInfo* c = selected[k];
+    const proofs::CheckResult& r = results[k];
     const auto counts = r.verdict_counts();
     std::printf("%-20s %-12s %9zu %7d %7d %9d %7d  %.3g%s\n", std::string(c->id).c_str(),
                 std::string(proofs::to_string(c->expected)).c_str(), r.instances.size(), counts[0], counts[1],
@@ -92,7 +101,6 @@ int run(const CheckCommandOptions& o) {
     if (j["id"].get<std::string>().empty()) j["id"] = std::string(c->id);
     out["checks"].push_back(j);
   }
-  progress.finish();
   json prov = build_provenance();
   prov["seed"] = o.seed;
   out["provenance"] = prov;
@@ -115,6 +123,7 @@ void add_check_command(CLI::App& root, Action& action) {
   cmd->add_flag("--quick", o.quick, "The small configuration the test suite runs");
   cmd->add_option("--json", o.json_path, "Write the results as JSON to this file");
   cmd->add_option("--seed", o.seed, "Seed of the random instances")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Checks run side by side (results do not depend on it)")->capture_default_str();
   cmd->callback([&action] { action = [] { return run(o); }; });
 }
 

@@ -35,6 +35,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "git_info.hpp"
 #include "exit_codes.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/reports/pdf.hpp"

@@ -7,6 +7,8 @@
 #include <mpfr.h>
 #include <string>
 
+#include "git_info.hpp"
+
 namespace glasses::app {
 
 nlohmann::json build_provenance() {

@@ -6,6 +6,7 @@
 
 #include "check_support.hpp"
 #include "glasses/model/tasks.hpp"
+#include "glasses/numerics/fit.hpp"
 #include "glasses/proofs/checks.hpp"
 
 namespace glasses::proofs {
@@ -75,17 +76,7 @@ CheckResult check_b10_counting(const CheckOptions& o) {
     x.push_back(static_cast<double>(p.n));
     y.push_back(p.dinf);
   }
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  int k = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (x[i] < 16 || !(y[i] > 0)) continue;
-    sx += std::log(x[i]);
-    sy += std::log(y[i]);
-    sxx += std::log(x[i]) * std::log(x[i]);
-    sxy += std::log(x[i]) * std::log(y[i]);
-    ++k;
-  }
-  const double gamma = k >= 2 ? -(k * sxy - sx * sy) / (k * sxx - sx * sx) : std::nan("");
+  const double gamma = -numerics::loglog_slope(x, y, 16).value_or(std::nan(""));
   r.notes.push_back("Reference distance Dinf(n) ~ c n^-gamma with fitted gamma = " + detail::short_fmt(gamma) +
                     ": collapse lengths then scale like u_F^(-1/gamma), predicted bf16 : fp16 : fp32 = 1 : " +
                     detail::short_fmt(std::pow(8.0, 1 / gamma)) + " : " + detail::short_fmt(std::pow(65536.0, 1 / gamma)) +

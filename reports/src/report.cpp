@@ -1150,10 +1150,20 @@ class Builder {
     const std::vector<std::string> formats = onset_formats();
     if (!sweeps.empty() && !formats.empty()) {
       Table t;
-      t.header = {"Task", "Model", "Positions", "$n_{\\max}$"};
-      t.alignment = {Align::left, Align::left, Align::left, Align::right};
-      t.widths = {0, 0, 0, 0};
-      const double format_width = formats.size() <= 3 ? 0.15 : 0.12;
+      // n_max gets a column only when the rows differ in it (else the caption says it).
+      const std::size_t n_max = sweeps.front()->settings.ns.back();
+      const bool same_n_max = std::all_of(sweeps.begin(), sweeps.end(),
+                                          [&](const PreparedSweep* p) { return p->settings.ns.back() == n_max; });
+      t.header = {"Task", "Model", "Positions"};
+      t.alignment = {Align::left, Align::left, Align::left};
+      t.widths = {0, 0, 0};
+      if (!same_n_max) {
+        t.header.push_back("$n_{\\max}$");
+        t.alignment.push_back(Align::right);
+        t.widths.push_back(0);
+      }
+      // Wide enough for "-- (1234) / 1234 x" on one line.
+      const double format_width = formats.size() <= 3 ? 0.15 : 0.145;
       for (const std::string& f : formats) {
         t.header.push_back(breakable_code(f, ":/"));
         t.alignment.push_back(Align::center);
@@ -1162,7 +1172,8 @@ class Builder {
       t.size = FontSize::footnotesize;
       for (const PreparedSweep* p : sweeps) {
         std::vector<std::string> row{code(p->spec->family), code(model_base_name(p->spec->model)),
-                                     positional_short_name(p->model->config), integer(p->settings.ns.back())};
+                                     positional_short_name(p->model->config)};
+        if (!same_n_max) row.push_back(integer(p->settings.ns.back()));
         for (const std::string& f : formats) {
           const model::TrackResult* tr = find_track(result(*p), f);
           if (tr == nullptr || tr->spec.group != "formats") {
@@ -1176,7 +1187,9 @@ class Builder {
       }
       t.caption = "Collapse onsets: rows are tasks $\\times$ positional encodings, columns formats. Each cell: the "
                   "observed (permanent) onset $n^*_F$, with the first onset in parentheses when it is earlier, / the "
-                  "onset predicted from the reference curve; -- means none up to $n_{\\max}$. $\\checkmark$: the "
+                  "onset predicted from the reference curve; -- means none up to $n_{\\max}$" +
+                  (same_n_max ? std::string(" (") + integer(n_max) + " for every row)" : std::string()) +
+                  ". $\\checkmark$: the "
                   "exact distance at the first onset is certified positive, so the collapse is caused by rounding; "
                   "$\\times$: not certified; no mark: no onset, or above the certification limit. The model specs "
                   "and settings of each row are in Table~\\ref{tab:sweeps}.";

@@ -15,27 +15,6 @@
 namespace glasses::reports {
 namespace {
 
-// Rough wall times of the checks on the development machine (seconds,
-// quick / full), for scheduling and the progress bar only; a check not
-// listed counts as 10 s.
-struct CheckCost {
-  std::string_view id;
-  double quick, full;
-};
-constexpr std::array kCheckCosts{
-    CheckCost{"B.1", 1, 20},   CheckCost{"B.2", 2, 10},  CheckCost{"B.2-literal", 1, 2}, CheckCost{"B.3", 2, 300},
-    CheckCost{"B.4", 1, 10},   CheckCost{"B.5", 2, 60},  CheckCost{"B.5-full", 1, 60},   CheckCost{"B.6", 1, 10},
-    CheckCost{"B.6-counterexample", 1, 2}, CheckCost{"B.7", 1, 10}, CheckCost{"B.8", 6, 30},
-    CheckCost{"B.9", 12, 60},  CheckCost{"B.10", 12, 120},
-};
-
-double check_cost(std::string_view id, bool quick) {
-  for (const CheckCost& c : kCheckCosts) {
-    if (c.id == id) return quick ? c.quick : c.full;
-  }
-  return 10;
-}
-
 struct Job {
   bool is_sweep = true;
   std::size_t index = 0;  // into suite.sweeps or suite.check_ids
@@ -56,7 +35,7 @@ SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbac
   std::vector<Job> jobs;
   for (std::size_t i = 0; i < suite.sweeps.size(); ++i) jobs.push_back({true, i, suite.sweeps[i].estimated_cost});
   for (std::size_t i = 0; i < suite.check_ids.size(); ++i)
-    jobs.push_back({false, i, check_cost(suite.check_ids[i], suite.suite.checks.is_quick(suite.check_ids[i]))});
+    jobs.push_back({false, i, proofs::find_check(suite.check_ids[i]).seconds(suite.suite.checks.is_quick(suite.check_ids[i]))});
   // Largest first (LPT), ties in suite order: a good schedule for a few
   // workers, and a fixed one.
   std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.cost > b.cost; });
