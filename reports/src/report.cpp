@@ -1282,7 +1282,7 @@ class Builder {
     Table t;
     t.header = {"Baseline", "Mitigation", "Format", "without", "with"};
     t.alignment = {Align::left, Align::left, Align::left, Align::center, Align::center};
-    t.widths = {0.24, 0.24, 0.2, 0, 0};
+    t.widths = {0.21, 0.22, 0.19, 0, 0};
     t.size = FontSize::footnotesize;
     for (const PreparedSweep& base : suite_.sweeps) {
       bool first_row = true;
@@ -1303,7 +1303,7 @@ class Builder {
     if (t.rows.empty()) return;
     t.caption = "Mitigations: the collapse onset (permanent, with the first in parentheses when earlier) without and "
                 "with each mitigation, in the same format (a \\texttt{sites:} policy is compared with its "
-                "\\texttt{default} format); --: no collapse up to $n_{\\max}$. $\\checkmark$ / $\\times$: the exact "
+                "\\texttt{default} format); a dash means no collapse up to $n_{\\max}$. $\\checkmark$ / $\\times$: the exact "
                 "distance at the first onset is / is not certified positive --- a $\\times$ means the exact model "
                 "itself cannot tell the inputs apart there (e.g.\\ once a sliding window no longer sees the difference), "
                 "so that collapse is not caused by rounding. Settings of each sweep in Table~\\ref{tab:sweeps}.";
