@@ -230,7 +230,7 @@ Certification certify_distance(const ModelSource& model, const PairFamily& famil
   Certification c;
   c.n = n;
   for (int b = bits;; b *= 2) {
-    const DistanceEnclosure e = interval_distance(model, b, make_input(model, pair.a), make_input(model, pair.b));
+    const DistanceEnclosure e = interval_distance(model, b, pair.a, pair.b);
     c.bits = b;
     c.exact_distance_lower = e.lower;
     c.exact_distance_upper = e.upper;

@@ -56,15 +56,17 @@ InputSequence make_input(const ModelSource& model, const std::vector<int>& token
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
                           bool all_positions, bool want_logits);
 
-// Certified bounds of max_i |y_i(a) - y_i(b)| at the last position: both
-// forwards in MPFI at `bits`, the differences taken in MPFI too (so the
-// enclosure narrows with `bits` below binary64's resolution of y), then
-// the lower bound rounded down and the upper up to double.
+// Certified bounds of max_i |y_i(a) - y_i(b)| at the last position of two
+// token sequences (row indices for row models): both forwards in MPFI at
+// `bits` (causal models share the common prefix through the KV cache, which
+// gives the same enclosures), the differences taken in MPFI too (so the
+// enclosure narrows with `bits` below binary64's resolution of y), then the
+// lower bound rounded down and the upper up to double.
 struct DistanceEnclosure {
   double lower = 0, upper = 0;
   NumericalIssue issue;  // of either forward
 };
-DistanceEnclosure interval_distance(const ModelSource& model, int bits, const InputSequence& a, const InputSequence& b);
+DistanceEnclosure interval_distance(const ModelSource& model, int bits, const std::vector<int>& a, const std::vector<int>& b);
 
 // Calls f.template operator()<T>() with the carrier type T of `execution`.
 template <class F>
