@@ -19,14 +19,14 @@
 #include <cstdio>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "glasses/numerics/bulk_round.hpp"
 #include "glasses/numerics/format.hpp"
+#include "glasses/numerics/random.hpp"
+#include "thread_clock.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -43,29 +43,23 @@ namespace {
 constexpr std::size_t kElements = 10'000'000;
 constexpr std::uint64_t kSeed = 20240611;
 
-double thread_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
 // Log-uniform magnitude in [lo, hi), random sign.
-float log_uniform(std::mt19937_64& rng, double lo, double hi) {
-  std::uniform_real_distribution<double> u(std::log2(lo), std::log2(hi));
-  const double magnitude = std::exp2(u(rng));
-  const double sign = (rng() & 1) != 0 ? -1.0 : 1.0;
+float log_uniform(gn::PortableRandom& rng, double lo, double hi) {
+  const double a = std::log2(lo), b = std::log2(hi);
+  const double magnitude = std::exp2(a + (b - a) * rng.uniform());
+  const double sign = (rng.next() & 1) != 0 ? -1.0 : 1.0;
   return static_cast<float>(sign * std::min(magnitude, 3.4028234663852886e38));
 }
 
 std::vector<float> make_inputs(const gn::Format& f) {
-  std::mt19937_64 rng(kSeed);
+  gn::PortableRandom rng(kSeed);
   const double smallest = gn::min_subnormal(f);
   const double normal = gn::min_normal(f);
   const double top = gn::max_finite(f);
   const double beyond = std::min(top * 16, 3.4028234663852886e38);
   std::vector<float> v(kElements);
   for (auto& x : v) {
-    const auto band = rng() % 10;
+    const auto band = rng.next() % 10;
     if (band == 0) {
       x = log_uniform(rng, smallest, normal);
     } else if (band == 1) {

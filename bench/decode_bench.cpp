@@ -45,17 +45,12 @@
 #include "glasses/model/forward.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
+#include "thread_clock.hpp"
 
 namespace {
 
 namespace gm = glasses::model;
 namespace gn = glasses::numerics;
-
-double thread_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
 
 // Lines of the closing summary, by benchmark.
 std::map<std::string, std::vector<std::string>>& summary() {
@@ -79,13 +74,13 @@ std::vector<int> token_ids(std::size_t n, int vocab) {
 template <class T, class R>
 double decode_seconds(const gm::PreparedModel<T>& m, gm::Env<T, R>& env, const std::vector<int>& tokens) {
   gm::Decoder<T, R> decoder(m, env);
-  const double t0 = thread_seconds();
+  const double t0 = thread_cpu_seconds();
   for (const int token : tokens) {
     decoder.push(token);
     const std::vector<T> logits = decoder.logits();
     benchmark::DoNotOptimize(logits.data());
   }
-  return thread_seconds() - t0;
+  return thread_cpu_seconds() - t0;
 }
 
 // ---- 1. stories15M --------------------------------------------------------
@@ -391,9 +386,9 @@ struct RawCosts {
 
   template <class F>
   double time(F f) {
-    const double t0 = thread_seconds();
+    const double t0 = thread_cpu_seconds();
     f();
-    return thread_seconds() - t0;
+    return thread_cpu_seconds() - t0;
   }
   void measure() {
     muladd += time([&] {

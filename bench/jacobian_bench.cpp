@@ -23,17 +23,12 @@
 #include "glasses/model/jacobian.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
+#include "thread_clock.hpp"
 
 namespace {
 
 namespace gm = glasses::model;
 namespace gn = glasses::numerics;
-
-double thread_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
 
 struct Row {
   std::string name;
@@ -82,15 +77,15 @@ void BM_jacobian_vs_forward(benchmark::State& state, const char* preset, std::si
   bool forward_first = true;
   for (auto _ : state) {
     for (int pass = 0; pass < 2; ++pass) {
-      const double t0 = thread_seconds();
+      const double t0 = thread_cpu_seconds();
       if (forward_first == (pass == 0)) {
         const gm::Trace<T> t = gm::forward(m, env, input, fo);
         benchmark::DoNotOptimize(t.y.data.data());
-        forward_seconds += thread_seconds() - t0;
+        forward_seconds += thread_cpu_seconds() - t0;
       } else {
         const gm::Jacobians<T> J = gm::jacobians(m, env, input, jo);
         benchmark::DoNotOptimize(J.blocks.data());
-        jacobian_seconds += thread_seconds() - t0;
+        jacobian_seconds += thread_cpu_seconds() - t0;
       }
     }
     forward_first = !forward_first;

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "glasses/numerics/mpfr.hpp"
+#include "thread_clock.hpp"
 
 namespace {
 
@@ -36,12 +37,6 @@ constexpr std::size_t kValues = 1024;
 
 // CPU time of this thread, in seconds: unlike wall time, it does not count
 // the time the thread waits for a core on a busy machine.
-double thread_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
 // Ratio of the last (final) run of each benchmark, in run order.
 std::vector<std::pair<std::string, double>>& ratios() {
   static std::vector<std::pair<std::string, double>> table;
@@ -121,13 +116,13 @@ void compare(benchmark::State& state, const std::string& name, Wrapper wrapper, 
   bool wrapper_first = true;
   for (auto _ : state) {
     for (int pass = 0; pass < 2; ++pass) {
-      const double t0 = thread_seconds();
+      const double t0 = thread_cpu_seconds();
       if (wrapper_first == (pass == 0)) {
         wrapper();
-        wrapper_seconds += thread_seconds() - t0;
+        wrapper_seconds += thread_cpu_seconds() - t0;
       } else {
         raw();
-        raw_seconds += thread_seconds() - t0;
+        raw_seconds += thread_cpu_seconds() - t0;
       }
     }
     wrapper_first = !wrapper_first;
