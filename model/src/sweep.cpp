@@ -7,9 +7,9 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "glasses/numerics/error.hpp"
+#include "glasses/numerics/parallel.hpp"
 
 namespace glasses::model {
 namespace {
@@ -275,41 +275,29 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
                            estimated_work(family, settings.ns, result.tracks[t].points.size(), model.config.causal));
     }
   }
-  std::atomic<std::size_t> next{0};
-  std::vector<std::exception_ptr> errors(tracks.size());
-  const auto worker = [&] {
-    const numerics::MpfrThreadCacheGuard mpfr_caches;
-    for (std::size_t t = next++; t < tracks.size(); t = next++) {
-      TrackResult& track = result.tracks[t];
-      const std::size_t first = track.points.size();
-      if (first >= settings.ns.size()) continue;
-      try {
-        const auto on_point = [&](const PointMetrics& p) {
-          if (callbacks.on_point) callbacks.on_point(t, p);
-        };
-        const auto on_work = [&](double w) {
-          if (!callbacks.on_progress) return;
-          std::lock_guard<std::mutex> lock(progress_mutex);
-          done += w * weight[t];
-          callbacks.on_progress(done, total);
-        };
-        std::vector<PointMetrics> points = with_carrier(track.spec.run.execution, [&]<class T>() {
-          return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work);
-        });
-        for (PointMetrics& p : points) track.points.push_back(std::move(p));
-        track.summary.scalar = track.spec.run.policy.text;
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  const int threads = std::max(1, std::min<int>(settings.threads, static_cast<int>(tracks.size())));
-  for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
-  for (std::thread& th : pool) th.join();
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  // The costliest tracks (MPFR, long remaining work) start first.
+  std::vector<double> costs(tracks.size());
+  for (std::size_t t = 0; t < tracks.size(); ++t)
+    costs[t] = weight[t] * estimated_work(family, settings.ns, result.tracks[t].points.size(), model.config.causal);
+  numerics::run_longest_first(costs, std::max(1, settings.threads), [&](std::size_t t) {
+    TrackResult& track = result.tracks[t];
+    const std::size_t first = track.points.size();
+    if (first >= settings.ns.size()) return;
+    const auto on_point = [&](const PointMetrics& p) {
+      if (callbacks.on_point) callbacks.on_point(t, p);
+    };
+    const auto on_work = [&](double w) {
+      if (!callbacks.on_progress) return;
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      done += w * weight[t];
+      callbacks.on_progress(done, total);
+    };
+    std::vector<PointMetrics> points = with_carrier(track.spec.run.execution, [&]<class T>() {
+      return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work);
+    });
+    for (PointMetrics& p : points) track.points.push_back(std::move(p));
+    track.summary.scalar = track.spec.run.policy.text;
+  });
 
   // Cross-track quantities against the reference.
   const std::vector<PointMetrics>& reference = result.tracks[result.reference_track].points;

@@ -1,14 +1,9 @@
-#include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <mutex>
-#include <numeric>
 #include <string>
-#include <thread>
 
 #include "glasses/numerics/error.hpp"
-#include "glasses/numerics/mpfr.hpp"
+#include "glasses/numerics/parallel.hpp"
 #include "glasses/proofs/check.hpp"
 #include "glasses/proofs/checks.hpp"
 
@@ -45,45 +40,19 @@ const CheckInfo& find_check(std::string_view id) {
 
 std::vector<CheckResult> run_checks(const std::vector<const CheckInfo*>& checks, const CheckOptions& options,
                                     int threads, const std::function<void(std::size_t, double)>& on_done) {
-  if (threads < 1) throw InputError("run_checks: threads must be at least 1");
-  // Longest first (LPT), ties in the given order: a fixed schedule.
-  std::vector<std::size_t> order(checks.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return checks[a]->seconds(options.quick) > checks[b]->seconds(options.quick);
-  });
+  std::vector<double> costs;
+  for (const CheckInfo* c : checks) costs.push_back(c->seconds(options.quick));
   std::vector<CheckResult> results(checks.size());
-  std::vector<std::exception_ptr> errors(checks.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
   std::mutex callback_mutex;
-  const auto worker = [&] {
-    const numerics::MpfrThreadCacheGuard mpfr_caches;  // free MPFR's per-thread caches on exit
-    for (std::size_t k = next++; k < order.size() && !stop; k = next++) {
-      const std::size_t i = order[k];
-      const auto start = std::chrono::steady_clock::now();
-      try {
-        results[i] = checks[i]->run(options);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        stop = true;
-        continue;
-      }
-      if (on_done) {
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::lock_guard<std::mutex> lock(callback_mutex);
-        on_done(i, seconds);
-      }
+  numerics::run_longest_first(costs, threads, [&](std::size_t i) {
+    const auto start = std::chrono::steady_clock::now();
+    results[i] = checks[i]->run(options);
+    if (on_done) {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::lock_guard<std::mutex> lock(callback_mutex);
+      on_done(i, seconds);
     }
-  };
-  std::vector<std::thread> pool;
-  const std::size_t n_threads = std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(checks.size(), 1));
-  for (std::size_t t = 1; t < n_threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  });
   return results;
 }
 

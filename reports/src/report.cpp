@@ -1056,21 +1056,17 @@ class Builder {
 
     // Mitigations: the onset of the suite's first mitigated format, with and without.
     {
+      const auto text = [](const model::TrackSummary& summary) {
+        return summary.onset_permanent ? "$" + integer(*summary.onset_permanent) + "$" : std::string("none");
+      };
+      const std::vector<Mitigation> all = mitigations();
       std::vector<std::string> parts;
       for (const PreparedSweep& p : suite_.sweeps) {
-        if (p.spec->mitigates.empty()) continue;
-        const PreparedSweep& base = sweep(p.spec->mitigates);
-        for (const model::TrackResult& tr : result(p).tracks) {
-          if (tr.spec.group != "formats" || tr.spec.label == p.settings.reference) continue;
-          const model::TrackResult* without = find_track(result(base), baseline_format(tr.spec.label));
-          if (without == nullptr) continue;
-          const auto text = [](const model::TrackSummary& summary) {
-            return summary.onset_permanent ? "$" + integer(*summary.onset_permanent) + "$" : std::string("none");
-          };
-          parts.push_back(escape(p.spec->label) + " (" + code(tr.spec.label) + "): " + text(without->summary) + " $\\to$ " +
-                          text(tr.summary));
-          break;  // one format per mitigation keeps the summary short
-        }
+        // One format per mitigation (its first) keeps the summary short.
+        const auto m = std::find_if(all.begin(), all.end(), [&](const Mitigation& x) { return x.sweep == &p; });
+        if (m == all.end()) continue;
+        parts.push_back(escape(p.spec->label) + " (" + code(m->with->spec.label) + "): " + text(m->without->summary) +
+                        " $\\to$ " + text(m->with->summary));
       }
       if (!parts.empty())
         items.push_back("\\textbf{Mitigations} (permanent onset without $\\to$ with, Table~\\ref{tab:mitigations}): " +
@@ -1275,6 +1271,29 @@ class Builder {
     return s.certification->certified ? "\\,$\\checkmark$" : "\\,$\\times$";
   }
 
+  // A format of a mitigating sweep and the same format of its baseline.
+  struct Mitigation {
+    const PreparedSweep* base;
+    const PreparedSweep* sweep;
+    const model::TrackResult* with;
+    const model::TrackResult* without;
+  };
+  // Every mitigated format, grouped by baseline sweep, all in suite order.
+  std::vector<Mitigation> mitigations() const {
+    std::vector<Mitigation> out;
+    for (const PreparedSweep& base : suite_.sweeps) {
+      for (const PreparedSweep& p : suite_.sweeps) {
+        if (p.spec->mitigates != base.spec->id) continue;
+        for (const model::TrackResult& tr : result(p).tracks) {
+          if (tr.spec.group != "formats" || tr.spec.label == p.settings.reference) continue;
+          const model::TrackResult* without = find_track(result(base), baseline_format(tr.spec.label));
+          if (without != nullptr) out.push_back({&base, &p, &tr, without});  // prepare_suite() checked that it exists
+        }
+      }
+    }
+    return out;
+  }
+
   // The paper's mitigations (commas, a sliding window, a hint, more
   // precision at one site): each mitigating sweep's formats against the same
   // format of its baseline sweep.
@@ -1284,21 +1303,14 @@ class Builder {
     t.alignment = {Align::left, Align::left, Align::left, Align::center, Align::center};
     t.widths = {0.21, 0.22, 0.19, 0, 0};
     t.size = FontSize::footnotesize;
-    for (const PreparedSweep& base : suite_.sweeps) {
-      bool first_row = true;
-      for (const PreparedSweep& p : suite_.sweeps) {
-        if (p.spec->mitigates != base.spec->id) continue;
-        for (const model::TrackResult& tr : result(p).tracks) {
-          if (tr.spec.group != "formats" || tr.spec.label == p.settings.reference) continue;
-          const model::TrackResult* without = find_track(result(base), baseline_format(tr.spec.label));
-          if (without == nullptr) continue;  // prepare_suite() checked that it exists
-          t.rows.push_back({first_row ? escape(base.spec->label) + ", $n \\le " + integer(base.settings.ns.back()) + "$" : "",
-                            escape(p.spec->label), breakable_code(tr.spec.label, ":/;"),
-                            observed_onset(without->summary) + certified_mark(without->summary),
-                            observed_onset(tr.summary) + certified_mark(tr.summary)});
-          first_row = false;
-        }
-      }
+    const PreparedSweep* previous_base = nullptr;
+    for (const Mitigation& m : mitigations()) {
+      const PreparedSweep& base = *m.base;
+      t.rows.push_back({&base != previous_base ? escape(base.spec->label) + ", $n \\le " + integer(base.settings.ns.back()) + "$" : "",
+                        escape(m.sweep->spec->label), breakable_code(m.with->spec.label, ":/;"),
+                        observed_onset(m.without->summary) + certified_mark(m.without->summary),
+                        observed_onset(m.with->summary) + certified_mark(m.with->summary)});
+      previous_base = &base;
     }
     if (t.rows.empty()) return;
     t.caption = "Mitigations: the collapse onset (permanent, with the first in parentheses when earlier) without and "

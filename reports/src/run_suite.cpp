@@ -1,15 +1,10 @@
 // run_suite(): the sweeps and checks of a suite on a pool of threads.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <exception>
-#include <limits>
 #include <mutex>
 #include <numeric>
-#include <thread>
 
-#include "glasses/numerics/error.hpp"
-#include "glasses/numerics/mpfr.hpp"
+#include "glasses/numerics/parallel.hpp"
 #include "glasses/reports/report.hpp"
 
 namespace glasses::reports {
@@ -28,18 +23,17 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbacks& callbacks) {
-  if (threads < 1) throw InputError("run_suite: threads must be at least 1");
   SuiteResults results;
   results.sweeps.resize(suite.sweeps.size());
   results.checks.resize(suite.check_ids.size());
+  // Jobs in the suite's order (sweeps, then checks): the order of errors.
   std::vector<Job> jobs;
   for (std::size_t i = 0; i < suite.sweeps.size(); ++i) jobs.push_back({true, i, suite.sweeps[i].estimated_cost});
   for (std::size_t i = 0; i < suite.check_ids.size(); ++i)
     jobs.push_back({false, i, proofs::find_check(suite.check_ids[i]).seconds(suite.suite.checks.is_quick(suite.check_ids[i]))});
-  // Largest first (LPT), ties in suite order: a good schedule for a few
-  // workers, and a fixed one.
-  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.cost > b.cost; });
-  const double total = std::accumulate(jobs.begin(), jobs.end(), 0.0, [](double s, const Job& j) { return s + j.cost; });
+  std::vector<double> costs;
+  for (const Job& j : jobs) costs.push_back(j.cost);
+  const double total = std::accumulate(costs.begin(), costs.end(), 0.0);
 
   std::mutex mutex;
   std::vector<double> done(jobs.size(), 0.0);  // fraction of each job done
@@ -53,64 +47,35 @@ SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbac
     }
     callbacks.on_progress(sum, total);
   };
-  // In job order, as the jobs are listed in the suite (sweeps, then checks).
-  std::vector<std::exception_ptr> errors(jobs.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  const auto worker = [&] {
-    const numerics::MpfrThreadCacheGuard mpfr_caches;  // checks run MPFR; free its per-thread caches on exit
-    for (std::size_t k = next++; k < jobs.size() && !stop; k = next++) {
-      const Job& job = jobs[k];
-      const auto start = std::chrono::steady_clock::now();
-      std::string name;
-      try {
-        if (job.is_sweep) {
-          const PreparedSweep& p = suite.sweeps[job.index];
-          name = "sweep " + p.spec->id;
-          model::SweepCallbacks cb;
-          cb.on_progress = [&, k](double d, double t) { report(k, t > 0 ? d / t : 0); };
-          results.sweeps[job.index].result = model::run_sweep(*p.model, *p.family, p.settings, cb);
-          results.sweeps[job.index].seconds = seconds_since(start);
-        } else {
-          const std::string& id = suite.check_ids[job.index];
-          name = "check " + id;
-          const proofs::CheckInfo& info = proofs::find_check(id);
-          proofs::CheckOptions options;
-          options.quick = suite.suite.checks.is_quick(id);
-          options.seed = suite.suite.checks.seed;
-          CheckOutcome& out = results.checks[job.index];
-          out.id = id;
-          out.title = std::string(info.title);
-          out.expected = info.expected;
-          out.quick = options.quick;
-          out.result = info.run(options);
-          out.seconds = seconds_since(start);
-        }
-      } catch (...) {
-        errors[k] = std::current_exception();
-        stop = true;
-      }
-      report(k, 1.0);
-      if (callbacks.on_done && !errors[k]) callbacks.on_done(name, seconds_since(start));
+  numerics::run_longest_first(costs, threads, [&](std::size_t k) {
+    const Job& job = jobs[k];
+    const auto start = std::chrono::steady_clock::now();
+    std::string name;
+    if (job.is_sweep) {
+      const PreparedSweep& p = suite.sweeps[job.index];
+      name = "sweep " + p.spec->id;
+      model::SweepCallbacks cb;
+      cb.on_progress = [&, k](double d, double t) { report(k, t > 0 ? d / t : 0); };
+      results.sweeps[job.index].result = model::run_sweep(*p.model, *p.family, p.settings, cb);
+      results.sweeps[job.index].seconds = seconds_since(start);
+    } else {
+      const std::string& id = suite.check_ids[job.index];
+      name = "check " + id;
+      const proofs::CheckInfo& info = proofs::find_check(id);
+      proofs::CheckOptions options;
+      options.quick = suite.suite.checks.is_quick(id);
+      options.seed = suite.suite.checks.seed;
+      CheckOutcome& out = results.checks[job.index];
+      out.id = id;
+      out.title = std::string(info.title);
+      out.expected = info.expected;
+      out.quick = options.quick;
+      out.result = info.run(options);
+      out.seconds = seconds_since(start);
     }
-  };
-  const std::size_t n_threads = std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(jobs.size(), 1));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < n_threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  // The first error in the suite's order (sweeps, then checks).
-  std::exception_ptr first;
-  std::size_t first_rank = std::numeric_limits<std::size_t>::max();
-  for (std::size_t k = 0; k < jobs.size(); ++k) {
-    if (!errors[k]) continue;
-    const std::size_t rank = (jobs[k].is_sweep ? 0 : suite.sweeps.size()) + jobs[k].index;
-    if (rank < first_rank) {
-      first_rank = rank;
-      first = errors[k];
-    }
-  }
-  if (first) std::rethrow_exception(first);
+    report(k, 1.0);
+    if (callbacks.on_done) callbacks.on_done(name, seconds_since(start));
+  });
   return results;
 }
 
