@@ -227,6 +227,20 @@ BOOST_AUTO_TEST_CASE(context_is_at_most_six_lines_and_the_excerpt_is_capped) {
   BOOST_TEST(has(excerpt, "[... excerpt truncated after"));
 }
 
+// The messages of LaTeX 2022 and longtable 4.17 (Debian 12) that mean the
+// PDF has not converged, and look-alikes that do not.
+BOOST_AUTO_TEST_CASE(rerun_requests_are_recognised_and_excerpted) {
+  const std::string longtable = "Package longtable Warning: Table widths have changed. Rerun LaTeX.\n";
+  const std::string labels = "LaTeX Warning: Label(s) may have changed. Rerun to get cross-references right.\n";
+  BOOST_TEST(gr::log_asks_for_rerun("[3]\n\n" + longtable + "\n(build/report.aux)\n"));
+  BOOST_TEST(gr::log_asks_for_rerun(labels));
+  BOOST_TEST(!gr::log_asks_for_rerun("Package longtable Warning: Column widths have changed\n"
+                                     "(longtable)                in table 2 on input line 500.\n"
+                                     "Output written on build/report.pdf (3 pages, 145149 bytes).\n"));
+  BOOST_TEST(!gr::log_asks_for_rerun(""));
+  BOOST_TEST(gr::log_excerpt("[2]\n" + longtable) == longtable);
+}
+
 BOOST_AUTO_TEST_CASE(a_directory_without_report_tex_is_an_input_error) {
   ScratchDir scratch("no-report");
   BOOST_CHECK_THROW(gr::build_pdf(scratch.path()), glasses::InputError);

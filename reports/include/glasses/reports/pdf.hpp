@@ -27,6 +27,13 @@
 //     build there is no PDF that disagrees with report.tex.
 //  5. Nothing is printed: latexmk's output is captured; its last lines are
 //     used only when report.log does not say what went wrong.
+//  6. The PDF is the converged one. latexmk decides whether to rerun pdflatex
+//     from the .aux file's size, 1-second time stamp and MD5, and can miss a
+//     rewrite that keeps size and second (seen: longtable widths settling
+//     on a fast machine with a cold font cache left "Table widths have
+//     changed. Rerun LaTeX." in the final log, and two builds of one
+//     document differed). So while the log asks for a rerun, latexmk is run
+//     again with -g, at most kMaxForcedReruns times.
 //
 // The one piece of process state used: the caller's environment, passed on to
 // latexmk (PATH finds latexmk and TeX; TEXINPUTS etc. are honoured) with the
@@ -59,6 +66,14 @@ struct BuildResult {
   std::filesystem::path pdf;    // dir/report.pdf (exists only when ok)
   std::filesystem::path log;    // dir/build/report.log (may not exist)
 };
+
+// At most this many forced latexmk reruns (guarantee 6).
+inline constexpr int kMaxForcedReruns = 3;
+
+// Whether a TeX log asks for another run: LaTeX's "Rerun to get
+// cross-references right", "Label(s) may have changed. Rerun", longtable's
+// "Rerun LaTeX".
+bool log_asks_for_rerun(std::string_view log_text);
 
 // At most this many lines in a log excerpt.
 inline constexpr std::size_t kMaxExcerptLines = 80;
