@@ -296,7 +296,6 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
       return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work);
     });
     for (PointMetrics& p : points) track.points.push_back(std::move(p));
-    track.summary.scalar = track.spec.run.policy.text;
   });
 
   // Cross-track quantities against the reference.

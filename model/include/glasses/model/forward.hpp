@@ -22,9 +22,8 @@
 #pragma once
 
 #include <bit>
-#include <exception>
+#include <memory>
 #include <optional>
-#include <thread>
 #include <string>
 #include <vector>
 
@@ -33,6 +32,7 @@
 #include "glasses/model/positional.hpp"
 #include "glasses/model/weights.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/numerics/parallel.hpp"
 
 namespace glasses::model {
 
@@ -187,12 +187,12 @@ class BlockSteps {
         normalize(env_, c.norm, v, d, W.norm1_gain, W.norm1_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
     kv_row_.assign(kv, m_.zero);
     // Values never see positions that enter through q/k only.
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_v, W.b_v, u_.data(), kv_row_.data(), p_, P.w_v);
+    product(W.w_v, W.b_v, u_.data(), kv_row_.data(), P.w_v);
     store_heads(values_[l], t, kv_row_);
     if (c.absolute_into == AbsolutePositionsInto::queries_keys) add_absolute_position(u_.data(), t);
     q.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_q, W.b_q, u_.data(), q.data(), p_, P.w_q);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_k, W.b_k, u_.data(), kv_row_.data(), p_, P.w_k);
+    product(W.w_q, W.b_q, u_.data(), q.data(), P.w_q);
+    product(W.w_k, W.b_k, u_.data(), kv_row_.data(), P.w_k);
     if (c.positional == PositionalKind::rope) {
       rope_.grow(env_, Site::attention_scores, m_.rope_omega, t + 1);
       for (int h = 0; h < c.n_heads; ++h) {
@@ -211,8 +211,8 @@ class BlockSteps {
 
   // Attention of query position t over key positions [first, last] of layer
   // l:  o^h = Σ_j α_tj v_j^h;  a = W_O concat_h o^h;  v += a  (z = v + a).
-  // Heads are independent, so with `parallel_heads` (and no site rounder
-  // state to share) two threads take half the heads each: same bits.
+  // Heads are independent: with `two_threads`, long attentions give half
+  // the heads to each thread (split()).
   void attend(std::size_t l, std::size_t t, std::size_t first, std::size_t last, const std::vector<T>& q, T* v,
               std::vector<std::vector<T>>& head_outputs, std::vector<std::vector<T>>* attention) {
     const ModelConfig& c = m_.config;
@@ -221,40 +221,26 @@ class BlockSteps {
     concat_.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
     head_outputs.resize(static_cast<std::size_t>(c.n_heads));  // reused: no new values
     if (attention != nullptr) attention->assign(static_cast<std::size_t>(c.n_heads), {});
-    const auto run_heads = [&](int from, int to, HeadScratch& scratch) {
-      for (int h = from; h < to; ++h) {
-        attend_head(l, t, first, m, h, q, scratch, attention != nullptr ? &(*attention)[static_cast<std::size_t>(h)] : nullptr);
+    split(static_cast<std::size_t>(c.n_heads), m * dh >= 2048, [&](std::size_t from, std::size_t to, int side) {
+      for (std::size_t h = from; h < to; ++h) {
+        attend_head(l, t, first, m, static_cast<int>(h), q, head_scratch_[side],
+                    attention != nullptr ? &(*attention)[h] : nullptr);
       }
-    };
-    const bool split = parallel_heads && !R::active && c.n_heads >= 2 && m * dh >= 2048;
-    if (split) {
-      const int half = c.n_heads / 2;
-      std::exception_ptr error;
-      std::thread other([&] {
-        const numerics::MpfrThreadCacheGuard mpfr_caches;
-        try {
-          run_heads(half, c.n_heads, head_scratch_[1]);
-        } catch (...) {
-          error = std::current_exception();
-        }
-      });
-      run_heads(0, half, head_scratch_[0]);
-      other.join();
-      if (error) std::rethrow_exception(error);
-    } else {
-      run_heads(0, c.n_heads, head_scratch_[0]);
-    }
+    });
     for (int h = 0; h < c.n_heads; ++h) {
       const T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
       head_outputs[static_cast<std::size_t>(h)].assign(o, o + dh);
     }
     a_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
-    matvec(env_, Site::matmul_accumulate, Site::activations, m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(),
-           a_.data(), p_, m_.packed[l].w_o);
+    product(m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(), a_.data(), m_.packed[l].w_o);
     add_into(env_, v, a_.data(), a_.size());
   }
 
-  bool parallel_heads = false;
+  // Two threads share the work of one position where that is worth it and
+  // gives the same bits: the heads of long attentions and, for
+  // multiprecision T, the rows of every matrix product and the MLP's
+  // activations. Never with a site rounder (its random stream is sequential).
+  bool two_threads = false;
 
   // v' = z + ψ(norm2(z)).
   NormStats<T> mlp(std::size_t l, T* z) {
@@ -267,16 +253,18 @@ class BlockSteps {
     const NormStats<T> stats =
         normalize(env_, c.norm, z, d, W.norm2_gain, W.norm2_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
     hidden_.assign(dm, m_.zero);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_up, W.b_up, u_.data(), hidden_.data(), p_, P.w_up);
-    if (c.activation == Activation::swiglu) {
+    product(W.w_up, W.b_up, u_.data(), hidden_.data(), P.w_up);
+    const bool gated = c.activation == Activation::swiglu;
+    if (gated) {
       gate_.assign(dm, m_.zero);
-      matvec(env_, Site::matmul_accumulate, Site::activations, W.w_gate, Vector<T>{}, u_.data(), gate_.data(), p_,
-             P.w_gate);
+      product(W.w_gate, Vector<T>{}, u_.data(), gate_.data(), P.w_gate);
     }
-    activate(env_, c.activation, m_.act, hidden_.data(), gate_.data(), dm, p_);
+    split(dm, kSplitRows, [&](std::size_t from, std::size_t to, int side) {
+      activate(env_, c.activation, m_.act, hidden_.data() + from, gated ? gate_.data() + from : nullptr, to - from,
+               side_scratch_[side]);
+    });
     a_.assign(d, m_.zero);
-    matvec(env_, Site::matmul_accumulate, Site::activations, W.w_down, W.b_down, hidden_.data(), a_.data(), p_,
-           P.w_down);
+    product(W.w_down, W.b_down, hidden_.data(), a_.data(), P.w_down);
     add_into(env_, z, a_.data(), d);
     return stats;
   }
@@ -300,7 +288,7 @@ class BlockSteps {
     if (!c.has_unembedding) throw InputError("this model has no unembedding (no logits)");
     const Matrix<T>& U = c.tied_unembedding ? m_.w.token_embedding : m_.w.unembedding;
     std::vector<T> out(U.rows, m_.zero);
-    matvec(env_, Site::output, Site::output, U, Vector<T>{}, y.data(), out.data(), p_, m_.packed_unembedding);
+    product(U, Vector<T>{}, y.data(), out.data(), m_.packed_unembedding, Site::output, Site::output);
     return out;
   }
 
@@ -372,6 +360,7 @@ class BlockSteps {
         dot_rows(env_, Site::attention_scores, key_panels_[l][kvh], first, m, qh, w.scores.data());
     for (std::size_t j = 0; j < m; ++j) {
       T& s = w.scores[j];
+      if (j + 1 < m) prefetch_limbs(keys + (j + 1) * dh, dh);
       if (!dots_done) dot(env_, Site::attention_scores, qh, keys + j * dh, dh, s, w.p);
       s *= m_.score_scale;
       env_.round(Site::attention_scores, s);
@@ -390,8 +379,39 @@ class BlockSteps {
     if (alpha != nullptr) *alpha = w.scores;
   }
 
+  // Multiprecision operations cost enough for a matrix product's rows to
+  // be worth two threads; native ones do not.
+  static constexpr bool kSplitRows = numerics::ScalarTraits<T>::is_multiprecision;
+
+  // job(from, to, side) over [0, n): with two_threads and `worth` (and no
+  // site rounder), [0, n/2) on this thread (side 0) and [n/2, n) on the
+  // helper (side 1); else all of it here.
+  template <class Job>
+  void split(std::size_t n, bool worth, const Job& job) {
+    if (!two_threads || !worth || R::active || n < 2) {
+      job(0, n, 0);
+      return;
+    }
+    if (!helper_) helper_ = std::make_unique<numerics::PairedWorker>();
+    helper_->run([&] { job(0, n / 2, 0); }, [&] { job(n / 2, n, 1); });
+  }
+
+  // y = W x + b at (sum_site, store_site), split by rows where worth it.
+  void product(const Matrix<T>& W, const Vector<T>& b, const T* x, T* y, const PackedMatrix& packed,
+               Site sum_site = Site::matmul_accumulate, Site store_site = Site::activations) {
+    if constexpr (kSplitRows) {
+      split(W.rows, true, [&](std::size_t from, std::size_t to, int side) {
+        matvec_rows(env_, sum_site, store_site, W, b, x, y, side_scratch_[side], from, to);
+      });
+    } else {
+      matvec(env_, sum_site, store_site, W, b, x, y, p_, packed);
+    }
+  }
+
   const PreparedModel<T>& m_;
   Env<T, R>& env_;
+  std::unique_ptr<numerics::PairedWorker> helper_;  // started on the first split
+  T side_scratch_[2] = {m_.zero, m_.zero};
   std::vector<std::vector<std::vector<T>>> keys_, values_;  // [l][kv head] positions × d_h
   // The keys once more, packed for the vector kernels (empty when T has
   // none): the scores q·k_j come from there.
@@ -457,8 +477,8 @@ class Decoder {
   }
 
   bool record_attention = false;  // keep α of the last position (O(L·H·n) per push)
-  // Two threads share the heads of long attentions (same bits).
-  void set_parallel_heads(bool on) { steps_.parallel_heads = on; }
+  // Two threads share the work of each position (same bits; BlockSteps::two_threads).
+  void set_two_threads(bool on) { steps_.two_threads = on; }
 
  private:
   void note(const std::vector<T>& v, int layer, const char* step) {
@@ -520,7 +540,7 @@ struct ForwardOptions {
   bool keep_norm_stats = false; // NormStats for every layer and position (Jacobians)
   bool logits = true;           // when the model has an unembedding
   bool all_positions = true;    // y and logits for every position (false: the last only)
-  bool parallel_heads = false;  // two threads share the heads of long attentions (same bits)
+  bool two_threads = false;     // two threads share each position's work (same bits)
 };
 
 template <class T>
@@ -550,7 +570,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
   }
   const std::size_t d = static_cast<std::size_t>(c.d_model), L = static_cast<std::size_t>(c.n_layers);
   detail::BlockSteps<T, R> steps(model, env);
-  steps.parallel_heads = options.parallel_heads;
+  steps.two_threads = options.two_threads;
   Trace<T> trace;
   trace.n = n;
   const auto note = [&](const T* v, std::size_t len, int layer, std::size_t t, const char* step) {

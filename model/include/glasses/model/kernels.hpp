@@ -168,6 +168,15 @@ inline void mul_into(numerics::MpfrReal& out, const numerics::MpfrReal& a, const
   mpfr_mul(out.data(), a.data(), b.data(), MPFR_RNDN);
 }
 
+// Asks the cache for the limbs of x[0..n) (MPFR values keep them on the
+// heap, one allocation each, so a walk over a row of keys would otherwise
+// wait on every one); nothing for other types.
+template <class T>
+void prefetch_limbs(const T*, std::size_t) {}
+inline void prefetch_limbs(const numerics::MpfrReal* x, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(x[i].data()->_mpfr_d);
+}
+
 // out = a / b, out = -a, out = exp(a): one rounding each (none for -a), and
 // out may be the operand (MPFR computes straight into out, in place, where
 // the operators would allocate the result).
@@ -322,6 +331,22 @@ void combine_rows(Env<T, R>& env, Site sum_site, Site store_site, const T* a, co
       return;
     }
   }
+  if constexpr (!R::active) {
+    // No rounder, so no random stream whose order matters: the same sums,
+    // each still left to right over j, with V read row by row (for MPFR
+    // types a column walk misses the cache on every value's limbs).
+    for (std::size_t j = 0; j < m; ++j) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (j == 0) {
+          mul_into(o[i], a[0], V[i]);
+        } else {
+          mul_into(p, a[j], V[j * stride + i]);
+          o[i] += p;
+        }
+      }
+    }
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < m; ++j) {
       mul_into(p, a[j], V[j * stride + i]);
@@ -337,25 +362,42 @@ void combine_rows(Env<T, R>& env, Site sum_site, Site store_site, const T* a, co
   }
 }
 
-// y_r = (Σ_c W_rc x_c) + b_r for every row r: the dot product at `sum_site`,
-// the bias (when present) added last at `sum_site`, y_r rounded at `store_site`.
-// `packed` is W's packed copy, if it has one: the dot products may then come
-// from the vector kernels (dot_rows), with the same bits.
+// y_r = (Σ_c W_rc x_c) + b_r for rows r in [from, to) of W: the dot product
+// at `sum_site`, the bias (when present) added last at `sum_site`, y_r
+// rounded at `store_site`. Rows are independent: two threads may take a
+// range each (without a site rounder's random stream) and get the same bits.
 template <class T, class R>
-void matvec(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>& W, const Vector<T>& bias,
-            const T* x, T* y, T& p, const PackedMatrix& packed = {}) {
-  const bool dots_done = dot_rows(env, sum_site, packed, x, y);
-  for (std::size_t r = 0; r < W.rows; ++r) {
-    if (!dots_done) dot(env, sum_site, W.row(r), x, W.cols, y[r], p);
+void matvec_rows(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>& W, const Vector<T>& bias,
+                 const T* x, T* y, T& p, std::size_t from, std::size_t to) {
+  for (std::size_t r = from; r < to; ++r) {
+    dot(env, sum_site, W.row(r), x, W.cols, y[r], p);
     if (!bias.empty()) {
       y[r] += bias[r];
       env.round(sum_site, y[r]);
     }
-    if (!dots_done) env.round(store_site, y[r]);
+    env.round(store_site, y[r]);
+  }
+}
+
+// Every row of y = W x + b, as matvec_rows computes it. `packed` is W's
+// packed copy, if it has one: the dot products may then come from the
+// vector kernels (dot_rows), with the same bits.
+template <class T, class R>
+void matvec(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>& W, const Vector<T>& bias,
+            const T* x, T* y, T& p, const PackedMatrix& packed = {}) {
+  if (!dot_rows(env, sum_site, packed, x, y)) {
+    matvec_rows(env, sum_site, store_site, W, bias, x, y, p, 0, W.rows);
+    return;
+  }
+  if (!bias.empty()) {
+    for (std::size_t r = 0; r < W.rows; ++r) {
+      y[r] += bias[r];
+      env.round(sum_site, y[r]);
+    }
   }
   // With the vector kernels the sums round to nearest (no random draws), so
   // the stores can be rounded all together: the same values and stream.
-  if (dots_done) env.round(store_site, y, W.rows);
+  env.round(store_site, y, W.rows);
 }
 
 // Normalisation statistics of one row, kept for the frozen-statistics

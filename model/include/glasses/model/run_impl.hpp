@@ -41,7 +41,7 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
                              bool all_positions, bool want_logits) {
   const auto ctx = make_context<T>(spec);
   ForwardOptions options;
-  options.parallel_heads = true;
+  options.two_threads = true;
   options.all_positions = all_positions;
   options.logits = want_logits && model.config.has_unembedding;
   ForwardResult result;

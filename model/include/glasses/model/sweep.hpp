@@ -79,7 +79,6 @@ struct Certification {
 
 struct TrackSummary {
   std::string label;                     // the format or policy string as given (or the ablated site)
-  std::string scalar;                    // what it ran on
   std::optional<std::size_t> onset_first, onset_permanent, onset_predicted;
   std::optional<Certification> certification;  // at onset_first
   std::optional<Certification> certification_permanent;

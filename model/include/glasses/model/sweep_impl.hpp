@@ -100,7 +100,7 @@ class FollowingDecoder {
  public:
   FollowingDecoder(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model)
       : decoder_(m, env), model_(model) {
-    decoder_.set_parallel_heads(true);
+    decoder_.set_two_threads(true);
   }
 
   // Brings the decoder to `tokens`; returns the positions pushed.
@@ -144,7 +144,7 @@ template <class T, class R>
 LastPosition<T> last_position_from_scratch(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model,
                                            const std::vector<int>& tokens, bool logits) {
   ForwardOptions o;
-  o.parallel_heads = true;
+  o.two_threads = true;
   o.keep_residual = true;
   o.all_positions = false;
   o.logits = logits;
