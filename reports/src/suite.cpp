@@ -162,7 +162,10 @@ class Parser {
     }
     only_keys(v, where, {"preset", "config", "checkpoint"});
     if (v.size() != 1) fail(where, "give exactly one of 'preset', 'config' and 'checkpoint'");
-    const auto& [key, value] = *v.items().begin();
+    // The one key (not a structured binding of *v.items().begin(): that
+    // binds to a proxy which dies with the full-expression; ASan saw it).
+    const std::string key = v.begin().key();
+    const json& value = v.begin().value();
     m.text = string(value, where / key);
     if (key == "preset") return m;
     m.kind = key == "config" ? ModelKind::config : ModelKind::checkpoint;
