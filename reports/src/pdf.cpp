@@ -140,6 +140,10 @@ BuildResult build_pdf(const std::filesystem::path& dir, const BuildOptions& opti
                   log_asks_for_rerun(read_file(result.log));
        ++k)
     run = run_latexmk(/*force=*/true);
+  if (!run.started) {
+    result.log_excerpt = "could not run latexmk: " + run.error + "\n";
+    return result;
+  }
   result.timed_out = run.timed_out;
   result.log_excerpt = log_excerpt(read_file(result.log));
   const bool built = !run.timed_out && run.exit_code == 0 &&

@@ -8,6 +8,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -239,6 +240,20 @@ BOOST_AUTO_TEST_CASE(rerun_requests_are_recognised_and_excerpted) {
                                      "Output written on build/report.pdf (3 pages, 145149 bytes).\n"));
   BOOST_TEST(!gr::log_asks_for_rerun(""));
   BOOST_TEST(gr::log_excerpt("[2]\n" + longtable) == longtable);
+}
+
+// Without latexmk on PATH the build fails with that reason and no PDF.
+BOOST_AUTO_TEST_CASE(a_missing_latexmk_is_reported) {
+  ScratchDir scratch("no-latexmk");
+  std::ofstream(scratch.path() / "report.tex") << "\\documentclass{article}\\begin{document}x\\end{document}\n";
+  const char* path = std::getenv("PATH");
+  const std::string saved = path != nullptr ? path : "";
+  ::setenv("PATH", "/nonexistent", 1);
+  const gr::BuildResult result = gr::build_pdf(scratch.path());
+  ::setenv("PATH", saved.c_str(), 1);
+  BOOST_TEST(!result.ok);
+  BOOST_TEST(has(result.log_excerpt, "could not run latexmk"), result.log_excerpt);
+  BOOST_TEST(!fs::exists(scratch.path() / "report.pdf"));
 }
 
 BOOST_AUTO_TEST_CASE(a_directory_without_report_tex_is_an_input_error) {
