@@ -1,5 +1,4 @@
 // glasses forward: one forward pass, one line of logits (or y) per position.
-#include <cstdio>
 #include <iostream>
 #include <string>
 
@@ -23,19 +22,14 @@ struct ForwardOptions {
   std::string output;
   std::string reference = "mpfr:256";
   std::uint64_t seed = 0;
+  int digits = 0;  // 0: enough to read each value back exactly in its format
 };
 
-std::string format_row(const model::Values& v, bool interval) {
+std::string format_row(const model::Values& v) {
   std::string line;
-  char buffer[64];
-  for (std::size_t i = 0; i < v.lower.size(); ++i) {
-    if (interval) {
-      // %.17g round-trips a double exactly, so the printed bounds still enclose.
-      std::snprintf(buffer, sizeof buffer, "%s%.17g %.17g", i ? " " : "", v.lower[i], v.upper[i]);
-    } else {
-      std::snprintf(buffer, sizeof buffer, "%s%.9g", i ? " " : "", v.lower[i]);
-    }
-    line += buffer;
+  for (std::size_t i = 0; i < v.decimal.size(); ++i) {
+    if (i) line += ' ';
+    line += v.decimal[i];
   }
   return line + "\n";
 }
@@ -53,11 +47,10 @@ int run(const ForwardOptions& o) {
   if (want_logits && !source.config.has_unembedding) {
     throw InputError("this model has no unembedding, so no logits: use --emit y");
   }
-  const model::ForwardResult r =
-      model::run_forward(source, spec, model::make_input(source, tokens), o.positions == "all", want_logits);
-  const bool interval = spec.execution.carrier == model::CarrierKind::interval;
+  const model::ForwardResult r = model::run_forward(source, spec, model::make_input(source, tokens),
+                                                    o.positions == "all", want_logits, o.digits);
   std::string out;
-  for (const model::Values& row : want_logits ? r.logits : r.y) out += format_row(row, interval);
+  for (const model::Values& row : want_logits ? r.logits : r.y) out += format_row(row);
   if (r.issue.found) {
     std::cerr << "glasses: warning: numerical trouble in " << r.scalar << ": first non-finite value at position "
               << r.issue.position << ", " << (r.issue.layer >= 0 ? "layer " + std::to_string(r.issue.layer) + ", " : "")
@@ -86,6 +79,10 @@ void add_forward_command(CLI::App& root, Action& action) {
   cmd->add_option("--output", o.output, "Write to this file (atomically) instead of stdout");
   cmd->add_option("--reference", o.reference, "Reference format for ablate: policies")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed of stochastic rounding")->capture_default_str();
+  cmd->add_option("--digits", o.digits,
+                  "Significant digits of each value (default: enough to read it back exactly in its format: "
+                  "17 for fp64, 9 for fp32, 79 for mpfr:256; intervals rounded outward)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([&action] { action = [] { return run(o); }; });
 }
 

@@ -39,9 +39,10 @@ InputSequence make_input(const ModelSource& model, const std::vector<int>& token
 }
 
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                          bool all_positions, bool want_logits) {
+                          bool all_positions, bool want_logits, int digits) {
+  if (digits < 0) throw InputError("cannot print values with " + std::to_string(digits) + " significant digits");
   return with_carrier(spec.execution, [&]<class T>() {
-    return detail::run_forward_as<T>(model, spec, input, all_positions, want_logits);
+    return detail::run_forward_as<T>(model, spec, input, all_positions, want_logits, digits);
   });
 }
 

@@ -37,12 +37,16 @@ RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference,
 
 // Values computed by a run, as doubles: the nearest double for point
 // types; for intervals the outward-rounded bounds (lower <= exact <= upper).
+// `decimal` keeps every value at the carrier's own precision: mpfr:256 is
+// not cut to a double's 17 digits.
 struct Values {
   std::vector<double> lower, upper;  // equal for point types
+  std::vector<std::string> decimal;  // ScalarTraits<T>::decimal: "x", or "lower upper" for intervals
 };
 
 struct ForwardResult {
   std::string scalar;                 // the carrier's name, e.g. "fp16" or "interval:256"
+  int digits = 0;                     // significant digits of Values::decimal
   std::vector<std::size_t> positions; // rows below belong to these positions
   std::vector<Values> y;              // per position, d values
   std::vector<Values> logits;         // per position, vocab values (empty without an unembedding)
@@ -52,9 +56,12 @@ struct ForwardResult {
 // The input of a model: token ids, mapped to raw rows for row-input models.
 InputSequence make_input(const ModelSource& model, const std::vector<int>& tokens);
 
-// One full forward. Throws InputError for bad tokens or a sequence too long.
+// One full forward. `digits` significant digits for Values::decimal; 0:
+// enough to read every value back exactly in the carrier's format
+// (numerics::round_trip_digits). Throws InputError for bad tokens, a
+// sequence too long, or digits < 0.
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                          bool all_positions, bool want_logits);
+                          bool all_positions, bool want_logits, int digits = 0);
 
 // Certified bounds of max_i |y_i(a) - y_i(b)| at the last position of two
 // token sequences (row indices for row models): both forwards in MPFI at
@@ -94,7 +101,7 @@ namespace detail {
 // One instantiation per carrier (src/instantiate_*.cpp).
 template <class T>
 ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                             bool all_positions, bool want_logits);
+                             bool all_positions, bool want_logits, int digits);
 }  // namespace detail
 
 }  // namespace glasses::model

@@ -26,19 +26,20 @@ concept SiteRoundable = requires(const numerics::Format& f, numerics::RoundingCo
 };
 
 template <class T>
-Values to_values(const T* x, std::size_t n) {
+Values to_values(const T* x, std::size_t n, int digits) {
   Values v;
   for (std::size_t i = 0; i < n; ++i) {
     const auto [lo, hi] = numerics::ScalarTraits<T>::bounds(x[i]);
     v.lower.push_back(lo);
     v.upper.push_back(hi);
+    v.decimal.push_back(numerics::ScalarTraits<T>::decimal(x[i], digits));
   }
   return v;
 }
 
 template <class T>
 ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                             bool all_positions, bool want_logits) {
+                             bool all_positions, bool want_logits, int digits) {
   const auto ctx = make_context<T>(spec);
   ForwardOptions options;
   options.two_threads = true;
@@ -51,11 +52,12 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
     const PreparedModel<T> prepared = prepare(model.config, model.weights, env);
     const Trace<T> trace = forward(prepared, env, input, options);
     result.scalar = numerics::ScalarTraits<T>::name(ctx);
+    result.digits = digits > 0 ? digits : numerics::round_trip_digits(numerics::ScalarTraits<T>::format(ctx));
     result.positions = trace.positions;
     result.issue = trace.issue;
     for (std::size_t r = 0; r < trace.positions.size(); ++r) {
-      result.y.push_back(to_values(trace.y.row(r), trace.y.cols));
-      if (options.logits) result.logits.push_back(to_values(trace.logits.row(r), trace.logits.cols));
+      result.y.push_back(to_values(trace.y.row(r), trace.y.cols, result.digits));
+      if (options.logits) result.logits.push_back(to_values(trace.logits.row(r), trace.logits.cols, result.digits));
     }
   };
   if (spec.execution.site_rounding) {
@@ -79,4 +81,4 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
 #define GLASSES_INSTANTIATE_MODEL(T)                                                                        \
   template glasses::model::ForwardResult glasses::model::detail::run_forward_as<T>(                         \
       const glasses::model::ModelSource&, const glasses::model::RunSpec&, const glasses::model::InputSequence&, \
-      bool, bool);
+      bool, bool, int);

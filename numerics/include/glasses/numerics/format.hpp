@@ -111,6 +111,13 @@ constexpr bool is_mpfr(const Format& f) { return f.emin == -kMpfrExponentLimit; 
 // returned as double (0 or inf when outside the double range).
 inline double unit_roundoff(const Format& f) { return std::ldexp(1.0, -f.p); }
 inline double machine_epsilon(const Format& f) { return std::ldexp(1.0, 1 - f.p); }
+// Significant decimal digits that always read back as the same value of a
+// p-bit significand: ⌈p·log₁₀2⌉ + 1 (17 for fp64, 9 for fp32, 79 for
+// mpfr:256). p·log₁₀2 is irrational, so the ceiling of its double
+// approximation is exact for any precision MPFR accepts.
+inline int round_trip_digits(const Format& f) {
+  return static_cast<int>(std::ceil(static_cast<double>(f.p) * 0.30102999566398120)) + 1;
+}
 inline double min_normal(const Format& f) { return std::ldexp(1.0, f.emin); }
 inline double min_subnormal(const Format& f) {
   return f.subnormals ? std::ldexp(1.0, f.emin - f.p + 1) : min_normal(f);

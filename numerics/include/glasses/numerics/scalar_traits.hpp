@@ -16,6 +16,9 @@
 //   bounds(x)               doubles lo <= x <= hi (equal for exact doubles;
 //                           outward-rounded interval bounds)
 //   is_finite(x)
+//   decimal(x, digits)      x in decimal with `digits` significant digits (C's
+//                           %g style) rounded to nearest; intervals "lower upper"
+//                           rounded outward, so the printed bounds still enclose
 //   round_to(f, rctx, x)    x rounded into format f in rctx's mode (carriers of
 //                           site policies: float, double, MpfrReal)
 //   softmax_shift(s, n)     a value c with exp(s_j - c) safe to evaluate; the
@@ -29,6 +32,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <string>
 #include <utility>
@@ -94,6 +98,13 @@ struct NativeLikeTraits {
   struct Context {};
   static constexpr bool is_interval = false;
   static constexpr bool is_multiprecision = false;  // operations cost nanoseconds
+  // The value is a double, so C's %g prints it correctly rounded.
+  static std::string decimal(const T& x, int digits) {
+    const double v = ScalarTraits<T>::to_double(x);
+    std::string text(static_cast<std::size_t>(std::snprintf(nullptr, 0, "%.*g", digits, v)), '\0');
+    std::snprintf(text.data(), text.size() + 1, "%.*g", digits, v);
+    return text;
+  }
   static T softmax_shift(const T* s, std::size_t n) {
     T m = s[0];
     for (std::size_t j = 1; j < n; ++j) m = max(m, s[j]);
@@ -181,6 +192,7 @@ struct ScalarTraits<MpfrReal> {
     return {mpfr_get_d(x.data(), MPFR_RNDD), mpfr_get_d(x.data(), MPFR_RNDU)};
   }
   static bool is_finite(const MpfrReal& x) { return isfinite(x); }
+  static std::string decimal(const MpfrReal& x, int digits) { return detail::decimal_string(x.data(), digits, MPFR_RNDN); }
   static MpfrReal softmax_shift(const MpfrReal* s, std::size_t n) {
     MpfrReal m = s[0];
     for (std::size_t j = 1; j < n; ++j) m = max(m, s[j]);
@@ -234,6 +246,10 @@ struct ScalarTraits<Interval> {
     return {mpfr_get_d(x.lower().data(), MPFR_RNDD), mpfr_get_d(x.upper().data(), MPFR_RNDU)};
   }
   static bool is_finite(const Interval& x) { return isfinite(x); }
+  static std::string decimal(const Interval& x, int digits) {
+    return detail::decimal_string(&x.data()->left, digits, MPFR_RNDD) + " " +
+           detail::decimal_string(&x.data()->right, digits, MPFR_RNDU);
+  }
   // Any constant shift leaves the softmax unchanged in exact arithmetic; a
   // point at the largest midpoint keeps exp in range without comparing
   // intervals.
