@@ -43,7 +43,6 @@ std::string supported_list() {
   return s;
 }
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // --- config.json ------------------------------------------------------------
 
@@ -267,7 +266,7 @@ json read_json_file(const std::filesystem::path& file, const char* what) {
   try {
     return json::parse(text);
   } catch (const json::exception& e) {
-    throw InputError("checkpoint config " + file.string() + ": not valid JSON: " + e.what());
+    throw InputError("checkpoint config " + file.string() + ": not valid JSON: " + printable(e.what()));
   }
 }
 
@@ -285,7 +284,7 @@ ParsedConfig parse_config(const std::filesystem::path& file, std::vector<std::st
   try {
     validate(c);
   } catch (const InputError& e) {
-    r.fail(e.what());
+    r.fail(printable(e.what()));
   }
   return {arch, std::move(c)};
 }
@@ -556,7 +555,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& dir, const CheckpointOpt
     validate(ck.config);
     validate(ck.config, ck.weights);
   } catch (const InputError& e) {
-    throw InputError("checkpoint " + dir.string() + ": " + e.what());
+    throw InputError("checkpoint " + dir.string() + ": " + printable(e.what()));
   }
   return ck;
 }

@@ -50,7 +50,7 @@ ModelSource load_model_config(const std::string& path) {
   try {
     j = json::parse(in);
   } catch (const json::parse_error& e) {
-    fail(path, std::string("invalid JSON: ") + e.what());
+    fail(path, std::string("invalid JSON: ") + printable(e.what()));
   }
   if (!j.is_object()) fail(path, "the top level must be a JSON object");
   static const char* kKnown[] = {"d_model", "n_layers", "n_heads", "n_kv_heads", "d_head", "d_mlp", "vocab_size",
@@ -61,7 +61,7 @@ ModelSource load_model_config(const std::string& path) {
   for (const auto& item : j.items()) {
     bool known = false;
     for (const char* k : kKnown) known = known || item.key() == k;
-    if (!known) fail(path, "unknown field \"" + item.key() + "\"");
+    if (!known) fail(path, "unknown field \"" + printable(item.key()) + "\"");
   }
   ModelSource s;
   s.origin = "config " + path;

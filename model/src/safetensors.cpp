@@ -32,7 +32,6 @@ using nlohmann::json;
 // The safetensors crate refuses headers above 100 MB; so do we.
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& why) {
   throw InputError("safetensors " + file.string() + ": " + why);
@@ -147,7 +146,7 @@ json parse_json_checked(const char* first, const char* last, const std::filesyst
   try {
     j = json::parse(first, last, cb);
   } catch (const json::exception& e) {
-    fail(file, std::string(what) + " is not valid JSON: " + e.what());
+    fail(file, std::string(what) + " is not valid JSON: " + printable(e.what()));
   }
   if (!duplicate_top.empty()) fail(file, std::string(what) + " names " + in_quotes(duplicate_top) + " twice");
   if (!duplicate_nested.empty()) {

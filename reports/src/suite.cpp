@@ -50,7 +50,7 @@ class Parser {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string list;
         for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        fail(where, "unknown key '" + key + "' (allowed: " + list + ")");
+        fail(where, "unknown key " + in_quotes(key) + " (allowed: " + list + ")");
       }
     }
   }

@@ -644,6 +644,41 @@ BOOST_AUTO_TEST_CASE(malformed_files_throw_input_errors_naming_the_problem) {
   expect_input_error([&] { gm::SafetensorsFile f(tmp / "absent.safetensors"); }, {"absent.safetensors"});
 }
 
+// Names and bytes from an untrusted file reach the terminal escaped (issue
+// 15, defect 4): a tensor name with an ANSI escape sequence, and a header
+// with a byte that is not UTF-8 (quoted by the JSON parser's message).
+BOOST_AUTO_TEST_CASE(untrusted_names_reach_messages_escaped) {
+  TempDir tmp;
+  const fs::path p = tmp / "evil.safetensors";
+  const auto message = [&] {
+    try {
+      gm::SafetensorsFile f(p);
+    } catch (const glasses::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const auto terminal_safe = [](const std::string& m) {
+    for (char c : m) {
+      const auto b = static_cast<unsigned char>(c);
+      if (b < 0x20 || b >= 0x7f) return false;
+    }
+    return true;
+  };
+  write_raw_safetensors(p, R"({"w\u001b[2J\u0007":{"dtype":"Q9","shape":[1],"data_offsets":[0,4]}})", "xxxx");
+  std::string m = message();
+  BOOST_TEST_MESSAGE(m);
+  BOOST_TEST(m.find("'w\\x1b[2J\\x07'") != std::string::npos);
+  BOOST_TEST(m.find("unknown dtype 'Q9'") != std::string::npos);
+  BOOST_TEST(terminal_safe(m));
+  write_raw_safetensors(p, "{\"a\xff\xfe\": 1}", "xxxx");
+  m = message();
+  BOOST_TEST_MESSAGE(m);
+  BOOST_TEST(m.find("not valid JSON") != std::string::npos);
+  BOOST_TEST(m.find("\\xff") != std::string::npos);
+  BOOST_TEST(terminal_safe(m));
+}
+
 BOOST_AUTO_TEST_CASE(truncated_and_corrupted_fixture_files_fail_cleanly) {
   TempDir tmp;
   const std::string bytes = read_bytes(kRefModels / "gpt2-small" / "model.safetensors");

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace glasses {
 
@@ -29,5 +30,15 @@ class NumericalError : public Error {
  public:
   using Error::Error;
 };
+
+// `text` safe to put in a message: control characters (C0, DEL, C1) and
+// bytes that are not well-formed UTF-8 become \n, \t, \r or \xNN, and a
+// backslash becomes \\, so the result reads back unambiguously. For
+// names and keys read from untrusted files (tensor names, JSON keys),
+// which would otherwise reach the terminal byte for byte.
+std::string printable(std::string_view text);
+
+// printable(text) in single quotes.
+inline std::string in_quotes(std::string_view text) { return "'" + printable(text) + "'"; }
 
 }  // namespace glasses
