@@ -15,6 +15,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unistd.h>
 
 #include "atomic_file.hpp"
 #include "commands.hpp"
@@ -53,6 +54,7 @@ struct SweepOptions {
   bool no_certify = false;
   std::size_t certify_max_n = 1024;
   int interval_bits = 128, interval_bits_limit = 2048;
+  double max_hours = 168;
 };
 
 std::size_t parse_count(const std::string& text, const std::string& what) {
@@ -69,38 +71,85 @@ std::size_t parse_count(const std::string& text, const std::string& what) {
   return static_cast<std::size_t>(v);
 }
 
-// "A:B" (every n), "A:B:S" (step S), "a,b,c" (a list); --geom: log-spaced.
-std::vector<std::size_t> parse_ns(const std::string& text, bool geom, int points) {
-  std::vector<std::size_t> ns;
-  if (text.find(':') == std::string::npos) {
-    std::istringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) ns.push_back(parse_count(item, "--n"));
-  } else {
-    std::vector<std::string> parts;
-    std::istringstream in(text);
-    for (std::string item; std::getline(in, item, ':');) parts.push_back(item);
-    if (parts.size() < 2 || parts.size() > 3) throw InputError("--n '" + text + "': expected A:B, A:B:STEP or a list");
-    const std::size_t first = parse_count(parts[0], "--n"), last = parse_count(parts[1], "--n");
-    const std::size_t step = parts.size() == 3 ? parse_count(parts[2], "--n step") : 1;
-    if (first < 1 || last < first || step < 1) throw InputError("--n '" + text + "': need 1 <= A <= B and STEP >= 1");
-    if (geom) {
-      if (points < 2) throw InputError("--points must be >= 2");
-      for (int k = 0; k < points; ++k) {
+// The values of n as given: "A:B" (every n), "A:B:S" (step S), "a,b,c" (a
+// list); --geom: `points` log-spaced values in [A, B]. Parsed before any is
+// built, so that a range out of reach is refused with an estimate.
+struct NRange {
+  std::vector<std::size_t> list;    // a list, or
+  std::size_t first = 0, last = 0, step = 1;
+  int geom_points = 0;              // > 0 with --geom
+
+  std::size_t count() const {
+    if (!list.empty()) return list.size();
+    return geom_points > 0 ? static_cast<std::size_t>(geom_points) : (last - first) / step + 1;
+  }
+  std::size_t largest() const { return list.empty() ? last : list.back(); }
+
+  std::vector<std::size_t> values() const {
+    if (!list.empty()) return list;
+    std::vector<std::size_t> ns;
+    if (geom_points > 0) {
+      for (int k = 0; k < geom_points; ++k) {
         const double x = std::exp(std::log(static_cast<double>(first)) +
-                                  (std::log(static_cast<double>(last)) - std::log(static_cast<double>(first))) * k / (points - 1));
+                                  (std::log(static_cast<double>(last)) - std::log(static_cast<double>(first))) * k /
+                                      (geom_points - 1));
         const auto v = static_cast<std::size_t>(std::llround(x));
         if (ns.empty() || v > ns.back()) ns.push_back(v);
       }
     } else {
       for (std::size_t v = first; v <= last; v += step) ns.push_back(v);
     }
+    return ns;
   }
-  if (ns.empty()) throw InputError("--n '" + text + "' gives no values");
-  for (std::size_t i = 0; i < ns.size(); ++i) {
-    if (ns[i] == 0) throw InputError("--n: n must be >= 1");
-    if (i > 0 && ns[i] <= ns[i - 1]) throw InputError("--n: values must be increasing");
+};
+
+NRange parse_ns(const std::string& text, bool geom, int points) {
+  NRange r;
+  if (text.find(':') == std::string::npos) {
+    std::istringstream in(text);
+    for (std::string item; std::getline(in, item, ',');) r.list.push_back(parse_count(item, "--n"));
+    if (r.list.empty()) throw InputError("--n '" + text + "' gives no values");
+    for (std::size_t i = 0; i < r.list.size(); ++i) {
+      if (r.list[i] == 0) throw InputError("--n: n must be >= 1");
+      if (i > 0 && r.list[i] <= r.list[i - 1]) throw InputError("--n: values must be increasing");
+    }
+    return r;
   }
-  return ns;
+  std::vector<std::string> parts;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ':');) parts.push_back(item);
+  if (parts.size() < 2 || parts.size() > 3) throw InputError("--n '" + text + "': expected A:B, A:B:STEP or a list");
+  r.first = parse_count(parts[0], "--n");
+  r.last = parse_count(parts[1], "--n");
+  r.step = parts.size() == 3 ? parse_count(parts[2], "--n step") : 1;
+  if (r.first < 1 || r.last < r.first || r.step < 1) throw InputError("--n '" + text + "': need 1 <= A <= B and STEP >= 1");
+  if (geom) {
+    if (points < 2) throw InputError("--points must be >= 2");
+    r.geom_points = points;
+  }
+  return r;
+}
+
+// Refuses a sweep whose estimated cost is out of reach, with the estimate.
+void check_within_reach(const model::SweepEstimate& e, int threads, double max_hours) {
+  const double gib = 1024.0 * 1024.0 * 1024.0;
+  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  const double hours = e.cpu_seconds / 3600.0 / threads;
+  char estimate[160];
+  std::snprintf(estimate, sizeof estimate, "estimated %.3g hours on %d thread%s and %.3g GiB of memory", hours, threads,
+                threads == 1 ? "" : "s", e.peak_bytes / gib);
+  if (memory > 0 && e.peak_bytes > memory) {
+    char have[64];
+    std::snprintf(have, sizeof have, "%.3g GiB", memory / gib);
+    throw InputError(std::string("this sweep is out of reach: ") + estimate + ", and this machine has " + have +
+                     "; use fewer or smaller n (--n, --geom)");
+  }
+  if (hours > max_hours) {
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", max_hours);
+    throw InputError(std::string("this sweep is out of reach: ") + estimate + ", above --max-hours " + limit +
+                     "; use fewer or smaller n (--n, --geom), or raise --max-hours");
+  }
 }
 
 // Splits a comma-separated list of formats/policies, keeping the commas
@@ -203,7 +252,7 @@ int run(const SweepOptions& o) {
   const model::PairFamily family(source, f);
 
   model::SweepSettings settings;
-  settings.ns = o.family == "pair" ? std::vector<std::size_t>{1} : parse_ns(o.n, o.geom, o.points);
+  const NRange ns = o.family == "pair" ? NRange{{1}} : parse_ns(o.n, o.geom, o.points);
   settings.formats = split_formats(o.formats);
   for (const std::string& p : split_formats(o.policies)) settings.formats.push_back(p);
   if (settings.formats.empty()) throw InputError("give at least one format or policy");
@@ -217,6 +266,10 @@ int run(const SweepOptions& o) {
   settings.threads = o.threads;
   if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
   const std::vector<model::TrackSpec> tracks = model::plan_tracks(settings);  // validates the formats
+  if (!(o.max_hours > 0)) throw InputError("--max-hours must be positive");
+  check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
+                     o.max_hours);
+  settings.ns = ns.values();
 
   // The settings that must match for --resume.
   json identity;
@@ -359,6 +412,9 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--certify-max-n", o.certify_max_n, "Largest n certified with intervals")->capture_default_str();
   cmd->add_option("--interval-bits", o.interval_bits, "First interval precision")->capture_default_str();
   cmd->add_option("--interval-bits-limit", o.interval_bits_limit, "Largest interval precision")->capture_default_str();
+  cmd->add_option("--max-hours", o.max_hours,
+                  "Refuse a sweep estimated to take longer than this (wall hours on --threads)")
+      ->capture_default_str();
   cmd->callback([&action] { action = [] { return run(o); }; });
 }
 

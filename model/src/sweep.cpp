@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,47 +17,93 @@ namespace {
 
 using numerics::MpfrReal;
 
-// Relative cost of one operation on each carrier, for progress estimates.
+// Nominal nanoseconds per multiply-add on each carrier (this machine's
+// order of magnitude): progress weights and the estimate of a sweep's cost.
 double carrier_cost(const Execution& e) {
   switch (e.carrier) {
     case CarrierKind::native_float:
     case CarrierKind::native_double: return e.site_rounding ? 6.0 : 1.0;
     case CarrierKind::emulated: return 6.0;
-    case CarrierKind::mpfr: return 8.0 + static_cast<double>(e.mpfr_bits) / 8.0;
-    case CarrierKind::interval: return 20.0 + static_cast<double>(e.mpfr_bits) / 4.0;
+    case CarrierKind::mpfr: return 12.0 + static_cast<double>(e.mpfr_bits) / 8.0;
+    case CarrierKind::interval: return 30.0 + static_cast<double>(e.mpfr_bits) / 4.0;
   }
   return 1.0;
 }
 
-// Work of a track from index `first` on: positions pushed × sequence
-// length, summed (attention dominates and is linear in the length).
-double estimated_work(const PairFamily& family, const std::vector<std::size_t>& ns, std::size_t first, bool causal) {
+// Bytes of one value of the carrier: the object, and the limbs of a
+// multiprecision number wider than one limb on the heap.
+double value_bytes(const Execution& e) {
+  switch (e.carrier) {
+    case CarrierKind::native_float: return 8.0;  // the value and its packed copy
+    case CarrierKind::native_double:
+    case CarrierKind::emulated: return 16.0;
+    case CarrierKind::mpfr:
+    case CarrierKind::interval: {
+      const double limbs = std::ceil(static_cast<double>(e.mpfr_bits) / 64.0);
+      return (e.carrier == CarrierKind::interval ? 2.0 : 1.0) * (40.0 + (limbs > 1 ? 8.0 * limbs + 16.0 : 0.0));
+    }
+  }
+  return 8.0;
+}
+
+// Multiply-adds of pushing one position onto a prefix of `length` tokens:
+// the projections and the MLP of every layer, attention over the prefix,
+// and the unembedding.
+double position_work(const ModelConfig& c, double length) {
+  const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp;
+  const double matrices = d * (q + 2 * kv) + q * d + (c.activation == Activation::swiglu ? 3.0 : 2.0) * d * mlp;
+  const double unembedding = c.has_unembedding ? static_cast<double>(c.vocab_size) * d : 0.0;
+  return c.n_layers * (matrices + 2.0 * q * length) + unembedding;
+}
+
+// Multiply-adds of a track from index `first` on. Causal models push only
+// what differs from the sequence before (a KV cache per sequence); others
+// recompute both sequences from scratch at every n.
+double estimated_work(const ModelConfig& config, const PairFamily& family, const std::vector<std::size_t>& ns,
+                      std::size_t first) {
   double work = 0;
   SequencePair previous;
   for (std::size_t i = first; i < ns.size(); ++i) {
     const SequencePair p = family.at(ns[i]);
     const auto pushed = [&](const std::vector<int>& old, const std::vector<int>& now) {
-      if (!causal || i == first) return now.size();
       std::size_t k = 0;
-      while (k < old.size() && k < now.size() && old[k] == now[k]) ++k;
-      return now.size() - std::min(k, now.size() - 1);
+      if (config.causal && i != first) {
+        while (k < old.size() && k < now.size() && old[k] == now[k]) ++k;
+        k = std::min(k, now.size() - 1);
+      }
+      // Positions k .. size-1, attention over each one's prefix.
+      double w = 0;
+      for (std::size_t t = k; t < now.size(); ++t) w += position_work(config, static_cast<double>(t + 1));
+      return w;
     };
-    work += static_cast<double>(pushed(previous.a, p.a) + pushed(previous.b, p.b)) * static_cast<double>(p.b.size());
+    work += pushed(previous.a, p.a) + pushed(previous.b, p.b);
     previous = p;
   }
   return work;
 }
 
+// The first n at which the pair is bitwise collapsed, walked n included.
 std::optional<std::size_t> first_collapse(const std::vector<PointMetrics>& points) {
   for (const PointMetrics& p : points) {
+    if (!p.walked_collapsed.empty()) return p.walked_collapsed.front();
     if (p.bitwise_equal) return p.n;
   }
   return std::nullopt;
 }
 
+// The smallest n from which every n seen (points and walked n) is bitwise
+// collapsed.
 std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& points) {
   std::optional<std::size_t> onset;
-  for (auto it = points.rbegin(); it != points.rend() && it->bitwise_equal; ++it) onset = it->n;
+  for (auto it = points.rbegin(); it != points.rend() && it->bitwise_equal; ++it) {
+    onset = it->n;
+    if (it->walked_from == 0) continue;
+    // Walked n collapsed from the top down: a run of consecutive values ending at n - 1.
+    const std::vector<std::size_t>& c = it->walked_collapsed;
+    std::size_t k = c.size();
+    while (k > 0 && c[k - 1] == *onset - 1) onset = c[--k];
+    if (*onset != it->walked_from) break;  // some walked n below this run is not collapsed
+  }
   return onset;
 }
 
@@ -158,6 +205,10 @@ std::string point_to_json(const PointMetrics& p) {
   j["head_inf"] = {hex(p.head_inf_mean), hex(p.head_inf_min), hex(p.head_inf_max)};
   j["nonfinite"] = p.nonfinite;
   j["issue"] = p.issue;
+  if (p.walked_from > 0) {
+    j["walked_from"] = p.walked_from;
+    j["walked_collapsed"] = p.walked_collapsed;
+  }
   std::vector<std::string> y;
   for (const MpfrReal& x : p.y_a) y.push_back(exact_text(x));
   j["y_a"] = y;
@@ -191,6 +242,8 @@ PointMetrics point_from_json(const std::string& line) {
     p.head_inf_max = num(j.at("head_inf").at(2));
     p.nonfinite = j.at("nonfinite").get<bool>();
     p.issue = j.at("issue").get<std::string>();
+    p.walked_from = j.value("walked_from", std::size_t{0});
+    if (p.walked_from > 0) p.walked_collapsed = j.at("walked_collapsed").get<std::vector<std::size_t>>();
     for (const auto& y : j.at("y_a")) p.y_a.push_back(exact_from_text(y.get<std::string>()));
     return p;
   } catch (const nlohmann::json::exception& e) {
@@ -222,6 +275,32 @@ std::vector<TrackSpec> plan_tracks(const SweepSettings& settings) {
     tracks.push_back({mixed, "ablation", parse_run_spec(mixed, reference, settings.seed)});
   }
   return tracks;
+}
+
+SweepEstimate estimate_sweep(const ModelSource& model, const PairFamily& family, const SweepSettings& settings,
+                             std::size_t points, std::size_t largest_n) {
+  const ModelConfig& c = model.config;
+  const double longest = family.length(largest_n), count = static_cast<double>(points);
+  // Causal: every position up to the longest pushed about once (s and s*
+  // share one walk in most families), plus a few per point; otherwise both
+  // sequences from scratch at every point.
+  const double work = c.causal ? longest * position_work(c, longest / 2) + 4.0 * count * position_work(c, longest)
+                               : 2.0 * count * longest * position_work(c, longest / 2);
+  SweepEstimate e;
+  std::vector<double> caches;
+  for (const TrackSpec& t : plan_tracks(settings)) {
+    e.cpu_seconds += work * carrier_cost(t.run.execution) * 1e-9;
+    // Keys and values of every layer for two sequences while the track
+    // runs; its points (y as exact MPFR values, per-layer distances) until
+    // the end.
+    caches.push_back(2.0 * 2.0 * c.n_layers * c.kv_width() * longest * value_bytes(t.run.execution));
+    e.peak_bytes += count * (c.d_model * 48.0 + 8.0 * (c.n_layers + 1) + 256.0);
+  }
+  // The `threads` largest caches at once.
+  std::sort(caches.begin(), caches.end(), std::greater<>());
+  const std::size_t running = std::min(caches.size(), static_cast<std::size_t>(std::max(1, settings.threads)));
+  for (std::size_t k = 0; k < running; ++k) e.peak_bytes += caches[k];
+  return e;
 }
 
 Certification certify_distance(const ModelSource& model, const PairFamily& family, std::size_t n, int bits,
@@ -265,20 +344,20 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
   double total = 0;
   for (std::size_t t = 0; t < tracks.size(); ++t) {
     weight[t] = carrier_cost(tracks[t].run.execution);
-    total += weight[t] * estimated_work(family, settings.ns, 0, model.config.causal);
+    total += weight[t] * estimated_work(model.config, family, settings.ns, 0);
   }
   std::mutex progress_mutex;
   double done = 0;
   for (std::size_t t = 0; t < tracks.size(); ++t) {
     if (!result.tracks[t].points.empty()) {
-      done += weight[t] * (estimated_work(family, settings.ns, 0, model.config.causal) -
-                           estimated_work(family, settings.ns, result.tracks[t].points.size(), model.config.causal));
+      done += weight[t] * (estimated_work(model.config, family, settings.ns, 0) -
+                           estimated_work(model.config, family, settings.ns, result.tracks[t].points.size()));
     }
   }
   // The costliest tracks (MPFR, long remaining work) start first.
   std::vector<double> costs(tracks.size());
   for (std::size_t t = 0; t < tracks.size(); ++t)
-    costs[t] = weight[t] * estimated_work(family, settings.ns, result.tracks[t].points.size(), model.config.causal);
+    costs[t] = weight[t] * estimated_work(model.config, family, settings.ns, result.tracks[t].points.size());
   numerics::run_longest_first(costs, std::max(1, settings.threads), [&](std::size_t t) {
     TrackResult& track = result.tracks[t];
     const std::size_t first = track.points.size();

@@ -1,6 +1,7 @@
 #include "glasses/model/tasks.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "glasses/numerics/error.hpp"
@@ -138,6 +139,19 @@ SequencePair PairFamily::at(std::size_t n) const {
     p.b.insert(p.b.end(), o_.b.begin(), o_.b.end());
   }
   return p;
+}
+
+double PairFamily::length(std::size_t n) const {
+  const double m = static_cast<double>(n), prompt = static_cast<double>(prompt_.size());
+  const std::string& f = o_.name;
+  if (f == "commas") {
+    const double k = static_cast<double>(o_.comma_every);
+    return prompt + (m + 1) + std::floor(m / k);
+  }
+  if (f == "alternating") return prompt + m;
+  if (f == "ratio") return prompt + static_cast<double>(o_.ratio_ones + o_.ratio_zeros) * (m + 1);
+  if (f == "pair") return prompt + static_cast<double>(std::max(o_.a.size(), o_.b.size()));
+  return prompt + m + 1;  // one more token than n: the repeated, extra or final digit
 }
 
 std::string PairFamily::describe() const {

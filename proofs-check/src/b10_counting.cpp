@@ -93,12 +93,16 @@ CheckResult check_b10_counting(const CheckOptions& o) {
     }
     const std::size_t n = *s.onset_permanent;
     if (f == 0) bf16_onset = n;
-    const model::PointMetrics* point = nullptr;
+    // The onset is a point of the sweep, or an n the KV-cache walk tested
+    // between two points: bit-identical there, so Dinf_F = 0.
+    model::PointMetrics onset;
+    onset.n = n;
+    onset.bitwise_equal = true;
     for (const model::PointMetrics& p : t.points) {
-      if (p.n == n) point = &p;
+      if (p.n == n) onset = p;
     }
     const model::Certification c = s.certification_permanent ? *s.certification_permanent : *s.certification;
-    for (Instance& i : detail::b10_instances(settings.formats[f], *point, c)) r.instances.push_back(std::move(i));
+    for (Instance& i : detail::b10_instances(settings.formats[f], onset, c)) r.instances.push_back(std::move(i));
     r.notes.push_back(settings.formats[f] + ": permanent collapse from n*_F = " + std::to_string(n) +
                       ", certified exact distance there in [" + detail::short_fmt(c.exact_distance_lower) + ", " +
                       detail::short_fmt(c.exact_distance_upper) + "]" +

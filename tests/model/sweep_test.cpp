@@ -145,6 +145,40 @@ BOOST_AUTO_TEST_CASE(certification_separates_rounding_from_exact_equality) {
   }
 }
 
+// A thinned sweep (issue 15, defect 6: --geom used to test collapse only at
+// its points) finds the onsets of the sweep over every n, because the
+// KV-cache walk of count-ones computes every n on the way. e5m2 on the
+// default preset collapses first at n = 59 and for good from 283 (below
+// 300); each is checked once more from scratch: equal at the onset,
+// unequal just before.
+BOOST_AUTO_TEST_CASE(thinned_sweep_finds_the_onsets_between_its_points) {
+  const gm::ModelSource m = gm::make_preset("default");
+  const gm::PairFamily family(m, {});
+  std::vector<std::size_t> every;
+  for (std::size_t n = 1; n <= 300; ++n) every.push_back(n);
+  const gm::TrackSummary dense = sweep(m, family, every, {"e5m2"}, "fp64").tracks[0].summary;
+  const gm::TrackSummary thin = sweep(m, family, {1, 10, 100, 300}, {"e5m2"}, "fp64").tracks[0].summary;
+  BOOST_TEST_REQUIRE(dense.onset_first.has_value());
+  BOOST_TEST_REQUIRE(dense.onset_permanent.has_value());
+  BOOST_TEST(*dense.onset_first == 59u);
+  BOOST_TEST(*dense.onset_permanent == 283u);
+  BOOST_TEST(thin.onset_first.value_or(0) == *dense.onset_first);
+  BOOST_TEST(thin.onset_permanent.value_or(0) == *dense.onset_permanent);
+  for (const std::size_t onset : {*dense.onset_first, *dense.onset_permanent}) {
+    for (const std::size_t n : {onset - 1, onset}) {
+      const gm::SequencePair pair = family.at(n);
+      const std::vector<double> a = y_from_scratch(m, "e5m2", pair.a), b = y_from_scratch(m, "e5m2", pair.b);
+      bool equal = true;
+      for (std::size_t i = 0; i < a.size(); ++i) equal = equal && glasses::test::bits_of(a[i]) == glasses::test::bits_of(b[i]);
+      BOOST_TEST(equal == (n == onset), "n = " << n);
+    }
+  }
+  // A thinned sweep that starts above 1 never reports n below its first point.
+  const gm::TrackSummary from_100 = sweep(m, family, {100, 300}, {"e5m2"}, "fp64").tracks[0].summary;
+  BOOST_TEST_REQUIRE(from_100.onset_first.has_value());
+  BOOST_TEST(*from_100.onset_first >= 100u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_settings_are_input_errors) {
   const gm::ModelSource m = gm::make_preset("default");
   const gm::PairFamily family(m, gm::FamilyOptions{});

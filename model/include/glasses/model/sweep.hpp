@@ -60,6 +60,13 @@ struct PointMetrics {
   double head_inf_mean = 0, head_inf_min = 0, head_inf_max = 0;
   bool nonfinite = false;
   std::string issue;                 // where the first non-finite value appeared
+  // The n strictly between the previous point and this one that the
+  // KV-cache walk computed on the way (a thinned sweep: --geom or a step;
+  // count-ones computes every n): all of [walked_from, n) when walked_from
+  // > 0, and among them those where the pair was bitwise collapsed. Onsets
+  // are found at every walked n, not only at the points written out.
+  std::size_t walked_from = 0;
+  std::vector<std::size_t> walked_collapsed;
   // Filled after all tracks ran (cross-track quantities).
   double error_inf = std::numeric_limits<double>::quiet_NaN();
   bool decision_collapse = false;
@@ -108,6 +115,17 @@ struct TrackSpec {
 // All tracks of a sweep: the formats, the reference, and the ablation
 // (one policy per site, plus the realistic mixed policy).
 std::vector<TrackSpec> plan_tracks(const SweepSettings& settings);
+
+// What a sweep would cost, estimated before anything is built from the
+// number of points and the largest n (nominal speeds of this machine's
+// order of magnitude; certification not included), so that a sweep out of
+// reach is refused with the numbers instead of started.
+struct SweepEstimate {
+  double cpu_seconds = 0;  // all tracks
+  double peak_bytes = 0;   // the `threads` largest KV caches at once, and every track's kept points
+};
+SweepEstimate estimate_sweep(const ModelSource& model, const PairFamily& family, const SweepSettings& settings,
+                             std::size_t points, std::size_t largest_n);
 
 struct SweepCallbacks {
   // A point was measured (called from worker threads, in increasing n per track).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <type_traits>
 
 #include "glasses/model/run_impl.hpp"
@@ -103,8 +104,10 @@ class FollowingDecoder {
     decoder_.set_two_threads(true);
   }
 
-  // Brings the decoder to `tokens`; returns the positions pushed.
-  std::size_t follow(const std::vector<int>& tokens) {
+  // Brings the decoder to `tokens`; returns the positions pushed. `seen`
+  // (when given) receives y of every position pushed, with the length of
+  // the prefix it ends.
+  std::size_t follow(const std::vector<int>& tokens, const std::function<void(std::size_t, const std::vector<T>&)>& seen = {}) {
     std::size_t k = 0;
     while (k < current_.size() && k < tokens.size() && current_[k] == tokens[k]) ++k;
     if (k == tokens.size() && k == current_.size() && k > 0) return 0;
@@ -117,10 +120,15 @@ class FollowingDecoder {
       } else {
         decoder_.push(tokens[t]);
       }
+      if (seen) seen(t + 1, decoder_.last().y);
     }
     current_ = tokens;
     return tokens.size() - k;
   }
+
+  // The sequence followed so far, and y of its last position.
+  const std::vector<int>& current() const { return current_; }
+  const std::vector<T>& last_y() const { return decoder_.last().y; }
 
   LastPosition<T> last(bool logits) {
     LastPosition<T> p;
@@ -137,6 +145,69 @@ class FollowingDecoder {
   Decoder<T, R> decoder_;
   const ModelSource& model_;
   std::vector<int> current_;
+};
+
+// The n strictly between two points of a thinned sweep whose pairs the
+// KV-cache walk computes anyway: when s(m) and s*(m) are both prefixes of
+// the sequence walked to (count-ones: every m), their last positions are
+// pushed on the way, so collapse at m is tested at the cost of comparing
+// two rows. y is kept only until every m that needs it has been tested.
+template <class T>
+class WalkedPoints {
+ public:
+  // m = from .. to-1 along a walk to `walked`; none unless every one of them lies on it.
+  WalkedPoints(const PairFamily& family, std::size_t from, std::size_t to, const std::vector<int>& walked)
+      : from_(from) {
+    const auto on_walk = [&](const std::vector<int>& s) {
+      return s.size() <= walked.size() && std::equal(s.begin(), s.end(), walked.begin());
+    };
+    for (std::size_t m = from; m < to; ++m) {
+      const SequencePair pair = family.at(m);
+      if (!on_walk(pair.a) || !on_walk(pair.b)) {
+        pending_.clear();
+        return;
+      }
+      pending_.push_back({m, pair.a.size(), pair.b.size()});
+    }
+  }
+
+  // y of the walked prefix of `length` tokens.
+  void see(std::size_t length, const std::vector<T>& y) {
+    if (next_ == pending_.size() || length < needed_from()) return;
+    kept_.insert_or_assign(length, y);
+    while (next_ < pending_.size()) {
+      const Pending& p = pending_[next_];
+      const auto a = kept_.find(p.length_a), b = kept_.find(p.length_b);
+      if (a == kept_.end() || b == kept_.end()) return;
+      if (difference(exact_vector(a->second), exact_vector(b->second)).identical == a->second.size()) {
+        collapsed_.push_back(p.m);
+      }
+      ++next_;
+      kept_.erase(kept_.begin(), kept_.lower_bound(needed_from()));
+    }
+  }
+
+  // Records the walked n in p when every one of them was tested.
+  void finish(PointMetrics& p) const {
+    if (pending_.empty() || next_ < pending_.size()) return;
+    p.walked_from = from_;
+    p.walked_collapsed = collapsed_;
+  }
+
+ private:
+  struct Pending {
+    std::size_t m, length_a, length_b;
+  };
+  // The shortest prefix an untested m still needs.
+  std::size_t needed_from() const {
+    return next_ < pending_.size() ? std::min(pending_[next_].length_a, pending_[next_].length_b) : 0;
+  }
+
+  std::size_t from_;
+  std::vector<Pending> pending_;
+  std::size_t next_ = 0;
+  std::map<std::size_t, std::vector<T>> kept_;  // y by prefix length
+  std::vector<std::size_t> collapsed_;
 };
 
 // A full forward of one sequence, for models without a causal mask.
@@ -179,16 +250,26 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
       // When s is a prefix of s* (count-ones, repeat-last, commas, ...) one
       // decoder follows s, then s*, then the next s, which often equals the
       // previous s* (count-ones: one push per n); otherwise two decoders.
+      // The n between two points are tested on the way when they lie on
+      // the walk (nested pairs only; never below the first n asked for).
       FollowingDecoder<T, R> da(m, env, model), db(m, env, model);
       for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
         const std::size_t n = settings.ns[i];
         const SequencePair pair = family.at(n);
         const bool nested = pair.a.size() < pair.b.size() && std::equal(pair.a.begin(), pair.a.end(), pair.b.begin());
-        std::size_t pushed = da.follow(pair.a);
+        const std::size_t previous = i > 0 ? settings.ns[i - 1] : n - 1;
+        WalkedPoints<T> walked(family, nested ? previous + 1 : n, n, pair.b);
+        const auto seen = [&](std::size_t length, const std::vector<T>& y) { walked.see(length, y); };
+        const std::vector<int>& at = da.current();  // its last y is on the walk when `at` is
+        if (!at.empty() && at.size() <= pair.b.size() && std::equal(at.begin(), at.end(), pair.b.begin())) {
+          walked.see(at.size(), da.last_y());
+        }
+        std::size_t pushed = da.follow(pair.a, seen);
         const LastPosition<T> last_a = da.last(logits);
         FollowingDecoder<T, R>& for_b = nested ? da : db;
-        pushed += for_b.follow(pair.b);
+        pushed += for_b.follow(pair.b, seen);
         PointMetrics p = measure(n, last_a, for_b.last(logits), y_format);
+        walked.finish(p);
         if (on_point) on_point(p);
         points.push_back(std::move(p));
         if (on_work) on_work(static_cast<double>(pushed) * static_cast<double>(pair.b.size()));

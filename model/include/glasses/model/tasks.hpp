@@ -74,6 +74,9 @@ class PairFamily {
   const std::vector<int>& prompt() const { return prompt_; }
   // The pair at n (n >= 1; even n for alternating; n = 1 only for pair).
   SequencePair at(std::size_t n) const;
+  // The length of the longer sequence of the pair at n, without building
+  // it (as a double: n may be beyond what could be built).
+  double length(std::size_t n) const;
   // A sentence describing the family as instantiated, for reports.
   std::string describe() const;
 

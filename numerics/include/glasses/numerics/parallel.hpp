@@ -61,7 +61,9 @@ inline void run_longest_first(const std::vector<double>& costs, int threads,
 // finished. The helper starts on first use and waits for the next pair (a
 // thread per pair would cost more than a small MPFR matrix product). Each
 // side spins for up to kSpin before it sleeps: waking a sleeping thread
-// costs about 40 µs here, as much as a 64 × 64 MPFR-256 matrix product.
+// costs about 40 µs here, as much as a 64 × 64 MPFR-256 matrix product;
+// the spin yields the core every 64 polls, so a waiting side costs little
+// when more threads than cores are runnable.
 // The helper frees MPFR's per-thread caches when it ends. An exception
 // from either side is rethrown once both have finished, `here`'s first.
 class PairedWorker {
@@ -112,7 +114,12 @@ class PairedWorker {
     for (int k = 0;; ++k) {
       const int now = state_.load(std::memory_order_acquire);
       if (now == s || now == kQuit) return;
-      if (k % 64 == 63 && std::chrono::steady_clock::now() > until) break;
+      if (k % 64 == 63) {
+        if (std::chrono::steady_clock::now() > until) break;
+        // Under oversubscription (two jobs of paired threads on two cores)
+        // the thread this one waits for may need this core.
+        std::this_thread::yield();
+      }
     }
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] {
