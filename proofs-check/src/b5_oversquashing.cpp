@@ -735,11 +735,9 @@ model::InputSequence oracle_input(std::size_t n, std::uint64_t seed) {
 CheckResult check_b5_oversquashing(const CheckOptions& options) {
   using b5::Carrier;
   CheckResult result;
-  result.id = "B.5";
   result.statement =
       "With attention weights and norm statistics frozen, ||dy_n/dv_i^(0)|| <= ||N3_n|| (B^(L-1)...B^(0))_(n,i) "
       "for every input position i (infinity-norm)";
-  result.expected = Expectation::holds;
   const bool quick = options.quick;
   result.hypotheses =
       "Frozen Jacobian (alpha and LayerNorm/RMSNorm scales from the forward, centring kept) by reverse mode; both "
@@ -974,11 +972,9 @@ Worst worst_ratio(Evaluator<double>& e, const model::InputSequence& in) {
 CheckResult check_b5_full(const CheckOptions& options) {
   using b5::Carrier;
   CheckResult result;
-  result.id = "B.5-full";
   result.statement =
       "Without its assumptions (full Jacobian: attention weights, norm statistics differentiated), how far "
       "||dy_n/dv_i^(0)|| exceeds the same bound";
-  result.expected = Expectation::measurement;
   const bool quick = options.quick;
   const int samples = quick ? 24 : 200, steps = quick ? 48 : 400;
   result.hypotheses = "Full Jacobian by reverse mode, the bound of B.5 (frozen alpha and statistics at the same "

@@ -283,7 +283,7 @@ class Builder {
   }
   const CheckOutcome* check(std::string_view id) const {
     for (const CheckOutcome& c : results_.checks) {
-      if (c.id == id) return &c;
+      if (c.id() == id) return &c;
     }
     return nullptr;
   }
@@ -421,7 +421,7 @@ class Builder {
                     "worst_margin", "failed"};
     for (const CheckOutcome& c : results_.checks) {
       const auto counts = c.result.verdict_counts();
-      table.rows.push_back({c.id, std::string(proofs::to_string(c.expected)),
+      table.rows.push_back({c.id(), std::string(proofs::to_string(c.expected())),
                             static_cast<std::int64_t>(c.result.instances.size()), static_cast<std::int64_t>(counts[0]),
                             static_cast<std::int64_t>(counts[1]), static_cast<std::int64_t>(counts[2]),
                             static_cast<std::int64_t>(counts[3]), c.result.worst_margin(),
@@ -429,8 +429,8 @@ class Builder {
       for (const proofs::Series& s : c.result.data) {
         DataFile file;
         file.name = file_stem("check-" + s.name);
-        if (data_names_.count(file.name) != 0) file.name = file_stem("check-" + c.id + "-" + s.name);
-        check_files_[{c.id, s.name}] = file.name;
+        if (data_names_.count(file.name) != 0) file.name = file_stem("check-" + c.id() + "-" + s.name);
+        check_files_[{c.id(), s.name}] = file.name;
         file.table.header = s.columns;
         for (const std::vector<double>& row : s.rows) {
           std::vector<CsvCell> cells(row.begin(), row.end());
@@ -901,7 +901,7 @@ class Builder {
   static std::string verdict_outcome(const CheckOutcome& c) {
     const auto counts = c.result.verdict_counts();
     if (c.result.instances.empty()) return "not available";
-    switch (c.expected) {
+    switch (c.expected()) {
       case proofs::Expectation::holds:
         if (c.result.failed()) return "\\textbf{refuted!}";
         if (counts[3] > 0) return "holds (some inconclusive)";
@@ -933,10 +933,10 @@ class Builder {
         const auto counts = c.result.verdict_counts();
         for (std::size_t v = 0; v < 4; ++v) total[v] += counts[v];
         instances += c.result.instances.size();
-        if (c.result.instances.empty()) missing_checks.push_back(check_name(c.id));
-        else if (c.result.failed()) failed.push_back(check_name(c.id));
-        else if (c.expected == proofs::Expectation::refuted && counts[1] > 0) confirmed.push_back(check_name(c.id));
-        else if (c.expected == proofs::Expectation::refuted) failed.push_back(check_name(c.id));
+        if (c.result.instances.empty()) missing_checks.push_back(check_name(c.id()));
+        else if (c.result.failed()) failed.push_back(check_name(c.id()));
+        else if (c.expected() == proofs::Expectation::refuted && counts[1] > 0) confirmed.push_back(check_name(c.id()));
+        else if (c.expected() == proofs::Expectation::refuted) failed.push_back(check_name(c.id()));
       }
       std::string text = "\\textbf{Statements.} " + integer(results_.checks.size()) + " checks over " + integer(instances) +
                          " instances: " + integer(static_cast<std::size_t>(total[0])) + " proven (certified with intervals), " +
@@ -1111,7 +1111,7 @@ class Builder {
     for (const CheckOutcome& c : results_.checks) {
       const auto counts = c.result.verdict_counts();
       const double worst = c.result.worst_margin();
-      t.rows.push_back({check_name(c.id), escape(c.title), integer(c.result.instances.size()),
+      t.rows.push_back({check_name(c.id()), escape(c.title()), integer(c.result.instances.size()),
                         integer(static_cast<std::size_t>(counts[0])) + "\\,/\\," + integer(static_cast<std::size_t>(counts[1])) +
                             "\\,/\\," + integer(static_cast<std::size_t>(counts[2])) + "\\,/\\," +
                             integer(static_cast<std::size_t>(counts[3])),
@@ -1119,7 +1119,7 @@ class Builder {
     }
     std::vector<std::string> quick;
     for (const CheckOutcome& c : results_.checks) {
-      if (c.quick) quick.push_back(check_name(c.id));
+      if (c.quick) quick.push_back(check_name(c.id()));
     }
     const std::string configuration = quick.empty() ? "full configuration"
                                       : quick.size() == results_.checks.size() ? "quick configuration"
@@ -1375,7 +1375,7 @@ class Builder {
     for (std::size_t v = 0; v < 4; ++v) {
       if (counts[v] > 0) parts.push_back(integer(static_cast<std::size_t>(counts[v])) + " " + escape(proofs::kVerdictNames[v]));
     }
-    std::string out = "Check " + check_name(c.id) + " (expected: " + escape(proofs::to_string(c.expected)) + "): " +
+    std::string out = "Check " + check_name(c.id()) + " (expected: " + escape(proofs::to_string(c.expected())) + "): " +
                       integer(c.result.instances.size()) + " instances, " + and_list(parts);
     const double worst = c.result.worst_margin();
     if (!std::isnan(worst)) out += "; worst margin " + num(worst, 3);
@@ -1415,7 +1415,7 @@ class Builder {
     section.blocks.push_back(Paragraph{"The statement, the hypotheses as instantiated, the closest call and the "
                                        "findings of every check run, in the checks' own words."});
     for (const CheckOutcome& c : results_.checks) {
-      std::string text = "\\subsection*{" + check_name(c.id) + ": " + escape(c.title) + "}\n";
+      std::string text = "\\subsection*{" + check_name(c.id()) + ": " + escape(c.title()) + "}\n";
       if (c.result.instances.empty() && c.result.statement.empty()) {
         section.blocks.push_back(Paragraph{text + "\\emph{No results: this check is not available in this build.}"});
         continue;
@@ -1437,7 +1437,7 @@ class Builder {
                 ", margin " + num(worst->margin, 3) + ", " + escape(proofs::to_string(worst->verdict)) + ".\n\n";
       }
       const bool in_loose = std::any_of(kLooseStatements.begin(), kLooseStatements.end(),
-                                        [&](const LooseStatement& l) { return l.check == c.id; });
+                                        [&](const LooseStatement& l) { return l.check == c.id(); });
       if (in_loose) {
         text += "\\textbf{Findings:} see Section~\\ref{sec:loose}.";
       } else if (!c.result.notes.empty()) {

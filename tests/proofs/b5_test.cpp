@@ -8,7 +8,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gm = glasses::model;
 namespace gp = glasses::proofs;
@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_SUITE(b5)
 // every non-oracle instance is certified.
 BOOST_AUTO_TEST_CASE(quick_check_is_certified_and_never_refuted) {
   const auto t0 = std::chrono::steady_clock::now();
-  const gp::CheckResult r = gp::check_b5_oversquashing({true, 0});
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.5"), {true, 0});
   BOOST_TEST_MESSAGE("B.5 quick: " << r.instances.size() << " instances in " << seconds_since(t0) << " s");
   const auto counts = r.verdict_counts();
   BOOST_TEST(r.id == "B.5");
@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(quick_check_is_certified_and_never_refuted) {
 // the random and the adversarial worst point of every model.
 BOOST_AUTO_TEST_CASE(quick_full_measurement_runs) {
   const auto t0 = std::chrono::steady_clock::now();
-  const gp::CheckResult r = gp::check_b5_full({true, 0});
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.5-full"), {true, 0});
   BOOST_TEST_MESSAGE("B.5-full quick: " << seconds_since(t0) << " s");
   BOOST_TEST((r.expected == gp::Expectation::measurement));
   BOOST_TEST(!r.failed());

@@ -8,7 +8,7 @@
 
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b8_depth_limit.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gn = glasses::numerics;
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_SUITE(b8)
 BOOST_AUTO_TEST_CASE(quick_configuration_proves_limit_and_rate) {
   gp::CheckOptions o;
   o.quick = true;
-  const gp::CheckResult r = gp::check_b8_depth_limit(o);
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.8"), o);
   BOOST_TEST(r.id == "B.8");
   BOOST_TEST(r.verdict_counts()[0] == static_cast<int>(r.instances.size()));
   BOOST_TEST(r.instances.size() >= 60u);
