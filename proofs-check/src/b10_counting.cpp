@@ -68,6 +68,14 @@ CheckResult check_b10_counting(const CheckOptions& o) {
                               sweep.tracks[sweep.reference_track].points[i].dinf});
   }
   r.data.push_back(fractions);
+  {
+    FigureData figure = figure_for("b10-fractions");
+    std::size_t colour = 0;
+    for (const char* column : {"bf16", "fp16", "fp32"}) {
+      figure.curves.push_back({fractions.name, "n", column, column, colour++, false, std::nullopt});
+    }
+    r.figures.push_back(std::move(figure));
+  }
   // Fitted decay rate γ of the reference distance, and the onsets it predicts.
   std::vector<double> x, y;
   for (const model::PointMetrics& p : sweep.tracks[sweep.reference_track].points) {

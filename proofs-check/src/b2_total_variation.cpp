@@ -362,6 +362,19 @@ CheckResult check_b2_total_variation(const CheckOptions& options) {
     fig9.rows.push_back(row);
   }
   r.data.push_back(fig9);
+  {
+    // Fig. 9: the maximum over seeds of each kind, then its minimum (the companion).
+    FigureData figure = figure_for("fig9");
+    const std::vector<std::pair<std::string, std::string>> kinds{
+        {"reference", "exact (MPFI)"}, {"fp32", "fp32"}, {"fp16", "fp16"}, {"bf16", "bf16"}};
+    for (bool minimum : {false, true}) {
+      for (std::size_t colour = 0; colour < kinds.size(); ++colour) {
+        figure.curves.push_back({fig9.name, "n", kinds[colour].first + (minimum ? "_min" : "_max"),
+                                 kinds[colour].second, colour, minimum, std::nullopt});
+      }
+    }
+    r.figures.push_back(std::move(figure));
+  }
 
   // Rounding floor: the first n from which some seed's δ_F is off the
   // reference by a factor 2 or more (and stays off), the level there, and
@@ -524,6 +537,13 @@ CheckResult check_b2_literal(const CheckOptions& options) {
     }
   }
   r.data.push_back(series);
+  {
+    FigureData figure = figure_for("b2-literal");
+    figure.curves.push_back({series.name, "n", "delta_c0", "c = 0", 0, false, std::nullopt});
+    figure.curves.push_back({series.name, "n", "closed_form_c0", "closed form", 0, true, std::nullopt});
+    figure.levels.push_back(limit.to_double());  // tanh(1/2), the limit of δ(n)
+    r.figures.push_back(std::move(figure));
+  }
   const std::vector<double>& last = series.rows.back();
   r.notes.push_back(
       "As literally stated, the lemma is false: with equal last entries δ_n does not tend to 0. The "

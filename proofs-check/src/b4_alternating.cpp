@@ -206,6 +206,14 @@ CheckResult check_b4_alternating(const CheckOptions& options) {
     series.rows.push_back(row);
   }
   r.data.push_back(series);
+  {
+    FigureData figure = figure_for("b4");
+    std::size_t colour = 0;
+    for (const char* column : {"exact", "fp32", "fp16", "bf16"}) {
+      figure.curves.push_back({series.name, "n", column, column, colour++, false, std::nullopt});
+    }
+    r.figures.push_back(std::move(figure));
+  }
   Series departures;
   departures.name = "b4_departures";
   departures.columns = {"precision_bits",        "kernel_stagnation_n",       "kernel_departure_n",

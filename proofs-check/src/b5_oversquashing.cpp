@@ -881,6 +881,13 @@ CheckResult check_b5_oversquashing(const CheckOptions& options) {
   // so α_(j,i) = 1/(j+1)) and trained-like attention (default preset with
   // ALiBi recency and scores sharpened 3x).
   const std::size_t profile_n = quick ? 12 : 32;
+  // The profiles figure: ‖J_i‖ of each attention kind, its bound the companion.
+  FigureData profiles_figure = figure_for("b5-profiles");
+  const auto draw_profile = [&](const Series& s, const std::string& subject) {
+    const std::size_t colour = profiles_figure.curves.size() / 2;
+    profiles_figure.curves.push_back({s.name, "i", "jacobian_norm", subject, colour, false, std::nullopt});
+    profiles_figure.curves.push_back({s.name, "i", "bound", subject, colour, true, std::nullopt});
+  };
   {
     model::ModelSource uniform = model::make_preset("paper-literal");
     for (model::LayerWeights<double>& W : uniform.weights.layers) std::fill(W.w_q.data.begin(), W.w_q.data.end(), 0.0);
@@ -891,6 +898,7 @@ CheckResult check_b5_oversquashing(const CheckOptions& options) {
       s.rows.push_back({static_cast<double>(i), p.jacobian[i].mid(), p.bound[i].mid()});
     }
     result.data.push_back(s);
+    draw_profile(s, "uniform attention");
     result.notes.push_back("profile, uniform attention (paper-literal, W_Q = 0, n = " + std::to_string(profile_n) +
                            "): ||J_0|| = " + b5::fmt(p.jacobian[0].mid()) + ", ||J_(n/2)|| = " +
                            b5::fmt(p.jacobian[profile_n / 2].mid()) + ", ||J_(n-1)|| = " +
@@ -910,12 +918,14 @@ CheckResult check_b5_oversquashing(const CheckOptions& options) {
       s.rows.push_back({static_cast<double>(i), p.jacobian[i].mid(), p.bound[i].mid()});
     }
     result.data.push_back(s);
+    draw_profile(s, "trained-like attention");
     result.notes.push_back("profile, trained-like attention (" + trained.origin + ", W_Q x 3, n = " +
                            std::to_string(profile_n) + "): ||J_0|| = " + b5::fmt(p.jacobian[0].mid()) +
                            ", ||J_(n-1)|| = " + b5::fmt(p.jacobian[profile_n - 1].mid()) + "; bound " +
                            b5::fmt(p.bound[0].mid()) + " ... " + b5::fmt(p.bound[profile_n - 1].mid()));
   }
   result.data.push_back(forms);
+  result.figures.push_back(std::move(profiles_figure));
 
   const Bounds gelu = b5::max_activation_slope(model::Activation::gelu);
   const Bounds gelu_tanh = b5::max_activation_slope(model::Activation::gelu_tanh);
@@ -1086,6 +1096,13 @@ CheckResult check_b5_full(const CheckOptions& options) {
                            b5::fmt(best_w.ratio, 4));
   }
   result.data.push_back(trace);
+  // One curve per case: the best ratio so far along its search (rows of the trace with that case index).
+  FigureData search_figure = figure_for("b5-full");
+  for (std::size_t ci = 0; ci < cases.size(); ++ci) {
+    search_figure.curves.push_back({trace.name, "evaluation", "best", cases[ci].name, ci, false,
+                                    RowFilter{"case", static_cast<double>(ci)}});
+  }
+  result.figures.push_back(std::move(search_figure));
   result.notes.insert(result.notes.begin(), "worst ||J_i|| / bound for the full Jacobian: " + b5::fmt(overall, 5) +
                                                 " (" + overall_where + ")" +
                                                 (overall > 1 ? "; above 1: what the frozen-alpha and frozen-statistics "

@@ -617,152 +617,151 @@ class Builder {
 
   bool has_column(const DataFile& file, const std::string& column) const { return column_index(file.table, column) >= 0; }
 
-  void check_figure(const FigureSpec& f) {
-    std::string_view check_id;
-    for (const CheckFigureInfo& c : kCheckFigures) {
-      if (c.name == f.check_figure) check_id = c.check;
+  std::vector<Block>& blocks_of(proofs::ReportSection section) {
+    switch (section) {
+      case proofs::ReportSection::paper_figures: return figure_blocks_;
+      case proofs::ReportSection::sensitivity_bounds: return bound_blocks_;
     }
+    return figure_blocks_;
+  }
+
+  // A built-in check figure, drawn from the FigureData its check published
+  // (proofs/figure.hpp): the curves, their subjects and the section come
+  // from the check; the axes, legend wording, styles and caption from here.
+  void check_figure(const FigureSpec& f) {
+    const proofs::CheckFigureInfo& info = proofs::find_check_figure(f.check_figure);
+    const std::string check_id(info.check);
     const CheckOutcome* c = check(check_id);
-    std::vector<Block>& into = (f.check_figure == "fig9" || f.check_figure == "b3-decay" || f.check_figure == "b4" ||
-                                f.check_figure == "b10-fractions" || f.check_figure == "b2-literal")
-                                   ? figure_blocks_
-                                   : bound_blocks_;
     if (c == nullptr || c->result.instances.empty()) {
-      missing(into, f, "check " + check_name(check_id) + " produced no results in this build.");
+      missing(blocks_of(info.section), f, "check " + check_name(check_id) + " produced no results in this build.");
       return;
     }
+    const auto published = std::find_if(c->result.figures.begin(), c->result.figures.end(),
+                                        [&](const proofs::FigureData& d) { return d.name == info.name; });
+    if (published == c->result.figures.end() || published->curves.empty()) {
+      missing(blocks_of(info.section), f,
+              "check " + check_name(check_id) + " published no data for figure " + code(info.name) + ".");
+      return;
+    }
+    const proofs::FigureData& data = *published;
+    std::vector<Block>& into = blocks_of(data.section);
+    // The data file of every curve, with the columns it names.
+    std::vector<const DataFile*> files;
+    for (const proofs::Curve& curve : data.curves) {
+      const DataFile* d = check_series(check_id, curve.series);
+      if (d == nullptr) {
+        missing(into, f, "check " + check_name(check_id) + " produced no data series " + code(curve.series) + ".");
+        return;
+      }
+      for (const std::string* column : {&curve.x, &curve.y}) {
+        if (!has_column(*d, *column)) {
+          missing(into, f, "data series " + code(curve.series) + " has no column " + code(*column) + ".");
+          return;
+        }
+      }
+      if (curve.rows && !has_column(*d, curve.rows->column)) {
+        missing(into, f, "data series " + code(curve.series) + " has no column " + code(curve.rows->column) + ".");
+        return;
+      }
+      files.push_back(d);
+    }
+    const auto line = [&](std::size_t i, std::string label, std::string style) {
+      return Series{std::move(label), files[i]->name, data.curves[i].x, data.curves[i].y, std::move(style)};
+    };
+    const auto solid = [](const proofs::Curve& curve) { return palette_color(curve.colour); };
+    const auto dashed = [](const proofs::Curve& curve) { return palette_color(curve.colour) + ", mark=none, densely dashed"; };
+
     Figure fig;
     fig.name = f.name;
     fig.log_x = fig.log_y = true;
     fig.legend = LegendPosition::outer_north_east;
     const std::string caption_tail = " " + check_caption(check_id) + ".";
-    const auto need = [&](std::string_view series) -> const DataFile* {
-      const DataFile* d = check_series(check_id, series);
-      if (d == nullptr) missing(into, f, "check " + check_name(check_id) + " produced no data series " + code(series) + ".");
-      return d;
-    };
-    if (f.check_figure == "fig9") {
-      const DataFile* d = need("b2_fig9");
-      if (d == nullptr) return;
+    const std::string_view name = info.name;
+    if (name == "fig9") {
       fig.x_label = "sequence length $n$";
       fig.y_label = "$\\delta(n) = \\sum_i |\\mathrm{softmax}(x)_i - \\mathrm{softmax}(x^*)_i|$";
-      const std::vector<std::pair<std::string, std::string>> kinds{
-          {"reference", "exact (MPFI)"}, {"fp32", "fp32"}, {"fp16", "fp16"}, {"bf16", "bf16"}};
-      std::size_t k = 0;
-      for (const auto& [column, label] : kinds) {
-        if (!has_column(*d, column + "_max")) continue;
-        fig.series.push_back(check_line(*d, "n", column + "_max", label + ", max over seeds", palette_color(k)));
-        ++k;
-      }
-      k = 0;
-      for (const auto& [column, label] : kinds) {
-        if (!has_column(*d, column + "_min")) continue;
-        fig.series.push_back(check_line(*d, "n", column + "_min", "", palette_color(k) + ", mark=none, densely dashed"));
-        ++k;
+      for (std::size_t i = 0; i < data.curves.size(); ++i) {
+        const proofs::Curve& curve = data.curves[i];
+        fig.series.push_back(curve.companion ? line(i, "", dashed(curve))
+                                             : line(i, escape(curve.subject) + ", max over seeds", solid(curve)));
       }
       fig.caption = "Fig.~9: total variation $\\delta$ between the softmax of $x_i \\sim U[0,1]$ and of $x^*$, which "
                     "adds $U[0, 0.1]$ noise to the first entries, against $n$; maximum (marked) and minimum (dashed) "
                     "over the seeds, exact and computed by the model's softmax kernel in each format." + caption_tail;
-    } else if (f.check_figure == "b2-literal") {
-      const DataFile* d = need("b2_literal");
-      if (d == nullptr) return;
+    } else if (name == "b2-literal") {
       fig.log_y = false;
       fig.x_label = "sequence length $n$";
       fig.y_label = "$\\delta(n)$";
-      fig.series.push_back(check_line(*d, "n", "delta_c0", "$\\delta(n)$, $c = 0$"));
-      if (has_column(*d, "closed_form_c0"))
-        fig.series.push_back(check_line(*d, "n", "closed_form_c0", "closed form", "mark=none, densely dashed"));
-      const std::ptrdiff_t k = column_index(d->table, "tanh_half");
-      if (k >= 0 && !d->table.rows.empty()) {
-        const double limit = std::get<double>(d->table.rows.front()[static_cast<std::size_t>(k)]);
-        fig.lines.push_back({limit, "limit $\\tanh(1/2) = " + format_number(limit, 6) + "$"});
+      for (std::size_t i = 0; i < data.curves.size(); ++i) {
+        const proofs::Curve& curve = data.curves[i];
+        fig.series.push_back(curve.companion ? line(i, escape(curve.subject), "mark=none, densely dashed")
+                                             : line(i, "$\\delta(n)$, $" + escape(curve.subject) + "$", ""));
       }
+      for (double limit : data.levels) fig.lines.push_back({limit, "limit $\\tanh(1/2) = " + format_number(limit, 6) + "$"});
       fig.axis_options = "y tick label style={/pgf/number format/.cd, fixed, precision=3}";
       fig.caption = "Lemma 4.1 read literally: $x = (1,0,1,0,\\ldots,1,0,c)$ and $x^* = (0,\\ldots,0,c)$ share "
                     "their last entry, yet $\\delta(n)$ does not tend to 0." + caption_tail;
-    } else if (f.check_figure == "b3-decay") {
-      const CheckOutcome& outcome = *c;
+    } else if (name == "b3-decay") {
       fig.x_label = "sequence length $n$";
       fig.y_label = "$D_L(n) = \\lVert v^{(L)}_n - v^{*(L)}_{n+1}\\rVert_1$";
-      for (const proofs::Series& s : outcome.result.data) {
-        if (s.name.rfind("b3_decay_", 0) != 0 || s.columns.size() < 2) continue;
-        const DataFile* d = check_series(check_id, s.name);
-        fig.series.push_back(check_line(*d, s.columns.front(), s.columns.back(), escape(s.name.substr(9))));
-      }
-      if (fig.series.empty()) {
-        missing(into, f, "check B.3 produced no b3\\_decay series.");
-        return;
-      }
+      for (std::size_t i = 0; i < data.curves.size(); ++i) fig.series.push_back(line(i, escape(data.curves[i].subject), ""));
       fig.caption = "B.3: the distance of the last rows after the last layer, per positional encoding, for the "
                     "repeat-last pair (binary64)." + caption_tail;
-    } else if (f.check_figure == "b4") {
-      const DataFile* d = need("b4_low_precision");
-      if (d == nullptr) return;
+    } else if (name == "b4") {
       fig.x_label = "sequence length $n$ (even)";
       fig.y_label = "computed $\\delta(n)$";
-      std::size_t k = 0;
-      for (const char* column : {"exact", "fp32", "fp16", "bf16"}) {
-        if (has_column(*d, column)) fig.series.push_back(check_line(*d, "n", column, escape(column), palette_color(k)));
-        ++k;
-      }
+      for (std::size_t i = 0; i < data.curves.size(); ++i)
+        fig.series.push_back(line(i, escape(data.curves[i].subject), solid(data.curves[i])));
       fig.caption = "B.4: alternating sequences $x = (1,0,1,0,\\ldots)$ and $x^* = (0,1,0,1,\\ldots)$ have "
                     "$\\delta = 2\\tanh(1/2)$ at every even $n$; what the softmax kernel computes in each format (a value of "
                     "0, where the partition function overflows, leaves a gap)." +
                     caption_tail;
-    } else if (f.check_figure == "b5-profiles") {
+    } else if (name == "b5-profiles") {
       fig.x_label = "input position $i$";
       fig.y_label = "$\\lVert J_i\\rVert_\\infty = \\lVert \\partial y_n / \\partial v^{(0)}_i\\rVert_\\infty$";
-      std::size_t k = 0;
-      for (const auto& [series, label] : std::vector<std::pair<std::string, std::string>>{
-               {"b5_profile_uniform", "uniform attention"}, {"b5_profile_trained", "trained-like attention"}}) {
-        const DataFile* d = check_series(check_id, series);
-        if (d == nullptr) continue;
-        fig.series.push_back(check_line(*d, "i", "jacobian_norm", label + ": $\\lVert J_i\\rVert$ (frozen)", palette_color(k)));
-        fig.series.push_back(check_line(*d, "i", "bound", label + ": bound", palette_color(k) + ", mark=none, densely dashed"));
-        ++k;
-      }
-      if (fig.series.empty()) {
-        missing(into, f, "check B.5 produced no position profiles.");
-        return;
+      for (std::size_t i = 0; i < data.curves.size(); ++i) {
+        const proofs::Curve& curve = data.curves[i];
+        fig.series.push_back(curve.companion ? line(i, escape(curve.subject) + ": bound", dashed(curve))
+                                             : line(i, escape(curve.subject) + ": $\\lVert J_i\\rVert$ (frozen)", solid(curve)));
       }
       fig.log_x = false;
-      fig.legend = LegendPosition::outer_north_east;
       fig.axis_options = "xmin=0";
       fig.caption = "B.5 position profiles: the Jacobian of $y_n$ with respect to each input row, with attention "
                     "and normalisation statistics frozen (the theorem's assumptions), and the matrix-product bound "
                     "$\\lVert N_3\\rVert (B^{(L-1)}\\cdots B^{(0)})_{n,i}$, in binary64." + caption_tail;
-    } else if (f.check_figure == "b5-full") {
-      const DataFile* d = need("b5_full_search");
-      if (d == nullptr) return;
-      // One line per case: split the trace by its `case` column.
-      std::map<std::int64_t, DataFile> cases;
-      const std::ptrdiff_t kc = column_index(d->table, "case");
-      const std::ptrdiff_t ke = column_index(d->table, "evaluation");
-      const std::ptrdiff_t kb = column_index(d->table, "best");
-      if (kc < 0 || ke < 0 || kb < 0) {
-        missing(into, f, "the B.5-full trace lacks its columns.");
-        return;
-      }
-      for (const std::vector<CsvCell>& row : d->table.rows) {
-        const auto index = static_cast<std::int64_t>(std::get<double>(row[static_cast<std::size_t>(kc)]));
-        DataFile& file = cases[index];
-        if (file.table.header.empty()) {
-          file.name = file_stem(d->name + "-case" + std::to_string(index));
-          file.table.header = {"evaluation", "best"};
-        }
-        file.table.rows.push_back({row[static_cast<std::size_t>(ke)], row[static_cast<std::size_t>(kb)]});
-      }
-      const std::vector<std::string> names = b5_case_names();
+    } else if (name == "b5-full") {
+      // One curve per case: the rows of the trace the curve selects, as a data file of its own
+      // (added after the loop: adding moves the data files `files` points into).
       std::vector<std::string> legend;
-      for (auto& [index, file] : cases) {
-        const std::string label = "case " + std::to_string(index + 1);
-        if (static_cast<std::size_t>(index) < names.size())
-          legend.push_back(label + ": " + escape(names[static_cast<std::size_t>(index)]));
-        fig.series.push_back({label, file.name, "evaluation", "best", "mark=none, thick"});
+      std::vector<DataFile> selections;
+      for (std::size_t i = 0; i < data.curves.size(); ++i) {
+        const proofs::Curve& curve = data.curves[i];
+        const DataFile& d = *files[i];
+        DataFile file;
+        if (curve.rows) {
+          file.name = file_stem(d.name + "-" + curve.rows->column + std::to_string(static_cast<std::int64_t>(curve.rows->value)));
+        } else {
+          file.name = d.name;
+        }
+        file.table.header = {curve.x, curve.y};
+        const auto kx = static_cast<std::size_t>(column_index(d.table, curve.x));
+        const auto ky = static_cast<std::size_t>(column_index(d.table, curve.y));
+        for (const std::vector<CsvCell>& row : d.table.rows) {
+          if (curve.rows) {
+            const CsvCell& cell = row[static_cast<std::size_t>(column_index(d.table, curve.rows->column))];
+            if (!std::holds_alternative<double>(cell) || std::get<double>(cell) != curve.rows->value) continue;
+          }
+          file.table.rows.push_back({row[kx], row[ky]});
+        }
+        const std::string label = "case " + std::to_string(i + 1);
+        legend.push_back(label + ": " + escape(curve.subject));
+        fig.series.push_back({label, file.name, curve.x, curve.y, "mark=none, thick"});
+        selections.push_back(std::move(file));
+      }
+      for (DataFile& file : selections) {
         if (data_names_.count(file.name) == 0) add_data(std::move(file));
       }
       fig.log_x = fig.log_y = false;
-      fig.legend = LegendPosition::outer_north_east;
       fig.lines.push_back({1.0, "ratio 1"});
       fig.x_label = "evaluation (random search, then $(1+1)$-ES)";
       fig.y_label = "largest $\\lVert J_i\\rVert / \\text{bound}$ so far";
@@ -771,69 +770,38 @@ class Builder {
                     "random search followed by an adversarial $(1+1)$ evolution strategy. Above 1 is what the "
                     "frozen-$\\alpha$ and frozen-statistics assumptions hide. " +
                     (legend.empty() ? std::string() : "Cases: " + join(legend, "; ") + ".") + caption_tail;
-    } else if (f.check_figure == "b8-rate") {
+    } else if (name == "b8-rate") {
       fig.log_x = fig.log_y = false;
       fig.x_label = "depth $L$";
       fig.y_label = "$\\log_{10}$ of the distance";
-      std::size_t k = 0;
-      for (const auto& [series, label] : std::vector<std::pair<std::string, std::string>>{
-               {"b8_rate_uniform", "uniform attention"}, {"b8_rate_trained", "preset attention"}}) {
-        const DataFile* d = check_series(check_id, series);
-        if (d == nullptr) continue;
-        fig.series.push_back(check_line(*d, "L", "log10_distance", label + ": $\\lVert M^L - E\\rVert_\\infty$", palette_color(k)));
-        fig.series.push_back(check_line(*d, "L", "log10_rho_L", label + ": $\\rho^L$", palette_color(k) + ", mark=none, densely dashed"));
-        ++k;
-      }
-      if (fig.series.empty()) {
-        missing(into, f, "check B.8 produced no rate series.");
-        return;
+      for (std::size_t i = 0; i < data.curves.size(); ++i) {
+        const proofs::Curve& curve = data.curves[i];
+        fig.series.push_back(curve.companion ? line(i, escape(curve.subject) + ": $\\rho^L$", dashed(curve))
+                                             : line(i, escape(curve.subject) + ": $\\lVert M^L - E\\rVert_\\infty$", solid(curve)));
       }
       fig.legend = LegendPosition::south_west;
       fig.caption = "B.8: distance of the depth-$L$ bound $M^L$, $M = (\\Lambda + I)/2$, to its limit $E$ (first "
                     "column ones, other entries 0), against $\\rho^L$ with $\\rho = \\max_{i \\ge 2}(1 + "
                     "\\Lambda_{ii})/2$; both on a $\\log_{10}$ scale." + caption_tail;
-    } else if (f.check_figure == "b8-profile") {
-      const DataFile* d = need("b8_profile_uniform");
-      if (d == nullptr) return;
+    } else if (name == "b8-profile") {
       fig.log_x = false;
       fig.x_label = "input position $i$";
       fig.y_label = "$(M^L)_{n,i}$";
-      for (std::size_t k = 1; k < d->table.header.size(); ++k) {
-        const std::string& column = d->table.header[k];
-        const std::string label = column.size() > 1 && column[0] == 'L' ? "$L = " + escape(column.substr(1)) + "$" : escape(column);
-        fig.series.push_back(check_line(*d, d->table.header.front(), column, label));
-      }
+      for (std::size_t i = 0; i < data.curves.size(); ++i) fig.series.push_back(line(i, "$" + escape(data.curves[i].subject) + "$", ""));
       fig.caption = "B.8: the last row of the bound $M^L$ for uniform causal attention and growing depth $L$: "
                     "U-shaped at small $L$, concentrating on token 1 as $L$ grows." + caption_tail;
-    } else if (f.check_figure == "b10-fractions") {
-      const DataFile* d = need("b10_identical_fraction");
-      if (d == nullptr) return;
+    } else if (name == "b10-fractions") {
       fig.log_y = false;
       fig.x_label = "number of ones $n$";
       fig.y_label = "fraction of bit-identical components of $y_n$";
       fig.legend = LegendPosition::north_west;
-      std::size_t k = 0;
-      for (const char* column : {"bf16", "fp16", "fp32"}) {
-        if (has_column(*d, column)) fig.series.push_back(check_line(*d, "n", column, escape(column), palette_color(k)));
-        ++k;
-      }
+      for (std::size_t i = 0; i < data.curves.size(); ++i)
+        fig.series.push_back(line(i, escape(data.curves[i].subject), solid(data.curves[i])));
       fig.y_range = AxisRange{-0.05, 1.05};
       fig.caption = "B.10: the fraction of components of $y$ that are bit-identical between $1^n$ and $1^{n+1}$; "
                     "at 1 the two counts are indistinguishable by any readout." + caption_tail;
     }
     place(f, std::move(fig), into, check_id);
-  }
-
-  // The case names of B.5-full, from its notes "<case>: worst ratio random ...".
-  std::vector<std::string> b5_case_names() const {
-    std::vector<std::string> names;
-    const CheckOutcome* c = check("B.5-full");
-    if (c == nullptr) return names;
-    for (const std::string& note : c->result.notes) {
-      const std::size_t at = note.find(": worst ratio random");
-      if (at != std::string::npos) names.push_back(note.substr(0, at));
-    }
-    return names;
   }
 
   void check_series_figure(const FigureSpec& f) {
