@@ -89,17 +89,14 @@ int run(const CheckCommandOptions& o) {
       });
   progress.finish();
   for (std::size_t k = 0; k < selected.size(); ++k) {
-    const proofs::CheckInfo* c = selected[k];
     const proofs::CheckResult& r = results[k];
     const auto counts = r.verdict_counts();
-    std::printf("%-20s %-12s %9zu %7d %7d %9d %7d  %.3g%s\n", std::string(c->id).c_str(),
-                std::string(proofs::to_string(c->expected)).c_str(), r.instances.size(), counts[0], counts[1],
+    std::printf("%-20s %-12s %9zu %7d %7d %9d %7d  %.3g%s\n", r.id.c_str(),
+                std::string(proofs::to_string(r.expected)).c_str(), r.instances.size(), counts[0], counts[1],
                 counts[2], counts[3], r.worst_margin(), r.failed() ? "  REFUTED" : "");
     std::fflush(stdout);
     failed = failed || r.failed();
-    json j = to_json(r);
-    if (j["id"].get<std::string>().empty()) j["id"] = std::string(c->id);
-    out["checks"].push_back(j);
+    out["checks"].push_back(to_json(r));
   }
   json prov = build_provenance();
   prov["seed"] = o.seed;

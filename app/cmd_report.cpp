@@ -213,7 +213,7 @@ int run(const ReportOptions& o) {
   bool failed = false;
   for (const reports::CheckOutcome& c : results.checks) {
     if (c.result.failed()) {
-      std::fprintf(stderr, "glasses: check %s refuted a statement expected to hold (see the report)\n", c.id.c_str());
+      std::fprintf(stderr, "glasses: check %s refuted a statement expected to hold (see the report)\n", c.id().c_str());
       failed = true;
     }
   }

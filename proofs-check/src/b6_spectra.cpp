@@ -318,11 +318,9 @@ std::string preset_list(const std::vector<std::string>& presets) {
 
 CheckResult check_b6_spectra(const CheckOptions& options) {
   CheckResult r;
-  r.id = "B.6";
   r.statement =
       "A row-stochastic lower-triangular matrix has spectral radius 1, and eigenvalue 1 is simple when every row but "
       "the first has at least two non-zero entries.";
-  r.expected = Expectation::holds;
   const ModelPlan plan = model_plan(options);
   r.hypotheses =
       "The models' own attention matrices, every layer and head, from forward passes in MPFI at 128 bits with "
@@ -394,11 +392,9 @@ CheckResult check_b6_spectra(const CheckOptions& options) {
 
 CheckResult check_b6_counterexample(const CheckOptions& options) {
   CheckResult r;
-  r.id = "B.6-counterexample";
   r.statement =
       "Without its hypothesis (some row i ≥ 2 with a single non-zero entry) the conclusion \"eigenvalue 1 is simple\" "
       "fails: a window of 1 gives the identity, with eigenvalue 1 of multiplicity n.";
-  r.expected = Expectation::refuted;
   const std::size_t n = options.quick ? 6 : 16;
   const std::vector<std::string> presets{"default:window=1", "paper-literal:window=1"};
   r.hypotheses = "Presets " + preset_list(presets) + " run in MPFI at 128 bits on " +
@@ -453,11 +449,9 @@ CheckResult check_b6_counterexample(const CheckOptions& options) {
 
 CheckResult check_b7_products(const CheckOptions& options) {
   CheckResult r;
-  r.id = "B.7";
   r.statement =
       "Products of row-stochastic lower-triangular matrices are row-stochastic and lower-triangular, with diagonal "
       "the product of the diagonals (so eigenvalue 1 stays simple when it is simple for every factor).";
-  r.expected = Expectation::holds;
   const ModelPlan plan = model_plan(options);
   const std::size_t chain = options.quick ? 12 : 50;
   r.hypotheses =

@@ -52,10 +52,8 @@ std::vector<int> ones_zeros(std::size_t ones, std::size_t zeros, int one, int ze
 CheckResult check_b9_no_position_counting(const CheckOptions& o) {
   using detail::certified_instance;
   CheckResult r;
-  r.id = "B.9";
   r.statement = "Without positional information and without a causal mask, sequences with equal token ratios get "
                 "identical representations at every layer; with a causal mask, 1^n is represented independently of n";
-  r.expected = Expectation::holds;
   // Interval enclosures of a four-layer model widen by about 2^60, so the
   // certified bound is 2^-(p/2): far below any difference a position or a
   // count would make, far above the enclosure widths.

@@ -38,6 +38,13 @@ const CheckInfo& find_check(std::string_view id) {
   throw InputError("check '" + std::string(id) + "': unknown; checks are " + known);
 }
 
+CheckResult run_check(const CheckInfo& info, const CheckOptions& options) {
+  CheckResult result = info.run(options);
+  result.id = std::string(info.id);
+  result.expected = info.expected;
+  return result;
+}
+
 std::vector<CheckResult> run_checks(const std::vector<const CheckInfo*>& checks, const CheckOptions& options,
                                     int threads, const std::function<void(std::size_t, double)>& on_done) {
   std::vector<double> costs;
@@ -46,7 +53,7 @@ std::vector<CheckResult> run_checks(const std::vector<const CheckInfo*>& checks,
   std::mutex callback_mutex;
   numerics::run_longest_first(costs, threads, [&](std::size_t i) {
     const auto start = std::chrono::steady_clock::now();
-    results[i] = checks[i]->run(options);
+    results[i] = run_check(*checks[i], options);
     if (on_done) {
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::lock_guard<std::mutex> lock(callback_mutex);

@@ -66,11 +66,9 @@ SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbac
       options.quick = suite.suite.checks.is_quick(id);
       options.seed = suite.suite.checks.seed;
       CheckOutcome& out = results.checks[job.index];
-      out.id = id;
-      out.title = std::string(info.title);
-      out.expected = info.expected;
+      out.check = &info;
       out.quick = options.quick;
-      out.result = info.run(options);
+      out.result = proofs::run_check(info, options);
       out.seconds = seconds_since(start);
     }
     report(k, 1.0);

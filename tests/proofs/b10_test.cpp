@@ -3,7 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "glasses/proofs/b10_counting.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gm = glasses::model;
@@ -11,7 +11,7 @@ namespace gm = glasses::model;
 BOOST_AUTO_TEST_SUITE(b10)
 
 BOOST_AUTO_TEST_CASE(bf16_counting_failure_is_certified) {
-  const gp::CheckResult r = gp::check_b10_counting({true, 0});
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.10"), {true, 0});
   BOOST_TEST(r.id == "B.10");
   const auto counts = r.verdict_counts();
   BOOST_TEST(counts[static_cast<int>(gp::Verdict::refuted)] == 0);

@@ -6,7 +6,7 @@
 
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b1_softmax_dilution.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gn = glasses::numerics;
@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_SUITE(b1)
 BOOST_AUTO_TEST_CASE(quick_configuration_proves_every_instance) {
   gp::CheckOptions o;
   o.quick = true;
-  const gp::CheckResult r = gp::check_b1_softmax_dilution(o);
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.1"), o);
   BOOST_TEST(r.id == "B.1");
   BOOST_TEST((r.expected == gp::Expectation::holds));
   const auto counts = r.verdict_counts();

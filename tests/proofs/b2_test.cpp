@@ -8,7 +8,7 @@
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b2_total_variation.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gn = glasses::numerics;
@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_SUITE(b2)
 BOOST_AUTO_TEST_CASE(quick_configuration_proves_every_bound) {
   gp::CheckOptions o;
   o.quick = true;
-  const gp::CheckResult r = gp::check_b2_total_variation(o);
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.2"), o);
   BOOST_TEST(r.id == "B.2");
   BOOST_TEST(r.verdict_counts()[0] == static_cast<int>(r.instances.size()));
   BOOST_TEST(r.instances.size() >= 30u);
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(literal_counterexample_values) {
 BOOST_AUTO_TEST_CASE(literal_reading_is_refuted) {
   gp::CheckOptions o;
   o.quick = true;
-  const gp::CheckResult r = gp::check_b2_literal(o);
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.2-literal"), o);
   BOOST_TEST(r.id == "B.2-literal");
   BOOST_TEST((r.expected == gp::Expectation::refuted));
   BOOST_TEST(r.verdict_counts()[1] == static_cast<int>(r.instances.size()));  // all refuted
@@ -138,6 +138,18 @@ BOOST_AUTO_TEST_CASE(literal_reading_is_refuted) {
   const gp::Series& s = series(r, "b2_literal");
   BOOST_TEST(s.rows.back()[1] == limit, boost::test_tools::tolerance(1e-3));
   BOOST_TEST(s.rows.back()[1] > limit);
+  // The published figure: δ(n) and the closed form at c = 0, and the limit
+  // tanh(1/2) = 0.46211715726000974 as its reference line.
+  BOOST_TEST_REQUIRE(r.figures.size() == 1u);
+  const gp::FigureData& f = r.figures.front();
+  BOOST_TEST(f.name == "b2-literal");
+  BOOST_TEST((f.section == gp::ReportSection::paper_figures));
+  BOOST_TEST_REQUIRE(f.curves.size() == 2u);
+  BOOST_TEST(f.curves[0].y == "delta_c0");
+  BOOST_TEST(f.curves[1].y == "closed_form_c0");
+  BOOST_TEST(f.curves[1].companion);
+  BOOST_TEST_REQUIRE(f.levels.size() == 1u);
+  BOOST_TEST(f.levels[0] == 0.46211715726000974, boost::test_tools::tolerance(1e-15));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

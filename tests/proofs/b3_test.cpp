@@ -6,7 +6,7 @@
 #include "glasses/model/presets.hpp"
 #include "glasses/numerics/fit.hpp"
 #include "glasses/proofs/b3_representational_collapse.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gm = glasses::model;
@@ -14,7 +14,7 @@ namespace gm = glasses::model;
 BOOST_AUTO_TEST_SUITE(b3)
 
 BOOST_AUTO_TEST_CASE(quick_configuration_verdicts_and_slopes) {
-  const gp::CheckResult r = gp::check_b3_representational_collapse({true, 0});
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.3"), {true, 0});
   BOOST_TEST(r.id == "B.3");
   const auto counts = r.verdict_counts();
   BOOST_TEST(counts[static_cast<int>(gp::Verdict::refuted)] == 0);

@@ -10,7 +10,7 @@
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b2_total_variation.hpp"
 #include "glasses/proofs/b4_alternating.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gn = glasses::numerics;
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_SUITE(b4)
 BOOST_AUTO_TEST_CASE(quick_configuration_proves_the_identity) {
   gp::CheckOptions o;
   o.quick = true;
-  const gp::CheckResult r = gp::check_b4_alternating(o);
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.4"), o);
   BOOST_TEST(r.id == "B.4");
   BOOST_TEST(r.verdict_counts()[0] == static_cast<int>(r.instances.size()));
   BOOST_TEST(r.instances.size() >= 40u);

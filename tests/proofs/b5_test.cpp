@@ -8,7 +8,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gm = glasses::model;
 namespace gp = glasses::proofs;
@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_SUITE(b5)
 // every non-oracle instance is certified.
 BOOST_AUTO_TEST_CASE(quick_check_is_certified_and_never_refuted) {
   const auto t0 = std::chrono::steady_clock::now();
-  const gp::CheckResult r = gp::check_b5_oversquashing({true, 0});
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.5"), {true, 0});
   BOOST_TEST_MESSAGE("B.5 quick: " << r.instances.size() << " instances in " << seconds_since(t0) << " s");
   const auto counts = r.verdict_counts();
   BOOST_TEST(r.id == "B.5");
@@ -41,6 +41,18 @@ BOOST_AUTO_TEST_CASE(quick_check_is_certified_and_never_refuted) {
   }
   BOOST_TEST(r.data.size() == 3u);
   for (const gp::Series& s : r.data) BOOST_TEST(!s.rows.empty(), s.name);
+  // The profiles figure: ‖J_i‖ and its bound for the two attention kinds.
+  BOOST_TEST_REQUIRE(r.figures.size() == 1u);
+  const gp::FigureData& f = r.figures.front();
+  BOOST_TEST(f.name == "b5-profiles");
+  BOOST_TEST_REQUIRE(f.curves.size() == 4u);
+  BOOST_TEST(f.curves[0].series == "b5_profile_uniform");
+  BOOST_TEST(f.curves[0].y == "jacobian_norm");
+  BOOST_TEST(!f.curves[0].companion);
+  BOOST_TEST(f.curves[1].y == "bound");
+  BOOST_TEST(f.curves[1].companion);
+  BOOST_TEST(f.curves[2].series == "b5_profile_trained");
+  BOOST_TEST(f.curves[2].colour == 1u);
   for (const std::string& note : r.notes) BOOST_TEST_MESSAGE(note);
 }
 
@@ -48,7 +60,7 @@ BOOST_AUTO_TEST_CASE(quick_check_is_certified_and_never_refuted) {
 // the random and the adversarial worst point of every model.
 BOOST_AUTO_TEST_CASE(quick_full_measurement_runs) {
   const auto t0 = std::chrono::steady_clock::now();
-  const gp::CheckResult r = gp::check_b5_full({true, 0});
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.5-full"), {true, 0});
   BOOST_TEST_MESSAGE("B.5-full quick: " << seconds_since(t0) << " s");
   BOOST_TEST((r.expected == gp::Expectation::measurement));
   BOOST_TEST(!r.failed());
@@ -58,6 +70,27 @@ BOOST_AUTO_TEST_CASE(quick_full_measurement_runs) {
   for (std::size_t k = 0; k + 1 < r.instances.size(); k += 2) {
     BOOST_TEST(r.instances[k + 1].lhs.mid() / r.instances[k + 1].rhs.mid() >=
                r.instances[k].lhs.mid() / r.instances[k].rhs.mid() * (1 - 1e-9));
+  }
+  // The published figure: one curve per case (quick: architectures 0, 2, 4
+  // and paper-literal at n = 4), each selecting that case's rows of the
+  // trace: 24 random samples and 48 evolution steps.
+  BOOST_TEST_REQUIRE(r.figures.size() == 1u);
+  const gp::FigureData& f = r.figures.front();
+  BOOST_TEST(f.name == "b5-full");
+  BOOST_TEST((f.section == gp::ReportSection::sensitivity_bounds));
+  BOOST_TEST_REQUIRE(f.curves.size() == 4u);
+  BOOST_TEST(f.curves.back().subject == "paper-literal, n = 4");
+  BOOST_TEST_REQUIRE(r.data.size() == 1u);
+  const gp::Series& trace = r.data.front();
+  for (std::size_t k = 0; k < f.curves.size(); ++k) {
+    const gp::Curve& c = f.curves[k];
+    BOOST_TEST(c.series == trace.name);
+    BOOST_TEST_REQUIRE(c.rows.has_value());
+    BOOST_TEST(c.rows->column == "case");
+    BOOST_TEST(c.rows->value == static_cast<double>(k));
+    std::size_t rows = 0;
+    for (const std::vector<double>& row : trace.rows) rows += row[0] == c.rows->value ? 1 : 0;
+    BOOST_TEST(rows == 72u);
   }
   for (const std::string& note : r.notes) BOOST_TEST_MESSAGE(note);
 }

@@ -7,7 +7,7 @@
 
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b6_spectra.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gn = glasses::numerics;
@@ -44,11 +44,11 @@ BOOST_AUTO_TEST_SUITE(b6)
 BOOST_AUTO_TEST_CASE(quick_configurations) {
   gp::CheckOptions o;
   o.quick = true;
-  const gp::CheckResult spectra = gp::check_b6_spectra(o);
+  const gp::CheckResult spectra = gp::run_check(gp::find_check("B.6"), o);
   BOOST_TEST(spectra.id == "B.6");
   BOOST_TEST(spectra.verdict_counts()[0] == static_cast<int>(spectra.instances.size()));
   BOOST_TEST(spectra.instances.size() >= 100u);
-  const gp::CheckResult counter = gp::check_b6_counterexample(o);
+  const gp::CheckResult counter = gp::run_check(gp::find_check("B.6-counterexample"), o);
   BOOST_TEST(counter.id == "B.6-counterexample");
   BOOST_TEST((counter.expected == gp::Expectation::refuted));
   BOOST_TEST(counter.verdict_counts()[1] == static_cast<int>(counter.instances.size()));
@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(quick_configurations) {
   for (const gp::Series& s : counter.data) {
     for (const std::vector<double>& row : s.rows) BOOST_TEST(row[1] == row[0]);
   }
-  const gp::CheckResult products = gp::check_b7_products(o);
+  const gp::CheckResult products = gp::run_check(gp::find_check("B.7"), o);
   BOOST_TEST(products.id == "B.7");
   BOOST_TEST(products.verdict_counts()[0] == static_cast<int>(products.instances.size()));
   BOOST_TEST(!spectra.failed());

@@ -8,7 +8,7 @@
 
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b8_depth_limit.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gn = glasses::numerics;
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_SUITE(b8)
 BOOST_AUTO_TEST_CASE(quick_configuration_proves_limit_and_rate) {
   gp::CheckOptions o;
   o.quick = true;
-  const gp::CheckResult r = gp::check_b8_depth_limit(o);
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.8"), o);
   BOOST_TEST(r.id == "B.8");
   BOOST_TEST(r.verdict_counts()[0] == static_cast<int>(r.instances.size()));
   BOOST_TEST(r.instances.size() >= 60u);
@@ -52,6 +52,26 @@ BOOST_AUTO_TEST_CASE(quick_configuration_proves_limit_and_rate) {
     BOOST_TEST(row[2] == row[0] * std::log10(0.75), boost::test_tools::tolerance(1e-9));
   }
   BOOST_TEST(s.rows.back()[4] == 0.75, boost::test_tools::tolerance(1e-6));
+  // The published figures: the rate of both attention kinds (value and
+  // rho^L companion) and the profile of the last row at L = 1, 2, 4, ..., 64.
+  BOOST_TEST_REQUIRE(r.figures.size() == 2u);
+  for (const gp::FigureData& f : r.figures) {
+    BOOST_TEST((f.section == gp::ReportSection::sensitivity_bounds));
+    if (f.name == "b8-rate") {
+      BOOST_TEST_REQUIRE(f.curves.size() == 4u);
+      BOOST_TEST(f.curves[0].subject == "uniform attention");
+      BOOST_TEST(f.curves[1].y == "log10_rho_L");
+      BOOST_TEST(f.curves[1].companion);
+      BOOST_TEST(f.curves[3].subject == "preset attention");
+      BOOST_TEST(f.curves[3].colour == 1u);
+    } else {
+      BOOST_TEST(f.name == "b8-profile");
+      BOOST_TEST_REQUIRE(f.curves.size() == 7u);
+      BOOST_TEST(f.curves.front().subject == "L = 1");
+      BOOST_TEST(f.curves.back().subject == "L = 64");
+      BOOST_TEST(f.curves.back().y == "L64");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(two_by_two_powers_match_the_closed_form) {

@@ -3,7 +3,7 @@
 
 #include "glasses/model/presets.hpp"
 #include "glasses/proofs/b9_no_position_counting.hpp"
-#include "glasses/proofs/checks.hpp"
+#include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
 namespace gm = glasses::model;
@@ -11,7 +11,7 @@ namespace gm = glasses::model;
 BOOST_AUTO_TEST_SUITE(b9)
 
 BOOST_AUTO_TEST_CASE(quick_configuration_certifies_the_invariances) {
-  const gp::CheckResult r = gp::check_b9_no_position_counting({true, 0});
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.9"), {true, 0});
   BOOST_TEST(r.id == "B.9");
   const auto counts = r.verdict_counts();
   BOOST_TEST(counts[static_cast<int>(gp::Verdict::proven)] == static_cast<int>(r.instances.size()));

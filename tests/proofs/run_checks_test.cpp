@@ -11,6 +11,13 @@ namespace {
 
 gp::CheckResult throwing_check(const gp::CheckOptions&) { throw std::runtime_error("broken check"); }
 
+// A checker that knows nothing of its own id or expectation.
+gp::CheckResult anonymous_check(const gp::CheckOptions&) {
+  gp::CheckResult r;
+  r.statement = "anonymous";
+  return r;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(run_checks)
@@ -40,6 +47,19 @@ BOOST_AUTO_TEST_CASE(a_failing_check_reaches_the_caller) {
   const gp::CheckInfo broken{"X", "throws", gp::Expectation::holds, throwing_check};
   const std::vector<const gp::CheckInfo*> checks{&gp::find_check("B.2-literal"), &broken};
   BOOST_CHECK_THROW(gp::run_checks(checks, gp::CheckOptions{true, 0}, 2), std::runtime_error);
+}
+
+// The id and the expectation of a result are the registry entry's, stated once there.
+BOOST_AUTO_TEST_CASE(run_check_takes_id_and_expectation_from_the_entry) {
+  const gp::CheckInfo entry{"X.1", "an entry", gp::Expectation::refuted, anonymous_check};
+  const gp::CheckResult r = gp::run_check(entry, {true, 0});
+  BOOST_TEST(r.id == "X.1");
+  BOOST_TEST((r.expected == gp::Expectation::refuted));
+  BOOST_TEST(r.statement == "anonymous");
+  const gp::CheckInfo& b6 = gp::find_check("B.6-counterexample");
+  const std::vector<gp::CheckResult> results = gp::run_checks({&b6}, {true, 0}, 1);
+  BOOST_TEST(results.front().id == "B.6-counterexample");
+  BOOST_TEST((results.front().expected == gp::Expectation::refuted));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

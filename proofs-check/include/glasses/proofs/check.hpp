@@ -15,6 +15,9 @@ struct CheckOptions {
   std::uint64_t seed = 0;  // random instances
 };
 
+// A checker fills a CheckResult except its `id` and `expected`: those are
+// facts of the registry (below), stated once there and copied into the
+// result by run_check().
 using CheckFunction = CheckResult (*)(const CheckOptions&);
 
 struct CheckInfo {
@@ -33,6 +36,10 @@ const std::vector<CheckInfo>& registry();
 
 // The check with this id; throws InputError listing the ids.
 const CheckInfo& find_check(std::string_view id);
+
+// Runs one check: info.run(options), with the result's id and expectation
+// taken from `info`.
+CheckResult run_check(const CheckInfo& info, const CheckOptions& options);
 
 // Runs `checks` on `threads` workers, longest first; results are in the
 // order of `checks` and do not depend on `threads`. `on_done(i, seconds)`

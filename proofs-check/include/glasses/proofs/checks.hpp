@@ -1,4 +1,7 @@
 // The checker of each statement of THEORY §3 (one translation unit each).
+// A checker leaves its result's `id` and `expected` unset: those are facts
+// of the registry. Run a check with run_check(find_check(id), options)
+// (check.hpp), which fills both from the registry entry.
 #pragma once
 
 #include "glasses/proofs/check.hpp"

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "glasses/proofs/figure.hpp"
+
 namespace glasses::proofs {
 
 enum class Verdict : std::uint8_t { proven, refuted, holds_numerically, inconclusive };
@@ -72,13 +74,14 @@ struct Series {
 };
 
 struct CheckResult {
-  std::string id;         // "B.1"
+  std::string id;         // "B.1" (from the registry: run_check)
   std::string statement;  // one sentence
-  Expectation expected = Expectation::holds;
+  Expectation expected = Expectation::holds;  // from the registry (run_check)
   std::string hypotheses; // how the hypotheses were instantiated
   std::vector<Instance> instances;
   std::vector<Series> data;
-  std::vector<std::string> notes;  // findings in words, for the report
+  std::vector<FigureData> figures;  // the built-in figures drawn from `data` (figure.hpp)
+  std::vector<std::string> notes;   // findings in words, for people (never parsed)
 
   std::array<int, 4> verdict_counts() const;
   // The smallest margin over instances (the closest call); NaN without instances.

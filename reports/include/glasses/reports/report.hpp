@@ -57,13 +57,16 @@ struct SweepOutcome {
   double seconds = 0;  // wall time (not written into the report: not deterministic)
 };
 
+// A check as run by the suite. Its id, title and expectation are the
+// registry's (proofs::registry()), never copies kept here.
 struct CheckOutcome {
-  std::string id;
-  std::string title;
-  proofs::Expectation expected = proofs::Expectation::holds;
-  bool quick = false;  // run in its quick configuration
-  proofs::CheckResult result;
+  const proofs::CheckInfo* check = nullptr;  // the registry entry
+  bool quick = false;                        // run in its quick configuration
+  proofs::CheckResult result;                // from proofs::run_check()
   double seconds = 0;
+  std::string id() const { return std::string(check->id); }
+  std::string title() const { return std::string(check->title); }
+  proofs::Expectation expected() const { return check->expected; }
 };
 
 struct SuiteResults {

@@ -88,6 +88,7 @@
 #include "glasses/model/presets.hpp"
 #include "glasses/model/sweep.hpp"
 #include "glasses/model/tasks.hpp"
+#include "glasses/proofs/figure.hpp"
 
 namespace glasses::reports {
 
@@ -150,24 +151,10 @@ struct CompareSeries {
   std::string label;  // user text; empty: "<sweep label>, <track>"
 };
 
-// A built-in figure drawn from a check's data series.
-struct CheckFigureInfo {
-  std::string_view name;         // "fig9"
-  std::string_view check;        // the check whose data it reads, e.g. "B.2"
-  std::string_view description;  // a few words
-};
-
-inline constexpr std::array kCheckFigures{
-    CheckFigureInfo{"fig9", "B.2", "Fig. 9: total variation against n, exact and in fp32, fp16, bf16"},
-    CheckFigureInfo{"b2-literal", "B.2-literal", "the counterexample to Lemma 4.1 as literally stated"},
-    CheckFigureInfo{"b3-decay", "B.3", "last-layer distance against n for each positional encoding"},
-    CheckFigureInfo{"b4", "B.4", "alternating sequences: the exact constant and what the formats compute"},
-    CheckFigureInfo{"b5-profiles", "B.5", "Jacobian position profiles and the bound"},
-    CheckFigureInfo{"b5-full", "B.5-full", "worst ratio Jacobian / bound with the assumptions dropped"},
-    CheckFigureInfo{"b8-rate", "B.8", "distance of the bound to its limit against rho^L"},
-    CheckFigureInfo{"b8-profile", "B.8", "the bound's last row for growing depth"},
-    CheckFigureInfo{"b10-fractions", "B.10", "fraction of bit-identical components against n"},
-};
+// The built-in figures drawn from a check's data, as the checks publish
+// them (proofs/figure.hpp).
+using proofs::CheckFigureInfo;
+using proofs::kCheckFigures;
 
 struct FigureSpec {
   FigureKind kind = FigureKind::collapse;
