@@ -219,36 +219,43 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
   return points;
 }
 
-// Bounds of max_i |y_i(a) - y_i(b)| at the last position of two sequences,
-// both forwards and the differences computed in T (interval_distance: T =
-// Interval, whose bounds then enclose the exact distance).
+// Certified bounds of max_i |y_i(a) - y_i(b)| at the last position of two
+// sequences (interval_distance): both forwards and the differences in the
+// interval type T. A template so that it is compiled in T's own unit (the
+// units are generated per list index); for point types there is nothing to
+// certify, and the body is not compiled.
 template <class T>
 DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, const std::vector<int>& a,
                               const std::vector<int>& b) {
-  using numerics::abs;
-  const auto ctx = make_context<T>(spec);
-  NoSiteRounding rounder;
-  Env<T, NoSiteRounding> env{ctx, rounder};
-  const PreparedModel<T> prepared = prepare(model.config, model.weights, env);
-  LastPosition<T> ya, yb;
-  if (model.config.causal) {
-    FollowingDecoder<T, NoSiteRounding> decoder(prepared, env, model);
-    decoder.follow(a);
-    ya = decoder.last(false);
-    decoder.follow(b);
-    yb = decoder.last(false);
+  if constexpr (!numerics::ScalarTraits<T>::is_interval) {
+    throw Error("certified distances are computed in interval arithmetic, not in " +
+                numerics::ScalarTraits<T>::name(make_context<T>(spec)));
   } else {
-    ya = last_position_from_scratch(prepared, env, model, a, false);
-    yb = last_position_from_scratch(prepared, env, model, b, false);
+    using numerics::abs;
+    const auto ctx = make_context<T>(spec);
+    NoSiteRounding rounder;
+    Env<T, NoSiteRounding> env{ctx, rounder};
+    const PreparedModel<T> prepared = prepare(model.config, model.weights, env);
+    LastPosition<T> ya, yb;
+    if (model.config.causal) {
+      FollowingDecoder<T, NoSiteRounding> decoder(prepared, env, model);
+      decoder.follow(a);
+      ya = decoder.last(false);
+      decoder.follow(b);
+      yb = decoder.last(false);
+    } else {
+      ya = last_position_from_scratch(prepared, env, model, a, false);
+      yb = last_position_from_scratch(prepared, env, model, b, false);
+    }
+    DistanceEnclosure out;
+    out.issue = ya.issue.found ? ya.issue : yb.issue;
+    for (std::size_t i = 0; i < ya.y.size(); ++i) {
+      const auto [lo, hi] = numerics::ScalarTraits<T>::bounds(abs(ya.y[i] - yb.y[i]));
+      out.lower = std::max(out.lower, lo);
+      out.upper = std::max(out.upper, hi);
+    }
+    return out;
   }
-  DistanceEnclosure out;
-  out.issue = ya.issue.found ? ya.issue : yb.issue;
-  for (std::size_t i = 0; i < ya.y.size(); ++i) {
-    const auto [lo, hi] = numerics::ScalarTraits<T>::bounds(abs(ya.y[i] - yb.y[i]));
-    out.lower = std::max(out.lower, lo);
-    out.upper = std::max(out.upper, hi);
-  }
-  return out;
 }
 
 }  // namespace glasses::model::detail
