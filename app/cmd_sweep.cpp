@@ -42,11 +42,7 @@ struct SweepOptions {
   std::string policies;
   std::string reference = "mpfr:256";
   std::string ablate;
-  std::string prompt;
-  int one = -1, zero = -1, separator = -1;
-  int comma_every = 3;
-  std::string ratio = "1:1";
-  std::string a, b;
+  model::FamilyArguments family_arguments;  // the --<option>s of model::kFamilyParameters given
   std::uint64_t seed = 0;
   std::string out;
   bool resume = false, force = false;
@@ -229,26 +225,7 @@ int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
   const model::ModelSource source = o.model.open();
-  model::FamilyOptions f;
-  f.name = o.family;
-  model::find_family(f.name);
-  if (!o.prompt.empty()) {
-    f.prompt_given = true;
-    f.prompt = o.prompt == "none" ? std::vector<int>{} : model::parse_tokens(source, o.prompt, "--prompt");
-  }
-  if (o.one >= 0) f.one = o.one;
-  if (o.zero >= 0) f.zero = o.zero;
-  if (o.separator >= 0) f.separator = o.separator;
-  f.comma_every = o.comma_every;
-  {
-    const std::size_t colon = o.ratio.find(':');
-    if (colon == std::string::npos) throw InputError("--ratio must be A:B");
-    f.ratio_ones = static_cast<int>(parse_count(o.ratio.substr(0, colon), "--ratio"));
-    f.ratio_zeros = static_cast<int>(parse_count(o.ratio.substr(colon + 1), "--ratio"));
-  }
-  if (!o.a.empty()) f.a = model::parse_tokens(source, o.a, "--a");
-  if (!o.b.empty()) f.b = model::parse_tokens(source, o.b, "--b");
-  f.seed = o.seed;
+  const model::FamilyOptions f = model::family_options(source, o.family, o.family_arguments, o.seed);
   const model::PairFamily family(source, f);
 
   model::SweepSettings settings;
@@ -395,14 +372,12 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--policies", o.policies, "Precision policies, comma separated: mixed:bf16/fp32,ablate:softmax=bf16");
   cmd->add_option("--reference", o.reference, "Reference format (errors, predicted onsets)")->capture_default_str();
   cmd->add_option("--ablate", o.ablate, "Low format whose rounding sites are tried one at a time");
-  cmd->add_option("--prompt", o.prompt, "Prompt prefix (ids or words; 'none' for no prompt)");
-  cmd->add_option("--one", o.one, "Token id of the digit 1 (default: the vocabulary's \"1\")");
-  cmd->add_option("--zero", o.zero, "Token id of the digit 0");
-  cmd->add_option("--sep", o.separator, "Token id of the separator (commas family)");
-  cmd->add_option("--comma-every", o.comma_every, "Separator period k of the commas family")->capture_default_str();
-  cmd->add_option("--ratio", o.ratio, "a:b of the ratio family")->capture_default_str();
-  cmd->add_option("--a", o.a, "First sequence of the pair family");
-  cmd->add_option("--b", o.b, "Second sequence of the pair family");
+  for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
+    CLI::Option* option = cmd->add_option_function<std::string>(
+        "--" + std::string(p.option), [id = p.id](const std::string& value) { o.family_arguments[id] = value; },
+        std::string(p.help));
+    if (const std::string d = model::family_parameter_default(p.id); !d.empty()) option->default_str(d);
+  }
   cmd->add_option("--seed", o.seed, "Seed of sampled digits and stochastic rounding")->capture_default_str();
   cmd->add_option("--out", o.out, "Output directory")->required();
   cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");

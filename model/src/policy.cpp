@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "glasses/numerics/error.hpp"
+#include "glasses/numerics/scalar_list.hpp"
 
 namespace glasses::model {
 namespace {
@@ -141,9 +142,8 @@ Execution plan_execution(const Policy& policy) {
   if (policy.uniform() && all_nearest_even) {
     if (first == fmt::fp32) return {CarrierKind::native_float};
     if (first == fmt::fp64) return {CarrierKind::native_double};
-    for (const Format& f : {fmt::fp16, fmt::bf16, fmt::tf32, fmt::e4m3, fmt::e5m2}) {
-      if (first == f) return {CarrierKind::emulated, f};
-    }
+    // Any other format that a listed type holds exactly (Emulated<F>).
+    if (numerics::fixed_scalar_index(first) < numerics::kScalarCount) return {CarrierKind::emulated, first};
     if (numerics::is_mpfr(first)) return {CarrierKind::mpfr, {}, first.p};
   }
   int widest = 0;

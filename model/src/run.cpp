@@ -1,6 +1,5 @@
 #include "glasses/model/run.hpp"
 
-#include "glasses/numerics/emulated.hpp"
 #include "glasses/numerics/error.hpp"
 
 namespace glasses::model {
@@ -36,6 +35,27 @@ InputSequence make_input(const ModelSource& model, const std::vector<int>& token
     std::copy(r.begin(), r.end(), in.rows.row(t));
   }
   return in;
+}
+
+std::size_t carrier_index(const Execution& execution) {
+  using numerics::scalar_index;
+  switch (execution.carrier) {
+    case CarrierKind::native_float: return scalar_index<float>();
+    case CarrierKind::native_double: return scalar_index<double>();
+    case CarrierKind::emulated: {
+      const std::size_t i = numerics::fixed_scalar_index(execution.emulated_format);
+      if (i < numerics::kScalarCount) return i;
+      break;
+    }
+    case CarrierKind::mpfr: return scalar_index<numerics::MpfrReal>();
+    case CarrierKind::interval: return scalar_index<numerics::Interval>();
+  }
+  throw Error("no carrier type for this run");
+}
+
+DistanceEnclosure interval_distance(const ModelSource& model, int bits, const std::vector<int>& a, const std::vector<int>& b) {
+  const RunSpec spec = parse_run_spec("interval:" + std::to_string(bits), numerics::formats::fp64);
+  return detail::distance_as<numerics::Interval>(model, spec, a, b);
 }
 
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,

@@ -1,7 +1,11 @@
 #include "glasses/model/tasks.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <limits>
+#include <tuple>
+#include <utility>
 #include <sstream>
 
 #include "glasses/numerics/error.hpp"
@@ -37,7 +41,97 @@ void append_grouped_ones(std::vector<int>& v, int one, int separator, std::size_
   }
 }
 
+const FamilyParameterInfo& info(FamilyParameter p) {
+  for (const FamilyParameterInfo& i : kFamilyParameters) {
+    if (i.id == p) return i;
+  }
+  throw Error("family parameter without an entry in kFamilyParameters");
+}
+
+// The name of a parameter in messages: its suite key, else its option.
+std::string name_of(FamilyParameter p) {
+  const FamilyParameterInfo& i = info(p);
+  return std::string(i.key.empty() ? i.option : i.key);
+}
+
+// A decimal integer in [lo, hi].
+long bounded_integer(std::string_view text, long lo, long hi) {
+  long v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || v < lo || v > hi) {
+    throw InputError("'" + std::string(text) + "' is not an integer between " + std::to_string(lo) + " and " +
+                     std::to_string(hi));
+  }
+  return v;
+}
+
+constexpr long kMaxPeriod = 1000;  // comma_every and the ratio's parts
+constexpr long kMaxTokenId = std::numeric_limits<int>::max();
+
+// "A:B", both in [1, kMaxPeriod].
+std::pair<int, int> ratio_parts(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) throw InputError("'" + std::string(text) + "' is not of the form A:B");
+  return {static_cast<int>(bounded_integer(text.substr(0, colon), 1, kMaxPeriod)),
+          static_cast<int>(bounded_integer(text.substr(colon + 1), 1, kMaxPeriod))};
+}
+
+// A prompt or sequence meaning "none".
+bool is_none(std::string_view text) { return text == "none" || text.find_first_not_of(" \t") == std::string_view::npos; }
+
 }  // namespace
+
+std::string family_parameter_default(FamilyParameter p) {
+  const FamilyOptions defaults;
+  switch (p) {
+    case FamilyParameter::comma_every: return std::to_string(defaults.comma_every);
+    case FamilyParameter::ratio: return std::to_string(defaults.ratio_ones) + ":" + std::to_string(defaults.ratio_zeros);
+    default: return "";
+  }
+}
+
+void check_family_parameter(FamilyParameter p, std::string_view text) {
+  switch (p) {
+    case FamilyParameter::one:
+    case FamilyParameter::zero:
+    case FamilyParameter::separator: bounded_integer(text, 0, kMaxTokenId); return;
+    case FamilyParameter::comma_every: bounded_integer(text, 1, kMaxPeriod); return;
+    case FamilyParameter::ratio: ratio_parts(text); return;
+    case FamilyParameter::prompt:
+    case FamilyParameter::a:
+    case FamilyParameter::b: return;  // tokens: checked against the model's vocabulary
+  }
+}
+
+FamilyOptions family_options(const ModelSource& model, std::string_view name, const FamilyArguments& arguments,
+                             std::uint64_t seed) {
+  FamilyOptions o;
+  o.name = std::string(name);
+  find_family(o.name);
+  o.seed = seed;
+  for (const auto& [p, text] : arguments) {
+    const std::string where = name_of(p);
+    try {
+      check_family_parameter(p, text);
+    } catch (const InputError& e) {
+      throw InputError(where + ": " + e.what());
+    }
+    switch (p) {
+      case FamilyParameter::prompt:
+        o.prompt_given = true;
+        o.prompt = is_none(text) ? std::vector<int>{} : parse_tokens(model, text, where);
+        break;
+      case FamilyParameter::one: o.one = static_cast<int>(bounded_integer(text, 0, kMaxTokenId)); break;
+      case FamilyParameter::zero: o.zero = static_cast<int>(bounded_integer(text, 0, kMaxTokenId)); break;
+      case FamilyParameter::separator: o.separator = static_cast<int>(bounded_integer(text, 0, kMaxTokenId)); break;
+      case FamilyParameter::comma_every: o.comma_every = static_cast<int>(bounded_integer(text, 1, kMaxPeriod)); break;
+      case FamilyParameter::ratio: std::tie(o.ratio_ones, o.ratio_zeros) = ratio_parts(text); break;
+      case FamilyParameter::a: o.a = parse_tokens(model, text, where); break;
+      case FamilyParameter::b: o.b = parse_tokens(model, text, where); break;
+    }
+  }
+  return o;
+}
 
 const FamilyInfo& find_family(std::string_view name) {
   std::string known;

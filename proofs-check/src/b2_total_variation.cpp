@@ -21,6 +21,7 @@
 #include "check_support.hpp"
 #include "glasses/model/kernels.hpp"
 #include "glasses/numerics/emulated.hpp"
+#include "glasses/numerics/scalar_list.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/numerics/random.hpp"
@@ -147,10 +148,7 @@ std::vector<double> softmax_as(const std::vector<double>& x) {
 
 std::vector<double> b2_softmax_in(const numerics::Format& format, const std::vector<double>& x) {
   if (x.empty()) throw InputError("B.2: softmax of an empty vector");
-  if (format == numerics::formats::fp32) return softmax_as<numerics::Fp32Emulated>(x);
-  if (format == numerics::formats::fp16) return softmax_as<numerics::Fp16>(x);
-  if (format == numerics::formats::bf16) return softmax_as<numerics::Bf16>(x);
-  throw InputError("B.2: low-precision softmax offered in fp32, fp16 and bf16, not " + numerics::to_string(format));
+  return numerics::with_emulated<kB2Formats>(format, "B.2: low-precision softmax", [&]<class T>() { return softmax_as<T>(x); });
 }
 
 double b2_l1_distance(const std::vector<double>& p, const std::vector<double>& q) {
@@ -326,9 +324,9 @@ CheckResult check_b2_total_variation(const CheckOptions& options) {
     ns.push_back(n);
   }
   if (ns.back() != fig9_max) ns.push_back(fig9_max);
-  const std::array<numerics::Format, 3> formats{numerics::formats::fp32, numerics::formats::fp16,
-                                                numerics::formats::bf16};
-  const std::array<const char*, 3> format_names{"fp32", "fp16", "bf16"};
+  const auto& formats = detail::kB2Formats;
+  std::array<std::string, formats.size()> format_names;
+  for (std::size_t f = 0; f < formats.size(); ++f) format_names[f] = numerics::to_string(formats[f]);
   // deltas[f][s][j]: f = 0 reference, 1..3 the formats.
   std::vector<std::vector<std::vector<double>>> deltas(4, std::vector<std::vector<double>>(seeds));
   for (int s = 0; s < seeds; ++s) {

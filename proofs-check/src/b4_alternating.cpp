@@ -14,6 +14,7 @@
 
 #include "check_support.hpp"
 #include "glasses/numerics/emulated.hpp"
+#include "glasses/numerics/scalar_list.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/proofs/b2_total_variation.hpp"
 #include "glasses/proofs/checks.hpp"
@@ -121,10 +122,7 @@ Instance b4_identity_instance(const Interval& delta, const Interval& constant, s
 
 B4Scan b4_scan(const numerics::Format& format, std::size_t n_max, bool wide_accumulator) {
   if (n_max < 2) throw InputError("B.4: scan needs n_max >= 2");
-  if (format == numerics::formats::fp32) return scan_as<numerics::Fp32Emulated>(n_max, wide_accumulator);
-  if (format == numerics::formats::fp16) return scan_as<numerics::Fp16>(n_max, wide_accumulator);
-  if (format == numerics::formats::bf16) return scan_as<numerics::Bf16>(n_max, wide_accumulator);
-  throw InputError("B.4: scans offered in fp32, fp16 and bf16, not " + numerics::to_string(format));
+  return numerics::with_emulated<kB4Formats>(format, "B.4: scans", [&]<class T>() { return scan_as<T>(n_max, wide_accumulator); });
 }
 
 }  // namespace detail
@@ -172,9 +170,9 @@ CheckResult check_b4_alternating(const CheckOptions& options) {
   }
 
   // ---- low precision ------------------------------------------------------
-  const std::array<numerics::Format, 3> formats{numerics::formats::fp32, numerics::formats::fp16,
-                                                numerics::formats::bf16};
-  const std::array<const char*, 3> names{"fp32", "fp16", "bf16"};
+  const auto& formats = detail::kB4Formats;
+  std::array<std::string, formats.size()> names;
+  for (std::size_t f = 0; f < formats.size(); ++f) names[f] = numerics::to_string(formats[f]);
   std::array<detail::B4Scan, 3> kernel, wide;
   for (std::size_t f = 0; f < 3; ++f) {
     kernel[f] = detail::b4_scan(formats[f], n_max, false);

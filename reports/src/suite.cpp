@@ -45,6 +45,9 @@ class Parser {
 
   // Rejects keys outside `allowed` (with the list of allowed keys).
   void only_keys(const json& object, const Path& where, std::initializer_list<std::string_view> allowed) const {
+    only_keys(object, where, std::vector<std::string_view>(allowed));
+  }
+  void only_keys(const json& object, const Path& where, const std::vector<std::string_view>& allowed) const {
     if (!object.is_object()) fail(where, "expected an object {...}, got " + type_name(object));
     for (const auto& [key, value] : object.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -64,6 +67,29 @@ class Parser {
     const json* v = find(object, key);
     if (v == nullptr) fail(where, "missing required key '" + std::string(key) + "'");
     return *v;
+  }
+
+  // A family parameter's value as the text model::family_options reads: a
+  // string as it is, a number in decimal, an array of numbers joined by ':'
+  // (the ratio [a, b]).
+  std::string family_argument(const json& v, const model::FamilyParameterInfo& p, const Path& where) const {
+    std::string text;
+    if (v.is_string()) {
+      text = v.get<std::string>();
+    } else if (v.is_number_integer()) {
+      text = v.dump();
+    } else if (v.is_array() && !v.empty() &&
+               std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); })) {
+      for (const json& e : v) text += (text.empty() ? "" : ":") + e.dump();
+    } else {
+      fail(where, "expected a string, an integer or an array of integers, got " + type_name(v));
+    }
+    try {
+      model::check_family_parameter(p.id, text);
+    } catch (const InputError& e) {
+      fail(where, e.what());
+    }
+    return text;
   }
 
   std::string string(const json& v, const Path& where, bool allow_empty = false) const {
@@ -175,9 +201,12 @@ class Parser {
   }
 
   SweepSpec sweep(const json& v, const Path& where, const std::filesystem::path& directory, std::uint64_t suite_seed) const {
-    only_keys(v, where,
-              {"id", "label", "model", "family", "prompt", "comma_every", "ratio", "one", "zero", "separator", "n",
-               "formats", "reference", "ablate", "certify", "seed", "onset_table", "mitigates"});
+    std::vector<std::string_view> keys{"id", "label", "model", "family"};
+    for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
+      if (!p.key.empty()) keys.push_back(p.key);
+    }
+    keys.insert(keys.end(), {"n", "formats", "reference", "ablate", "certify", "seed", "onset_table", "mitigates"});
+    only_keys(v, where, keys);
     SweepSpec s;
     s.id = string(require(v, where, "id"), where / "id");
     if (!valid_id(s.id))
@@ -192,17 +221,10 @@ class Parser {
       fail(where / "family", e.what());
     }
     if (s.family == "pair") fail(where / "family", "the pair family has a single n; use `glasses sweep` for it");
-    if (const json* x = find(v, "prompt")) s.prompt = string(*x, where / "prompt", /*allow_empty=*/true);
-    if (const json* x = find(v, "comma_every")) s.comma_every = static_cast<int>(integer(*x, where / "comma_every", 1, 1000));
-    if (const json* x = find(v, "ratio")) {
-      if (!x->is_array() || x->size() != 2) fail(where / "ratio", "expected [a, b]");
-      s.ratio_ones = static_cast<int>(integer((*x)[0], (where / "ratio")[0], 1, 1000));
-      s.ratio_zeros = static_cast<int>(integer((*x)[1], (where / "ratio")[1], 0, 1000));
+    for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
+      if (p.key.empty()) continue;
+      if (const json* x = find(v, p.key)) s.family_arguments[p.id] = family_argument(*x, p, where / p.key);
     }
-    constexpr std::int64_t kMaxToken = std::numeric_limits<int>::max();
-    if (const json* x = find(v, "one")) s.one = static_cast<int>(integer(*x, where / "one", 0, kMaxToken));
-    if (const json* x = find(v, "zero")) s.zero = static_cast<int>(integer(*x, where / "zero", 0, kMaxToken));
-    if (const json* x = find(v, "separator")) s.separator = static_cast<int>(integer(*x, where / "separator", 0, kMaxToken));
     s.n = n_range(require(v, where, "n"), where / "n");
     if (s.family == "alternating") {
       for (std::size_t i = 0; i < s.n.values.size(); ++i) {
@@ -537,19 +559,7 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
         }
       }
       p.model = shared;
-      model::FamilyOptions f;
-      f.name = spec.family;
-      if (spec.prompt) {
-        f.prompt_given = true;
-        f.prompt = model::parse_tokens(*p.model, *spec.prompt, "prompt");
-      }
-      if (spec.one) f.one = *spec.one;
-      if (spec.zero) f.zero = *spec.zero;
-      if (spec.separator) f.separator = *spec.separator;
-      f.comma_every = spec.comma_every;
-      f.ratio_ones = spec.ratio_ones;
-      f.ratio_zeros = spec.ratio_zeros;
-      f.seed = spec.seed;
+      const model::FamilyOptions f = model::family_options(*p.model, spec.family, spec.family_arguments, spec.seed);
       p.family = std::make_shared<const model::PairFamily>(*p.model, f);
       p.settings.ns = spec.n.values;
       p.settings.formats = spec.formats;

@@ -17,6 +17,7 @@
 #include "glasses/numerics/emulated.hpp"
 #include "glasses/numerics/random.hpp"
 #include "support/bits.hpp"
+#include "support/random_model.hpp"
 
 namespace gm = glasses::model;
 namespace gn = glasses::numerics;
@@ -169,70 +170,21 @@ std::vector<Vec> naive_forward(const gm::ModelConfig& c, const gm::Weights<doubl
   return y;
 }
 
-// A small random model with the given architecture choices.
+// A small random model (support/random_model.hpp) with the given
+// architecture choices and a vocabulary of 7 tokens.
 gm::ModelSource tiny(gm::PositionalKind pos, gm::NormKind nk, gm::Activation a, bool bias, int kv_heads = 2) {
-  gm::ModelSource s;
-  gm::ModelConfig& c = s.config;
-  c.d_model = 8;
-  c.n_layers = 2;
-  c.n_heads = 2;
-  c.n_kv_heads = kv_heads;
-  c.d_head = 4;
-  c.d_mlp = a == gm::Activation::none ? 0 : 12;
-  c.vocab_size = 7;
-  c.max_positions = 16;
-  c.norm = nk;
-  c.norm_has_bias = nk == gm::NormKind::layernorm;
-  c.positional = pos;
-  c.activation = a;
-  c.attention_bias = c.mlp_bias = bias;
-  gn::PortableRandom rng(static_cast<std::uint64_t>(pos) * 100 + static_cast<std::uint64_t>(nk) * 10 +
-                         static_cast<std::uint64_t>(a));
-  const auto mat = [&](std::size_t r, std::size_t cc, double sigma) {
-    gm::Matrix<double> m(r, cc, 0.0);
-    for (double& x : m.data) x = sigma * rng.normal();
-    return m;
-  };
-  const auto vec = [&](std::size_t n, double mean, double sigma) {
-    gm::Vector<double> v(n);
-    for (double& x : v) x = mean + sigma * rng.normal();
-    return v;
-  };
-  gm::Weights<double>& w = s.weights;
-  w.token_embedding = mat(7, 8, 1.0);
-  if (pos == gm::PositionalKind::learned) w.position_embedding = mat(16, 8, 0.5);
-  const bool gains = nk != gm::NormKind::none;
-  for (int l = 0; l < 2; ++l) {
-    gm::LayerWeights<double> L;
-    if (gains) L.norm1_gain = vec(8, 1, 0.2);
-    if (gains && c.norm_has_bias) L.norm1_bias = vec(8, 0, 0.2);
-    L.w_q = mat(8, 8, 0.6);
-    L.w_k = mat(4 * kv_heads, 8, 0.6);
-    L.w_v = mat(4 * kv_heads, 8, 0.4);
-    L.w_o = mat(8, 8, 0.4);
-    if (bias) {
-      L.b_q = vec(8, 0, 0.1);
-      L.b_k = vec(4 * kv_heads, 0, 0.1);
-      L.b_v = vec(4 * kv_heads, 0, 0.1);
-      L.b_o = vec(8, 0, 0.1);
-    }
-    if (a != gm::Activation::none) {
-      if (gains) L.norm2_gain = vec(8, 1, 0.2);
-      if (gains && c.norm_has_bias) L.norm2_bias = vec(8, 0, 0.2);
-      L.w_up = mat(12, 8, 0.8);
-      if (a == gm::Activation::swiglu) L.w_gate = mat(12, 8, 0.8);
-      L.w_down = mat(8, 12, 0.4);
-      if (bias) {
-        L.b_up = vec(12, 0, 0.1);
-        L.b_down = vec(8, 0, 0.1);
-      }
-    }
-    w.layers.push_back(L);
-  }
-  if (gains) w.final_gain = vec(8, 1, 0.2);
-  if (gains && c.norm_has_bias) w.final_bias = vec(8, 0, 0.2);
-  w.unembedding = mat(7, 8, 0.5);
-  return s;
+  glasses::test::TinyModel t;
+  t.pos = pos;
+  t.norm = nk;
+  t.act = a;
+  t.bias = bias;
+  t.kv_heads = kv_heads;
+  t.vocab = 7;
+  t.sigma_qk = 0.6;
+  t.sigma_vo = 0.4;
+  t.sigma_up = 0.8;
+  return glasses::test::tiny_model(t, static_cast<std::uint64_t>(pos) * 100 + static_cast<std::uint64_t>(nk) * 10 +
+                                          static_cast<std::uint64_t>(a));
 }
 
 template <class T, class R>

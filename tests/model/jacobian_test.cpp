@@ -19,6 +19,7 @@
 #include "glasses/model/run.hpp"
 #include "glasses/numerics/random.hpp"
 #include "support/bits.hpp"
+#include "support/random_model.hpp"
 
 namespace gm = glasses::model;
 namespace gn = glasses::numerics;
@@ -226,96 +227,12 @@ class Naive {
 
 // ---- small models -------------------------------------------------------------
 
-struct Arch {
-  gm::PositionalKind pos = gm::PositionalKind::none;
-  gm::NormKind norm = gm::NormKind::rmsnorm;
-  gm::Activation act = gm::Activation::swiglu;
-  bool bias = false;
-  int kv_heads = 2;
-  int window = 0;
-  bool causal = true;
-  gm::RopeStyle style = gm::RopeStyle::rotate_half;
-  gm::AbsolutePositionsInto into = gm::AbsolutePositionsInto::residual;
-  bool final_norm = true;
-};
+using Arch = glasses::test::TinyModel;  // vocab 0: row inputs, no unembedding
 
-gm::ModelSource tiny(const Arch& a, std::uint64_t seed) {
-  gm::ModelSource s;
-  gm::ModelConfig& c = s.config;
-  c.d_model = 8;
-  c.n_layers = 2;
-  c.n_heads = 2;
-  c.n_kv_heads = a.kv_heads;
-  c.d_head = 4;
-  c.d_mlp = a.act == gm::Activation::none ? 0 : 12;
-  c.vocab_size = 0;
-  c.has_unembedding = false;
-  c.max_positions = 16;
-  c.norm = a.norm;
-  c.norm_has_bias = a.norm == gm::NormKind::layernorm;
-  c.positional = a.pos;
-  c.activation = a.act;
-  c.attention_bias = c.mlp_bias = a.bias;
-  c.window = a.window;
-  c.causal = a.causal;
-  c.rope_style = a.style;
-  c.absolute_into = a.into;
-  c.final_norm = a.final_norm;
-  gn::PortableRandom rng(seed);
-  const auto mat = [&](std::size_t r, std::size_t cc, double sigma) {
-    gm::Matrix<double> m(r, cc, 0.0);
-    for (double& x : m.data) x = sigma * rng.normal();
-    return m;
-  };
-  const auto vec = [&](std::size_t n, double mean, double sigma) {
-    gm::Vector<double> v(n);
-    for (double& x : v) x = mean + sigma * rng.normal();
-    return v;
-  };
-  gm::Weights<double>& w = s.weights;
-  if (a.pos == gm::PositionalKind::learned) w.position_embedding = mat(16, 8, 0.5);
-  const bool gains = a.norm != gm::NormKind::none;
-  const std::size_t kv = static_cast<std::size_t>(4 * a.kv_heads);
-  for (int l = 0; l < 2; ++l) {
-    gm::LayerWeights<double> L;
-    if (gains) L.norm1_gain = vec(8, 1, 0.2);
-    if (gains && c.norm_has_bias) L.norm1_bias = vec(8, 0, 0.2);
-    L.w_q = mat(8, 8, 0.9);
-    L.w_k = mat(kv, 8, 0.9);
-    L.w_v = mat(kv, 8, 0.5);
-    L.w_o = mat(8, 8, 0.5);
-    if (a.bias) {
-      L.b_q = vec(8, 0, 0.1);
-      L.b_k = vec(kv, 0, 0.1);
-      L.b_v = vec(kv, 0, 0.1);
-      L.b_o = vec(8, 0, 0.1);
-    }
-    if (a.act != gm::Activation::none) {
-      if (gains) L.norm2_gain = vec(8, 1, 0.2);
-      if (gains && c.norm_has_bias) L.norm2_bias = vec(8, 0, 0.2);
-      L.w_up = mat(12, 8, 0.6);
-      if (a.act == gm::Activation::swiglu) L.w_gate = mat(12, 8, 0.6);
-      L.w_down = mat(8, 12, 0.4);
-      if (a.bias) {
-        L.b_up = vec(12, 0, 0.1);
-        L.b_down = vec(8, 0, 0.1);
-      }
-    }
-    w.layers.push_back(L);
-  }
-  if (gains && a.final_norm) w.final_gain = vec(8, 1, 0.2);
-  if (gains && a.final_norm && c.norm_has_bias) w.final_bias = vec(8, 0, 0.2);
-  gm::validate(c);
-  gm::validate(c, w);
-  return s;
-}
+gm::ModelSource tiny(const Arch& a, std::uint64_t seed) { return glasses::test::tiny_model(a, seed); }
 
 gm::InputSequence rows_input(std::size_t n, std::size_t d, std::uint64_t seed) {
-  gn::PortableRandom rng(seed);
-  gm::InputSequence in;
-  in.rows = gm::Matrix<double>(n, d, 0.0);
-  for (double& x : in.rows.data) x = rng.normal();
-  return in;
+  return glasses::test::random_rows(n, d, seed);
 }
 
 std::vector<Arch> architectures() {

@@ -205,7 +205,7 @@ BOOST_AUTO_TEST_CASE(bad_settings_are_input_errors) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(sweep_slow)
+BOOST_AUTO_TEST_SUITE(sweep_slow, *boost::unit_test::label("slow"))
 
 // THEORY B.3: the one-layer NoPE distance is Θ(1/n). THEORY B.10: each
 // component of y matches between s and s* with probability about

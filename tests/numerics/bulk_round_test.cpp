@@ -700,7 +700,7 @@ void sweep_all_binary32(const char* name) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(bulk_round_exhaustive)
+BOOST_AUTO_TEST_SUITE(bulk_round_exhaustive, *boost::unit_test::label("exhaustive"))
 
 BOOST_AUTO_TEST_CASE(fp16_near_even_all_binary32_inputs) { sweep_all_binary32<gn::formats::fp16>("fp16"); }
 

@@ -314,7 +314,7 @@ BOOST_AUTO_TEST_SUITE_END()
 // Random operations, 10^6 per format, operation and mode (the edge values
 // come from the bit-pattern sampling: about 3% of binary16 patterns are
 // subnormal or zero, 3% are near the overflow threshold).
-BOOST_AUTO_TEST_SUITE(rounding_random)
+BOOST_AUTO_TEST_SUITE(rounding_random, *boost::unit_test::label("exhaustive"))
 
 void random_sweep(const Format& f, const std::string& name, gn::detail::Op op, long count) {
   const gn::BitCodec codec(f);

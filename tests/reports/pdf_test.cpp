@@ -263,7 +263,7 @@ BOOST_AUTO_TEST_CASE(a_directory_without_report_tex_is_an_input_error) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(pdf)
+BOOST_AUTO_TEST_SUITE(pdf, *boost::unit_test::label("slow"))
 
 BOOST_AUTO_TEST_CASE(every_preamble_package_is_installed) {
   if (!latex_or_skip()) return;

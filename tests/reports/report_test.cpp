@@ -132,7 +132,7 @@ const TinyRun& tiny() {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(report)
+BOOST_AUTO_TEST_SUITE(report, *boost::unit_test::label("slow"))
 
 BOOST_AUTO_TEST_CASE(tiny_suite_report_is_structurally_complete) {
   const TinyRun& r = tiny();
@@ -309,7 +309,7 @@ BOOST_AUTO_TEST_CASE(a_bad_suite_exits_2_and_writes_nothing) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(report_quick)
+BOOST_AUTO_TEST_SUITE(report_quick, *boost::unit_test::label("slow"))
 
 BOOST_AUTO_TEST_CASE(quick_suite_sources_are_complete) {
   ScratchDir dir("quick");

@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(defaults_are_filled_in) {
   BOOST_TEST(w.certify);
   BOOST_TEST(w.certify_max_n == 1024u);
   BOOST_TEST(w.onset_table);
-  BOOST_TEST(!w.prompt.has_value());
+  BOOST_TEST(!w.family_arguments.contains(glasses::model::FamilyParameter::prompt));
   BOOST_TEST(s.fingerprint.size() == 16u);
   const std::unique_ptr<gr::PreparedSuite> p = gr::prepare_suite(parse(suite_with("", R"("checks": {"ids": ["all"]}, )")));
   BOOST_TEST(p->check_ids.size() == glasses::proofs::registry().size());

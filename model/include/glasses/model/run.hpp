@@ -4,21 +4,21 @@
 // the sweeps pick the type from a string ("fp16", "mixed:bf16/fp32",
 // "mpfr:256", "interval:256"). This header is that dispatch: `Carrier`
 // describes what to run, `run_forward` runs it. The templates are
-// instantiated once per scalar type, each in its own translation unit
-// (src/instantiate_*.cpp).
+// instantiated once per type of numerics::Scalars (scalar_list.hpp), each in
+// its own translation unit (generated from src/instantiate_scalar.cpp.in).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "glasses/model/forward.hpp"
 #include "glasses/model/policy.hpp"
 #include "glasses/model/presets.hpp"
-#include "glasses/numerics/emulated.hpp"
-#include "glasses/numerics/interval.hpp"
-#include "glasses/numerics/mpfr.hpp"
+#include "glasses/numerics/scalar_list.hpp"
 
 namespace glasses::model {
 
@@ -75,33 +75,24 @@ struct DistanceEnclosure {
 };
 DistanceEnclosure interval_distance(const ModelSource& model, int bits, const std::vector<int>& a, const std::vector<int>& b);
 
+// The position in numerics::Scalars (scalar_list.hpp) of the carrier type of
+// `execution`. Throws Error when no listed type carries it.
+std::size_t carrier_index(const Execution& execution);
+
 // Calls f.template operator()<T>() with the carrier type T of `execution`.
 template <class F>
 decltype(auto) with_carrier(const Execution& execution, F&& f) {
-  using namespace numerics;
-  switch (execution.carrier) {
-    case CarrierKind::native_float: return f.template operator()<float>();
-    case CarrierKind::native_double: return f.template operator()<double>();
-    case CarrierKind::emulated: {
-      const Format& e = execution.emulated_format;
-      if (e == formats::fp16) return f.template operator()<Fp16>();
-      if (e == formats::bf16) return f.template operator()<Bf16>();
-      if (e == formats::tf32) return f.template operator()<Tf32>();
-      if (e == formats::e4m3) return f.template operator()<E4m3>();
-      if (e == formats::e5m2) return f.template operator()<E5m2>();
-      break;
-    }
-    case CarrierKind::mpfr: return f.template operator()<MpfrReal>();
-    case CarrierKind::interval: return f.template operator()<Interval>();
-  }
-  throw Error("no carrier type for this run");
+  return numerics::with_scalar(carrier_index(execution), std::forward<F>(f));
 }
 
 namespace detail {
-// One instantiation per carrier (src/instantiate_*.cpp).
+// One instantiation per type of numerics::Scalars (src/instantiate_scalar.cpp.in).
 template <class T>
 ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
                              bool all_positions, bool want_logits, int digits);
+template <class T>
+DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, const std::vector<int>& a,
+                              const std::vector<int>& b);
 }  // namespace detail
 
 }  // namespace glasses::model

@@ -1,5 +1,5 @@
 // Definition of detail::run_forward_as, included only by the per-type
-// instantiation units (src/instantiate_*.cpp).
+// instantiation units (src/instantiate_scalar.cpp.in).
 #pragma once
 
 #include <type_traits>

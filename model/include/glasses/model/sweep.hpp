@@ -175,7 +175,7 @@ struct Difference {
 };
 Difference difference(const std::vector<numerics::MpfrReal>& a, const std::vector<numerics::MpfrReal>& b);
 
-// One track, instantiated per scalar type (src/instantiate_*.cpp).
+// One track, instantiated per scalar type (src/instantiate_scalar.cpp.in).
 template <class T>
 std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
                                        const SweepSettings& settings, std::size_t first_index,

@@ -1,5 +1,5 @@
-// Definition of detail::run_track_as, included only by the per-type
-// instantiation units (src/instantiate_*.cpp).
+// Definitions of detail::run_track_as and detail::distance_as, included only
+// by the per-type instantiation units (src/instantiate_scalar.cpp.in).
 #pragma once
 
 #include <algorithm>
@@ -300,7 +300,57 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
   return points;
 }
 
+// Certified bounds of max_i |y_i(a) - y_i(b)| at the last position of two
+// sequences (interval_distance): both forwards and the differences in the
+// interval type T. A template so that it is compiled in T's own unit (the
+// units are generated per list index); for point types there is nothing to
+// certify, and the body is not compiled.
+template <class T>
+DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, const std::vector<int>& a,
+                              const std::vector<int>& b) {
+  if constexpr (!numerics::ScalarTraits<T>::is_interval) {
+    throw Error("certified distances are computed in interval arithmetic, not in " +
+                numerics::ScalarTraits<T>::name(make_context<T>(spec)));
+  } else {
+    using numerics::abs;
+    const auto ctx = make_context<T>(spec);
+    NoSiteRounding rounder;
+    Env<T, NoSiteRounding> env{ctx, rounder};
+    const PreparedModel<T> prepared = prepare(model.config, model.weights, env);
+    LastPosition<T> ya, yb;
+    if (model.config.causal) {
+      FollowingDecoder<T, NoSiteRounding> decoder(prepared, env, model);
+      decoder.follow(a);
+      ya = decoder.last(false);
+      decoder.follow(b);
+      yb = decoder.last(false);
+    } else {
+      ya = last_position_from_scratch(prepared, env, model, a, false);
+      yb = last_position_from_scratch(prepared, env, model, b, false);
+    }
+    DistanceEnclosure out;
+    out.issue = ya.issue.found ? ya.issue : yb.issue;
+    for (std::size_t i = 0; i < ya.y.size(); ++i) {
+      const auto [lo, hi] = numerics::ScalarTraits<T>::bounds(abs(ya.y[i] - yb.y[i]));
+      out.lower = std::max(out.lower, lo);
+      out.upper = std::max(out.upper, hi);
+    }
+    return out;
+  }
+}
+
 }  // namespace glasses::model::detail
+
+#define GLASSES_INSTANTIATE_DISTANCE(T)                                                                        \
+  template glasses::model::DistanceEnclosure glasses::model::detail::distance_as<T>(                          \
+      const glasses::model::ModelSource&, const glasses::model::RunSpec&, const std::vector<int>&,             \
+      const std::vector<int>&);
+
+// Everything a scalar type needs, in its one translation unit.
+#define GLASSES_INSTANTIATE_SCALAR(T) \
+  GLASSES_INSTANTIATE_MODEL(T)        \
+  GLASSES_INSTANTIATE_TRACK(T)        \
+  GLASSES_INSTANTIATE_DISTANCE(T)
 
 #define GLASSES_INSTANTIATE_TRACK(T)                                                                           \
   template std::vector<glasses::model::PointMetrics> glasses::model::detail::run_track_as<T>(                  \

@@ -21,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,51 @@ struct FamilyOptions {
   std::uint64_t seed = 0;   // sampled-digits
   std::vector<int> a, b;    // for "pair"
 };
+
+// ---- the families' parameters, declared once ----------------------------
+// Everything a family can be given, for both of its front ends: `glasses
+// sweep --<option> VALUE` and a suite file's sweep `"<key>": VALUE`. Values
+// travel as text in one syntax (a suite file's numbers, and [a, b] for the
+// ratio, are written as this text by the suite parser). Defaults are
+// FamilyOptions' initialisers (family_parameter_default).
+enum class FamilyParameter : std::uint8_t { prompt, one, zero, separator, comma_every, ratio, a, b };
+
+struct FamilyParameterInfo {
+  FamilyParameter id;
+  std::string_view option;  // command line, without the leading "--"
+  std::string_view key;     // suite files; empty: not offered there (the pair family has a single n)
+  std::string_view help;
+};
+
+inline constexpr std::array kFamilyParameters{
+    FamilyParameterInfo{FamilyParameter::prompt, "prompt", "prompt",
+                        "Prompt prefix: token ids or words; 'none' or empty for no prompt (default: the family's "
+                        "prompt when the vocabulary has its words)"},
+    FamilyParameterInfo{FamilyParameter::one, "one", "one", "Token id of the digit 1 (default: the vocabulary's \"1\")"},
+    FamilyParameterInfo{FamilyParameter::zero, "zero", "zero", "Token id of the digit 0 (default: the vocabulary's \"0\")"},
+    FamilyParameterInfo{FamilyParameter::separator, "sep", "separator",
+                        "Token id of the separator of the commas family (default: the vocabulary's \",\")"},
+    FamilyParameterInfo{FamilyParameter::comma_every, "comma-every", "comma_every", "Separator period k of the commas family"},
+    FamilyParameterInfo{FamilyParameter::ratio, "ratio", "ratio", "a:b of the ratio family"},
+    FamilyParameterInfo{FamilyParameter::a, "a", "", "First sequence of the pair family (token ids or words)"},
+    FamilyParameterInfo{FamilyParameter::b, "b", "", "Second sequence of the pair family (token ids or words)"},
+};
+
+// Parameter values given by the user, as text.
+using FamilyArguments = std::map<FamilyParameter, std::string>;
+
+// The default as text ("3" for comma_every, "1:1" for ratio); empty when it
+// depends on the model (token ids, prompt) or there is none.
+std::string family_parameter_default(FamilyParameter p);
+
+// Checks a value's syntax without a model, so that suite files fail before
+// anything runs. Throws InputError naming the value (the caller adds where).
+void check_family_parameter(FamilyParameter p, std::string_view text);
+
+// The options of family `name` given `arguments`, with prompts and sequences
+// resolved against `model`. Throws InputError naming the parameter.
+FamilyOptions family_options(const ModelSource& model, std::string_view name, const FamilyArguments& arguments,
+                             std::uint64_t seed);
 
 struct SequencePair {
   std::vector<int> a, b;

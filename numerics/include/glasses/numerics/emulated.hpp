@@ -159,6 +159,9 @@ class Emulated {
   double v_ = 0.0;
 };
 
+// Short names for code and tests that use one format by name. They are not
+// the list of scalar types (scalar_list.hpp is), nothing iterates them, and
+// a new format needs none.
 using Fp16 = Emulated<formats::fp16>;
 using Bf16 = Emulated<formats::bf16>;
 using Tf32 = Emulated<formats::tf32>;

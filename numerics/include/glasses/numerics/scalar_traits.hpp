@@ -115,7 +115,7 @@ struct NativeLikeTraits {
 
 template <>
 struct ScalarTraits<float> : detail::NativeLikeTraits<float> {
-  static Format format(const Context&) { return formats::fp32; }
+  static constexpr Format format(const Context&) { return formats::fp32; }
   static std::string name(const Context&) { return "fp32"; }
   static float from_double(const Context&, double x) { return static_cast<float>(x); }
   static float from_ratio(const Context&, long n, long d) {
@@ -133,7 +133,7 @@ struct ScalarTraits<float> : detail::NativeLikeTraits<float> {
 
 template <>
 struct ScalarTraits<double> : detail::NativeLikeTraits<double> {
-  static Format format(const Context&) { return formats::fp64; }
+  static constexpr Format format(const Context&) { return formats::fp64; }
   static std::string name(const Context&) { return "fp64"; }
   static double from_double(const Context&, double x) { return x; }
   static double from_ratio(const Context&, long n, long d) { return static_cast<double>(n) / static_cast<double>(d); }
@@ -148,7 +148,7 @@ template <Format F, Rounding R>
 struct ScalarTraits<Emulated<F, R>> : detail::NativeLikeTraits<Emulated<F, R>> {
   using T = Emulated<F, R>;
   using Context = typename detail::NativeLikeTraits<T>::Context;
-  static Format format(const Context&) { return F; }
+  static constexpr Format format(const Context&) { return F; }
   static std::string name(const Context&) { return to_string(F); }
   static T from_double(const Context&, double x) { return T(x); }
   static T from_ratio(const Context&, long n, long d) {

@@ -20,6 +20,7 @@
 // for the doubles given (MPFI, outward rounding); Instances decide on them.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -54,7 +55,10 @@ numerics::Interval b2_literal_closed_form(std::size_t m, double c, long precisio
 // m0(e−1)/(m0(e+1)+e^c): a lower bound of δ_n for every n = 2m+1 with m ≥ m0.
 numerics::Interval b2_literal_lower_bound(std::size_t m0, double c, long precision);
 
-// softmax(x) computed entirely in `format` (fp32, fp16 or bf16) by the
+// The formats of the low-precision softmax (Fig. 9).
+inline constexpr std::array kB2Formats{numerics::formats::fp32, numerics::formats::fp16, numerics::formats::bf16};
+
+// softmax(x) computed entirely in `format` (one of kB2Formats) by the
 // model's kernel (model/kernels.hpp): inputs rounded into the format, shift
 // by the maximum, exp, left-to-right sum, division. Returns the computed
 // probabilities (exact values of the format's numbers). InputError for other

@@ -13,6 +13,7 @@
 // structure of that sum lets one pass give δ_F for every even n ≤ n_max.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -47,9 +48,12 @@ struct B4Scan {
   double partition_at_max = 0;   // Z_F(n_max)
 };
 
+// The formats scanned (fp32, fp16, bf16).
+inline constexpr std::array kB4Formats{numerics::formats::fp32, numerics::formats::fp16, numerics::formats::bf16};
+
 // `wide_accumulator` = false: the kernel (Z summed left to right in F).
 // true: Z accumulated exactly and rounded once into F (what a wide
-// accumulator storing its result in F gives). F: fp32, fp16 or bf16.
+// accumulator storing its result in F gives). F: one of kB4Formats.
 B4Scan b4_scan(const numerics::Format& format, std::size_t n_max, bool wide_accumulator);
 
 }  // namespace glasses::proofs::detail

@@ -29,10 +29,11 @@
 //              | {"preset": "..."} | {"config": "file.json"} | {"checkpoint": "dir"}
 //                                          (paths relative to the suite file's directory)
 //       "family": "count-ones",            required; one of model::kFamilies but `pair`
-//       "prompt": "words or ids",          optional; "" = no prompt; absent: the family's default
-//       "comma_every": 3,                  optional (3), the commas family
-//       "ratio": [1, 1],                   optional ([1, 1]), the ratio family
-//       "one": 1, "zero": 0, "separator": 10   optional token ids (default: the vocabulary's)
+//       "<key>": value,                    optional: the family parameters that have a suite key in
+//                                          model::kFamilyParameters (prompt, one, zero, separator,
+//                                          comma_every, ratio), with the syntax and defaults of
+//                                          `glasses sweep --<option>`; numbers may be JSON numbers
+//                                          and the ratio an array [a, b]
 //       "n": {"from": 1, "to": 1024, "points": 24}   geometric: `points` log-spaced values,
 //          | {"from": 1, "to": 64, "step": 1}          arithmetic,
 //          | [1, 2, 4, 8]                              or a list (increasing)
@@ -110,10 +111,7 @@ struct SweepSpec {
   std::string label;  // user text
   ModelSpec model;
   std::string family;
-  std::optional<std::string> prompt;  // words or ids; "" = none
-  int comma_every = 3;
-  int ratio_ones = 1, ratio_zeros = 1;
-  std::optional<int> one, zero, separator;
+  model::FamilyArguments family_arguments;  // checked for syntax; resolved against the model by prepare_suite
   NRange n;
   std::vector<std::string> formats;
   std::string reference = "mpfr:256";
