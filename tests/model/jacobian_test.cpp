@@ -422,7 +422,9 @@ std::pair<double, double> finite_difference_gap(const gm::ModelSource& s, const 
 // Same bits (and precision): floats and doubles by their bits, MPFR values
 // and interval bounds exactly, sign of zero included; NaN equals NaN.
 bool same_bits(double a, double b) { return glasses::test::same_value(a, b); }
-bool same_bits(float a, float b) { return glasses::test::bits_of(a) == glasses::test::bits_of(b) || (a != a && b != b); }
+bool same_bits(float a, float b) {
+  return glasses::test::bits_of(a) == glasses::test::bits_of(b) || (a != a && b != b);
+}
 bool same_bits(const M& a, const M& b) {
   if (mpfr_get_prec(a.data()) != mpfr_get_prec(b.data())) return false;
   if (mpfr_nan_p(a.data()) && mpfr_nan_p(b.data())) return true;
@@ -462,7 +464,9 @@ long tape_mismatches(const gm::PreparedModel<T>& m, gm::Env<T, R>& env, const gm
       stats(t.norm2[l][i], rec.norm2[i]);
       const auto [first, last] = rec.keys[i];
       for (std::size_t h = 0; h < rec.alpha[i].size(); ++h) {
-        for (std::size_t j = first; j <= last; ++j) mismatches += !same_bits(t.attention[l][h](i, j), rec.alpha[i][h][j - first]);
+        for (std::size_t j = first; j <= last; ++j) {
+          mismatches += !same_bits(t.attention[l][h](i, j), rec.alpha[i][h][j - first]);
+        }
       }
     }
   }

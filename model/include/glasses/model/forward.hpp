@@ -176,7 +176,7 @@ enum Phase : int { kEmbed = 0, kProject = 1, kAttend = 2, kMlp = 3, kFinal = 4, 
 // forward, and through forward jacobian.hpp's record). Keys and values of
 // every layer are kept per position (the KV cache). Each step reads as the
 // equations of THEORY §1; the two-thread split (split), the vector kernels'
-// packed copies (product, key_dots, cache_keys) and prefetching (key_dot)
+// packed copies (product, key_dots, cache) and prefetching (key_dot)
 // live in the helpers below them.
 template <class T, class R, class Observer = NoStepObserver>
 class BlockSteps {
@@ -274,10 +274,11 @@ class BlockSteps {
     concat_.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
     head_outputs.resize(static_cast<std::size_t>(c.n_heads));  // reused: no new values
     std::vector<std::vector<T>>* alpha = attention != nullptr ? attention : Observer::active ? &alpha_ : nullptr;
-    if (alpha != nullptr) alpha->assign(static_cast<std::size_t>(c.n_heads), {});
+    if (alpha != nullptr) alpha->resize(static_cast<std::size_t>(c.n_heads));  // every head's α is overwritten
     split(static_cast<std::size_t>(c.n_heads), m * dh >= 2048, [&](std::size_t from, std::size_t to, int side) {
       for (std::size_t h = from; h < to; ++h) {
-        attend_head(l, t, first, m, static_cast<int>(h), q, head_scratch_[side], alpha != nullptr ? &(*alpha)[h] : nullptr);
+        std::vector<T>* alpha_h = alpha != nullptr ? &(*alpha)[h] : nullptr;
+        attend_head(l, t, first, m, static_cast<int>(h), q, head_scratch_[side], alpha_h);
       }
     });
     if constexpr (Observer::active) observe_.attention(l, t, first, last, *alpha);
@@ -435,7 +436,9 @@ class BlockSteps {
     const std::size_t dh = static_cast<std::size_t>(m_.config.d_head);
     store_heads(values_[l], t, value_row_);
     store_heads(keys_[l], t, key_row_);
-    for (std::size_t h = 0; h < key_panels_[l].size(); ++h) pack_row(key_panels_[l][h], t, key_row_.data() + h * dh, dh);
+    for (std::size_t h = 0; h < key_panels_[l].size(); ++h) {
+      pack_row(key_panels_[l][h], t, key_row_.data() + h * dh, dh);
+    }
   }
 
   // Head h of a row of width kv_width into cache[h] at position t. Each head's

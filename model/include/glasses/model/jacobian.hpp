@@ -132,7 +132,9 @@ struct TapeRecorder {
   Tape<T>* tape;
   std::size_t d, q_width, kv_width, d_mlp;
 
-  static std::vector<T> copy(const T* x, std::size_t n) { return x == nullptr ? std::vector<T>{} : std::vector<T>(x, x + n); }
+  static std::vector<T> copy(const T* x, std::size_t n) {
+    return x == nullptr ? std::vector<T>{} : std::vector<T>(x, x + n);
+  }
 
   void input(std::size_t t, const T* v) { std::copy(v, v + d, tape->input.row(t)); }
   void norm1(std::size_t l, std::size_t t, const NormStats<T>& stats, const T* centred) {
