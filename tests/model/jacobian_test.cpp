@@ -7,7 +7,8 @@
 //    frozen Jacobian;
 //  * closed forms of a scalar (d = 1) model, written out by hand;
 //  * interval blocks enclosing high-precision MPFR blocks, double blocks
-//    agreeing with MPFR, and the recorded forward equal to forward() bit for bit.
+//    agreeing with MPFR, and the recorded forward equal to forward() bit for bit
+//    (float, double, MPFR, intervals, stochastic rounding).
 #include "glasses/model/jacobian.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -335,6 +336,62 @@ std::pair<double, double> finite_difference_gap(const gm::ModelSource& s, const 
   return {gap, largest};
 }
 
+// Same bits (and precision): floats and doubles by their bits, MPFR values
+// and interval bounds exactly, sign of zero included; NaN equals NaN.
+bool same_bits(double a, double b) { return glasses::test::same_value(a, b); }
+bool same_bits(float a, float b) {
+  return glasses::test::bits_of(a) == glasses::test::bits_of(b) || (a != a && b != b);
+}
+bool same_bits(const M& a, const M& b) {
+  if (mpfr_get_prec(a.data()) != mpfr_get_prec(b.data())) return false;
+  if (mpfr_nan_p(a.data()) && mpfr_nan_p(b.data())) return true;
+  return mpfr_equal_p(a.data(), b.data()) != 0 && mpfr_signbit(a.data()) == mpfr_signbit(b.data());
+}
+bool same_bits(const gn::Interval& a, const gn::Interval& b) {
+  return same_bits(a.lower(), b.lower()) && same_bits(a.upper(), b.upper());
+}
+
+// The number of values in which the tape differs from the trace of forward()
+// run with the same Env (y, v^(0), the norm statistics, α).
+template <class T, class R>
+long tape_mismatches(const gm::PreparedModel<T>& m, gm::Env<T, R>& env, const gm::InputSequence& in) {
+  gm::ForwardOptions fo;
+  fo.logits = false;
+  fo.keep_residual = fo.keep_attention = fo.keep_norm_stats = true;
+  const gm::Trace<T> t = gm::forward(m, env, in, fo);
+  const gm::Tape<T> tape = gm::record(m, env, in);
+  long mismatches = 0;
+  const auto compare = [&](const std::vector<T>& a, const std::vector<T>& b) {
+    if (a.size() != b.size()) {
+      ++mismatches;
+      return;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) mismatches += !same_bits(a[i], b[i]);
+  };
+  const auto stats = [&](const gm::NormStats<T>& a, const gm::NormStats<T>& b) {
+    mismatches += !same_bits(a.shift, b.shift) + !same_bits(a.scale, b.scale);
+  };
+  compare(t.y.data, tape.y.data);
+  compare(t.residual[0].data, tape.input.data);
+  const std::size_t n = tape.n;
+  for (std::size_t l = 0; l < tape.layers.size(); ++l) {
+    const gm::TapeLayer<T>& rec = tape.layers[l];
+    for (std::size_t i = 0; i < n; ++i) {
+      stats(t.norm1[l][i], rec.norm1[i]);
+      stats(t.norm2[l][i], rec.norm2[i]);
+      const auto [first, last] = rec.keys[i];
+      for (std::size_t h = 0; h < rec.alpha[i].size(); ++h) {
+        for (std::size_t j = first; j <= last; ++j) {
+          mismatches += !same_bits(t.attention[l][h](i, j), rec.alpha[i][h][j - first]);
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) stats(t.norm3[i], tape.norm3[i]);
+  mismatches += tape.issue.found != t.issue.found;
+  return mismatches;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(jacobian)
@@ -376,6 +433,56 @@ BOOST_AUTO_TEST_CASE(tape_reproduces_forward_bitwise) {
     double worst = 0;
     for (std::size_t i = 0; i < 8; ++i) worst = std::max(worst, abs(y[i] - tape.y(5, i)).to_double());
     BOOST_TEST(worst < 1e-70, gm::describe(s.config) << ": naive vs library " << worst);
+  }
+}
+
+// The tape is forward()'s own trace, bit for bit, in every carrier: y, the
+// input rows, the norm statistics and α (record() is forward() watched by an
+// observer; a recording that computed anything its own way would show here).
+BOOST_AUTO_TEST_CASE(tape_is_the_forward_trace_in_every_carrier) {
+  std::uint64_t seed = 101;
+  gm::NoSiteRounding none;
+  for (const Arch& a : architectures()) {
+    const gm::ModelSource s = tiny(a, seed++);
+    const gm::InputSequence in = rows_input(6, 8, seed);
+    {
+      gm::Env<float, gm::NoSiteRounding> env{{}, none};
+      const gm::PreparedModel<float> m = gm::prepare(s.config, s.weights, env);
+      BOOST_TEST(tape_mismatches(m, env, in) == 0, "float " << gm::describe(s.config));
+    }
+    {
+      gm::Env<double, gm::NoSiteRounding> env{{}, none};
+      const gm::PreparedModel<double> m = gm::prepare(s.config, s.weights, env);
+      BOOST_TEST(tape_mismatches(m, env, in) == 0, "double " << gm::describe(s.config));
+    }
+    {
+      gm::Env<M, gm::NoSiteRounding> env{gn::PrecisionContext(kBits), none};
+      const gm::PreparedModel<M> m = gm::prepare(s.config, s.weights, env);
+      BOOST_TEST(tape_mismatches(m, env, in) == 0, "MPFR " << gm::describe(s.config));
+    }
+    {
+      gm::Env<gn::Interval, gm::NoSiteRounding> env{gn::PrecisionContext(128), none};
+      const gm::PreparedModel<gn::Interval> m = gm::prepare(s.config, s.weights, env);
+      BOOST_TEST(tape_mismatches(m, env, in) == 0, "interval " << gm::describe(s.config));
+    }
+  }
+}
+
+// With stochastic rounding the recording draws the forward's random bits:
+// each step reseeds its stream from (prefix, layer, phase) as forward() does.
+// (Before record() was forward() itself, it did not reseed and its y differed.)
+BOOST_AUTO_TEST_CASE(tape_reseeds_stochastic_rounding_as_the_forward) {
+  std::uint64_t seed = 201;
+  for (const Arch& a : architectures()) {
+    const gm::ModelSource s = tiny(a, seed++);
+    const gm::InputSequence in = rows_input(6, 8, seed);
+    for (const char* text : {"fp16~stochastic", "sites:attention-scores=bf16~stochastic;default=fp64"}) {
+      const gm::Policy policy = gm::parse_policy(text, gn::formats::fp64);
+      gm::SiteRounding<double> rounder(policy, {}, 17);
+      gm::Env<double, gm::SiteRounding<double>> env{{}, rounder};
+      const gm::PreparedModel<double> m = gm::prepare(s.config, s.weights, env);
+      BOOST_TEST(tape_mismatches(m, env, in) == 0, text << " " << gm::describe(s.config));
+    }
   }
 }
 

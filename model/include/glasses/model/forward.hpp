@@ -14,7 +14,9 @@
 // Two drivers share the per-position steps, so they give the same bits:
 //   Decoder  position by position with a KV cache (causal attention only):
 //            extending a prefix by one token costs O(n·d·L);
-//   forward  layer by layer over the whole sequence (any mask, keeps a trace).
+//   forward  layer by layer over the whole sequence (any mask, keeps a trace);
+//            with an observer of the steps (NoStepObserver) it is also the
+//            recording forward of the Jacobians (jacobian.hpp's record).
 //
 // Numerical trouble: the first non-finite value met (layer, position, step)
 // is recorded in `NumericalIssue`; callers report it rather than use the
@@ -122,6 +124,41 @@ struct PositionState {
   std::vector<T> y;                                       // d
 };
 
+// What a caller can watch of the forward pass (as gemma.cpp's layer and
+// activation observers): BlockSteps calls its observer at the points where a
+// recording of the forward needs an intermediate (jacobian.hpp's Tape), l
+// being the layer and t the position. Pointers are valid during the call
+// only. This observer watches nothing; its calls compile away.
+//
+//   input(t, v)                      v^(0)_t (d)
+//   norm1(l, t, stats, centred)      u = norm1(v): its statistics and centred input (d):
+//   norm2(l, t, stats, centred)        x − μ (LayerNorm), x (RMSNorm), nullptr (no norm)
+//   norm3(t, stats, centred)           (norm2: z = v + a;  norm3: v^(L))
+//   rotations(table)                 the RoPE cos/sin table, once it has grown for t
+//   projected(l, t, q, k, v)         q (n_heads·d_h) and k (n_kv_heads·d_h) after RoPE, the values
+//   attention(l, t, first, last, α)  α[h] over N(t) = [first, last], every head (when `active`)
+//   mlp_input(l, t, up, gate)        W_up u + b_up before the nonlinearity (d_mlp), and
+//                                    W_gate u (SwiGLU; nullptr otherwise)
+struct NoStepObserver {
+  static constexpr bool active = false;  // true: attend() keeps α for attention()
+  template <class T>
+  void input(std::size_t, const T*) {}
+  template <class T>
+  void norm1(std::size_t, std::size_t, const NormStats<T>&, const T*) {}
+  template <class T>
+  void norm2(std::size_t, std::size_t, const NormStats<T>&, const T*) {}
+  template <class T>
+  void norm3(std::size_t, const NormStats<T>&, const T*) {}
+  template <class T>
+  void rotations(const RotationTable<T>&) {}
+  template <class T>
+  void projected(std::size_t, std::size_t, const T*, const T*, const T*) {}
+  template <class T>
+  void attention(std::size_t, std::size_t, std::size_t, std::size_t, const std::vector<std::vector<T>>&) {}
+  template <class T>
+  void mlp_input(std::size_t, std::size_t, const T*, const T*) {}
+};
+
 namespace detail {
 
 // The hash contribution of one input position: its token id, or its row's bits.
@@ -135,12 +172,17 @@ inline std::uint64_t token_key(int token, const double* row, std::size_t d) {
 // Phases of a step, for reseeding the stochastic stream.
 enum Phase : int { kEmbed = 0, kProject = 1, kAttend = 2, kMlp = 3, kFinal = 4, kLogits = 5 };
 
-// The steps of one block for one position, shared by the two drivers. Keys
-// and values of every layer are kept per position (the KV cache).
-template <class T, class R>
+// The steps of one block for one position, shared by the drivers (Decoder,
+// forward, and through forward jacobian.hpp's record). Keys and values of
+// every layer are kept per position (the KV cache). Each step reads as the
+// equations of THEORY §1; the two-thread split (split), the vector kernels'
+// packed copies (product, key_dots, cache) and prefetching (key_dot)
+// live in the helpers below them.
+template <class T, class R, class Observer = NoStepObserver>
 class BlockSteps {
  public:
-  BlockSteps(const PreparedModel<T>& model, Env<T, R>& env) : m_(model), env_(env) {
+  BlockSteps(const PreparedModel<T>& model, Env<T, R>& env, Observer observer = {})
+      : m_(model), env_(env), observe_(observer) {
     const std::size_t L = static_cast<std::size_t>(m_.config.n_layers);
     const std::size_t heads = static_cast<std::size_t>(m_.config.n_kv_heads);
     keys_.assign(L, std::vector<std::vector<T>>(heads));
@@ -172,45 +214,56 @@ class BlockSteps {
       for (std::size_t i = 0; i < d; ++i) v[i] = env_.input(Site::activations, row[i]);
     }
     if (c.absolute_into == AbsolutePositionsInto::residual) add_absolute_position(v.data(), t);
+    observe_.input(t, v.data());
     return v;
   }
 
-  // u = norm1(v); q (kept), k and v (stored at position t of layer l's cache,
-  // head by head); positions into q/k (Fig. 8 B); RoPE.
+  // The projections of position t in layer l (q kept, k and v cached):
+  //   u = norm1(v)
+  //   v_t = W_V u + b_V                     (values never see positions that enter through q/k)
+  //   u' = u + p_t  (Fig. 8 B), else u
+  //   q = W_Q u' + b_Q,  k_t = W_K u' + b_K,  each head rotated by RoPE
   NormStats<T> project(std::size_t l, const T* v, std::size_t t, std::vector<T>& q) {
     const ModelConfig& c = m_.config;
     const LayerWeights<T>& W = m_.w.layers[l];
     const PackedLayer& P = m_.packed[l];
     const std::size_t d = static_cast<std::size_t>(c.d_model), kv = static_cast<std::size_t>(c.kv_width());
-    u_.assign(d, m_.zero);
-    const NormStats<T> stats =
-        normalize(env_, c.norm, v, d, W.norm1_gain, W.norm1_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
-    kv_row_.assign(kv, m_.zero);
-    // Values never see positions that enter through q/k only.
-    product(W.w_v, W.b_v, u_.data(), kv_row_.data(), P.w_v);
-    store_heads(values_[l], t, kv_row_);
-    if (c.absolute_into == AbsolutePositionsInto::queries_keys) add_absolute_position(u_.data(), t);
+    attn_in_.assign(d, m_.zero);
+    const NormStats<T> stats = normalize(env_, c.norm, v, d, W.norm1_gain, W.norm1_bias, m_.norm_eps, m_.d_model,
+                                         attn_in_.data(), centred_);
+    observe_.norm1(l, t, stats, centred_input(v));
+    value_row_.assign(kv, m_.zero);
+    product(W.w_v, W.b_v, attn_in_.data(), value_row_.data(), P.w_v);
+    const T* qk_in = attn_in_.data();
+    if (c.absolute_into == AbsolutePositionsInto::queries_keys) {
+      qk_in_.assign(attn_in_.begin(), attn_in_.end());
+      add_absolute_position(qk_in_.data(), t);
+      qk_in = qk_in_.data();
+    }
     q.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
-    product(W.w_q, W.b_q, u_.data(), q.data(), P.w_q);
-    product(W.w_k, W.b_k, u_.data(), kv_row_.data(), P.w_k);
+    product(W.w_q, W.b_q, qk_in, q.data(), P.w_q);
+    key_row_.assign(kv, m_.zero);
+    product(W.w_k, W.b_k, qk_in, key_row_.data(), P.w_k);
     if (c.positional == PositionalKind::rope) {
       rope_.grow(env_, Site::attention_scores, m_.rope_omega, t + 1);
+      observe_.rotations(rope_);
       for (int h = 0; h < c.n_heads; ++h) {
         apply_rope(env_, c.rope_style, rope_, t, q.data() + h * c.d_head, c.d_head, p_, p2_);
       }
       for (int h = 0; h < c.n_kv_heads; ++h) {
-        apply_rope(env_, c.rope_style, rope_, t, kv_row_.data() + h * c.d_head, c.d_head, p_, p2_);
+        apply_rope(env_, c.rope_style, rope_, t, key_row_.data() + h * c.d_head, c.d_head, p_, p2_);
       }
     }
-    store_heads(keys_[l], t, kv_row_);
-    for (std::size_t h = 0; h < key_panels_[l].size(); ++h) {
-      pack_row(key_panels_[l][h], t, kv_row_.data() + h * c.d_head, static_cast<std::size_t>(c.d_head));
-    }
+    observe_.projected(l, t, q.data(), key_row_.data(), value_row_.data());
+    cache(l, t);
     return stats;
   }
 
-  // Attention of query position t over key positions [first, last] of layer
-  // l:  o^h = Σ_j α_tj v_j^h;  a = W_O concat_h o^h;  v += a  (z = v + a).
+  // Attention of query position t over key positions N(t) = [first, last]
+  // of layer l:
+  //   o^h = Σ_{j∈N(t)} α_tj^h v_j^h     every head h (attend_head)
+  //   a = W_O concat_h o^h + b_O
+  //   z = v + a                        (in place: v is the residual stream)
   // Heads are independent: with `two_threads`, long attentions give half
   // the heads to each thread (split()).
   void attend(std::size_t l, std::size_t t, std::size_t first, std::size_t last, const std::vector<T>& q, T* v,
@@ -220,20 +273,22 @@ class BlockSteps {
     const std::size_t m = last + 1 - first;
     concat_.assign(static_cast<std::size_t>(c.q_width()), m_.zero);
     head_outputs.resize(static_cast<std::size_t>(c.n_heads));  // reused: no new values
-    if (attention != nullptr) attention->assign(static_cast<std::size_t>(c.n_heads), {});
+    std::vector<std::vector<T>>* alpha = attention != nullptr ? attention : Observer::active ? &alpha_ : nullptr;
+    if (alpha != nullptr) alpha->resize(static_cast<std::size_t>(c.n_heads));  // every head's α is overwritten
     split(static_cast<std::size_t>(c.n_heads), m * dh >= 2048, [&](std::size_t from, std::size_t to, int side) {
       for (std::size_t h = from; h < to; ++h) {
-        attend_head(l, t, first, m, static_cast<int>(h), q, head_scratch_[side],
-                    attention != nullptr ? &(*attention)[h] : nullptr);
+        std::vector<T>* alpha_h = alpha != nullptr ? &(*alpha)[h] : nullptr;
+        attend_head(l, t, first, m, static_cast<int>(h), q, head_scratch_[side], alpha_h);
       }
     });
+    if constexpr (Observer::active) observe_.attention(l, t, first, last, *alpha);
     for (int h = 0; h < c.n_heads; ++h) {
       const T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
       head_outputs[static_cast<std::size_t>(h)].assign(o, o + dh);
     }
-    a_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
-    product(m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(), a_.data(), m_.packed[l].w_o);
-    add_into(env_, v, a_.data(), a_.size());
+    attn_out_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
+    product(m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(), attn_out_.data(), m_.packed[l].w_o);
+    add_into(env_, v, attn_out_.data(), attn_out_.size());
   }
 
   // Two threads share the work of one position where that is worth it and
@@ -242,35 +297,38 @@ class BlockSteps {
   // activations. Never with a site rounder (its random stream is sequential).
   bool two_threads = false;
 
-  // v' = z + ψ(norm2(z)).
-  NormStats<T> mlp(std::size_t l, T* z) {
+  // The MLP of position t in layer l, with its residual:
+  //   u = norm2(z)
+  //   h = act(W_up u + b_up)       (SwiGLU: silu(W_gate u) ⊙ (W_up u + b_up))
+  //   v' = z + W_down h + b_down   (in place: z is the residual stream)
+  NormStats<T> mlp(std::size_t l, std::size_t t, T* z) {
     const ModelConfig& c = m_.config;
     if (c.activation == Activation::none) return {m_.zero, m_.one};
     const LayerWeights<T>& W = m_.w.layers[l];
     const PackedLayer& P = m_.packed[l];
     const std::size_t d = static_cast<std::size_t>(c.d_model), dm = static_cast<std::size_t>(c.d_mlp);
-    u_.assign(d, m_.zero);
-    const NormStats<T> stats =
-        normalize(env_, c.norm, z, d, W.norm2_gain, W.norm2_bias, m_.norm_eps, m_.d_model, u_.data(), scratch_);
-    hidden_.assign(dm, m_.zero);
-    product(W.w_up, W.b_up, u_.data(), hidden_.data(), P.w_up);
+    mlp_in_.assign(d, m_.zero);
+    const NormStats<T> stats = normalize(env_, c.norm, z, d, W.norm2_gain, W.norm2_bias, m_.norm_eps, m_.d_model,
+                                         mlp_in_.data(), centred_);
+    observe_.norm2(l, t, stats, centred_input(z));
+    up_.assign(dm, m_.zero);
+    product(W.w_up, W.b_up, mlp_in_.data(), up_.data(), P.w_up);
     const bool gated = c.activation == Activation::swiglu;
     if (gated) {
       gate_.assign(dm, m_.zero);
-      product(W.w_gate, Vector<T>{}, u_.data(), gate_.data(), P.w_gate);
+      product(W.w_gate, Vector<T>{}, mlp_in_.data(), gate_.data(), P.w_gate);
     }
-    split(dm, kSplitRows, [&](std::size_t from, std::size_t to, int side) {
-      activate(env_, c.activation, m_.act, hidden_.data() + from, gated ? gate_.data() + from : nullptr, to - from,
-               side_scratch_[side]);
-    });
-    a_.assign(d, m_.zero);
-    product(W.w_down, W.b_down, hidden_.data(), a_.data(), P.w_down);
-    add_into(env_, z, a_.data(), d);
+    observe_.mlp_input(l, t, up_.data(), gated ? gate_.data() : nullptr);
+    hidden_.assign(up_.begin(), up_.end());
+    nonlinearity(hidden_.data(), gated ? gate_.data() : nullptr, dm);
+    mlp_out_.assign(d, m_.zero);
+    product(W.w_down, W.b_down, hidden_.data(), mlp_out_.data(), P.w_down);
+    add_into(env_, z, mlp_out_.data(), d);
     return stats;
   }
 
-  // y = norm3(v^(L)).
-  NormStats<T> final_norm(const T* v, std::vector<T>& y) {
+  // y = norm3(v^(L)) of position t.
+  NormStats<T> final_norm(std::size_t t, const T* v, std::vector<T>& y) {
     const ModelConfig& c = m_.config;
     const std::size_t d = static_cast<std::size_t>(c.d_model);
     y.assign(d, m_.zero);
@@ -278,8 +336,10 @@ class BlockSteps {
       y.assign(v, v + d);
       return {m_.zero, m_.one};
     }
-    return normalize(env_, c.norm, v, d, m_.w.final_gain, m_.w.final_bias, m_.norm_eps, m_.d_model, y.data(),
-                     scratch_);
+    const NormStats<T> stats = normalize(env_, c.norm, v, d, m_.w.final_gain, m_.w.final_bias, m_.norm_eps,
+                                         m_.d_model, y.data(), centred_);
+    observe_.norm3(t, stats, centred_input(v));
+    return stats;
   }
 
   // logits = W_U y (site `output`).
@@ -311,6 +371,76 @@ class BlockSteps {
   }
 
  private:
+  // Scratch of one head's computation (one per thread).
+  struct HeadScratch {
+    std::vector<T> scores;  // s_j, j ∈ N(t)
+    std::vector<T> alpha;   // α_j = softmax(s)_j
+    T p, z;
+  };
+
+  // One head h of query position t over the keys N = [first, first + m):
+  //   s_j = (q^h · k_j^h) · scale − m_h |t − j|      (the ALiBi term when used)
+  //   α = softmax(s)
+  //   o^h = Σ_j α_j v_j^h  (left to right over j), into concat_
+  void attend_head(std::size_t l, std::size_t t, std::size_t first, std::size_t m, int h, const std::vector<T>& q,
+                   HeadScratch& w, std::vector<T>* alpha) {
+    const ModelConfig& c = m_.config;
+    const std::size_t dh = static_cast<std::size_t>(c.d_head);
+    const std::size_t kvh = static_cast<std::size_t>(h / (c.n_heads / c.n_kv_heads));
+    const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
+    w.scores.resize(m, m_.zero);
+    const bool dots_done = key_dots(l, kvh, first, m, qh, w.scores.data());
+    for (std::size_t j = 0; j < m; ++j) {
+      T& s = w.scores[j];
+      if (!dots_done) key_dot(l, kvh, first, j, m, qh, s, w.p);
+      s *= m_.score_scale;
+      env_.round(Site::attention_scores, s);
+      if (c.positional == PositionalKind::alibi) {
+        const std::size_t key = first + j;
+        w.p = m_.alibi[static_cast<std::size_t>(h)];
+        w.p *= env_.constant(static_cast<long>(t >= key ? t - key : key - t));
+        env_.round(Site::attention_scores, w.p);
+        s -= w.p;
+        env_.round(Site::attention_scores, s);
+      }
+    }
+    w.alpha.resize(m, m_.zero);
+    softmax(env_, w.scores.data(), m, w.alpha.data(), w.z);
+    const T* values = values_[l][kvh].data() + first * dh;  // row j: v_(first+j)^h
+    T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
+    combine_rows(env_, Site::matmul_accumulate, Site::activations, w.alpha.data(), values, dh, m, dh, o, w.p);
+    if (alpha != nullptr) *alpha = w.alpha;
+  }
+
+  // ---- helpers: threads, packed copies, prefetching ----
+
+  // s_j = q^h · k_(first+j)^h for all j < m at once, from the packed key
+  // panel (the vector kernels: the bits of `dot`); false, having done
+  // nothing, when T has none.
+  bool key_dots(std::size_t l, std::size_t kvh, std::size_t first, std::size_t m, const T* qh, T* s) {
+    return dot_rows(env_, Site::attention_scores, key_panels_[l][kvh], first, m, qh, s);
+  }
+
+  // s = q^h · k_(first+j)^h by `dot`, the next key's limbs asked for first.
+  void key_dot(std::size_t l, std::size_t kvh, std::size_t first, std::size_t j, std::size_t m, const T* qh, T& s,
+               T& p) {
+    const std::size_t dh = static_cast<std::size_t>(m_.config.d_head);
+    const T* keys = keys_[l][kvh].data() + first * dh;  // row j: k_(first+j)^h
+    if (j + 1 < m) prefetch_limbs(keys + (j + 1) * dh, dh);
+    dot(env_, Site::attention_scores, qh, keys + j * dh, dh, s, p);
+  }
+
+  // k_t and v_t of layer l into the caches, head by head; the keys once
+  // more into the packed panels (when T has vector kernels).
+  void cache(std::size_t l, std::size_t t) {
+    const std::size_t dh = static_cast<std::size_t>(m_.config.d_head);
+    store_heads(values_[l], t, value_row_);
+    store_heads(keys_[l], t, key_row_);
+    for (std::size_t h = 0; h < key_panels_[l].size(); ++h) {
+      pack_row(key_panels_[l][h], t, key_row_.data() + h * dh, dh);
+    }
+  }
+
   // Head h of a row of width kv_width into cache[h] at position t. Each head's
   // keys (values) are contiguous, positions × d_h, so attention reads them
   // in order.
@@ -339,44 +469,14 @@ class BlockSteps {
     }
   }
 
-  // Scratch of one head's computation (one per thread).
-  struct HeadScratch {
-    std::vector<T> scores;
-    T p, z;
-  };
-
-  // One head h: s_j = (q·k_j) · scale − m_h |t − j|;  α = softmax(s);
-  // o^h_i = Σ_j α_j v_j[i], left to right over j; o^h written into concat_.
-  void attend_head(std::size_t l, std::size_t t, std::size_t first, std::size_t m, int h, const std::vector<T>& q,
-                   HeadScratch& w, std::vector<T>* alpha) {
-    const ModelConfig& c = m_.config;
-    const std::size_t dh = static_cast<std::size_t>(c.d_head);
-    const std::size_t kvh = static_cast<std::size_t>(h / (c.n_heads / c.n_kv_heads));
-    const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
-    const T* keys = keys_[l][kvh].data() + first * dh;  // row j: k_(first+j)^h
-    const T* values = values_[l][kvh].data() + first * dh;
-    w.scores.resize(m, m_.zero);
-    const bool dots_done =
-        dot_rows(env_, Site::attention_scores, key_panels_[l][kvh], first, m, qh, w.scores.data());
-    for (std::size_t j = 0; j < m; ++j) {
-      T& s = w.scores[j];
-      if (j + 1 < m) prefetch_limbs(keys + (j + 1) * dh, dh);
-      if (!dots_done) dot(env_, Site::attention_scores, qh, keys + j * dh, dh, s, w.p);
-      s *= m_.score_scale;
-      env_.round(Site::attention_scores, s);
-      if (c.positional == PositionalKind::alibi) {
-        const std::size_t key = first + j;
-        w.p = m_.alibi[static_cast<std::size_t>(h)];
-        w.p *= env_.constant(static_cast<long>(t >= key ? t - key : key - t));
-        env_.round(Site::attention_scores, w.p);
-        s -= w.p;
-        env_.round(Site::attention_scores, s);
-      }
+  // The centred input of the norm just computed on x (for the observer).
+  const T* centred_input(const T* x) const {
+    switch (m_.config.norm) {
+      case NormKind::layernorm: return centred_.data();
+      case NormKind::rmsnorm: return x;
+      case NormKind::none: break;
     }
-    softmax(env_, w.scores.data(), m, w.z);
-    T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
-    combine_rows(env_, Site::matmul_accumulate, Site::activations, w.scores.data(), values, dh, m, dh, o, w.p);
-    if (alpha != nullptr) *alpha = w.scores;
+    return nullptr;
   }
 
   // Multiprecision operations cost enough for a matrix product's rows to
@@ -396,7 +496,9 @@ class BlockSteps {
     helper_->run([&] { job(0, n / 2, 0); }, [&] { job(n / 2, n, 1); });
   }
 
-  // y = W x + b at (sum_site, store_site), split by rows where worth it.
+  // y = W x + b at (sum_site, store_site): rows split between the threads
+  // for multiprecision T, else the packed copy's vector kernels when T has
+  // them (same bits either way).
   void product(const Matrix<T>& W, const Vector<T>& b, const T* x, T* y, const PackedMatrix& packed,
                Site sum_site = Site::matmul_accumulate, Site store_site = Site::activations) {
     if constexpr (kSplitRows) {
@@ -408,17 +510,40 @@ class BlockSteps {
     }
   }
 
+  // ψ's nonlinearity on h (n values) in place, with the gate for SwiGLU;
+  // entries split between the threads for multiprecision T.
+  void nonlinearity(T* h, const T* gate, std::size_t n) {
+    split(n, kSplitRows, [&](std::size_t from, std::size_t to, int side) {
+      activate(env_, m_.config.activation, m_.act, h + from, gate != nullptr ? gate + from : nullptr, to - from,
+               side_scratch_[side]);
+    });
+  }
+
   const PreparedModel<T>& m_;
   Env<T, R>& env_;
+  [[no_unique_address]] Observer observe_;
   std::unique_ptr<numerics::PairedWorker> helper_;  // started on the first split
   T side_scratch_[2] = {m_.zero, m_.zero};
   std::vector<std::vector<std::vector<T>>> keys_, values_;  // [l][kv head] positions × d_h
   // The keys once more, packed for the vector kernels (empty when T has
   // none): the scores q·k_j come from there.
   std::vector<std::vector<PackedRows>> key_panels_;  // [l][kv head] positions × d_h
-  HeadScratch head_scratch_[2] = {{{}, m_.zero, m_.zero}, {{}, m_.zero, m_.zero}};
+  HeadScratch head_scratch_[2] = {{{}, {}, m_.zero, m_.zero}, {{}, {}, m_.zero, m_.zero}};
   RotationTable<T> rope_, sinusoid_;
-  std::vector<T> u_, a_, hidden_, gate_, scratch_, concat_, kv_row_;
+  // One position's vectors, each named by what it holds (shapes in brackets).
+  std::vector<T> attn_in_;    // u = norm1(v)                                  [d]
+  std::vector<T> qk_in_;      // u + p_t when positions enter q and k          [d]
+  std::vector<T> key_row_;    // k_t, all kv heads, after RoPE                 [n_kv_heads·d_h]
+  std::vector<T> value_row_;  // v_t, all kv heads                             [n_kv_heads·d_h]
+  std::vector<T> concat_;     // concat_h o^h                                  [n_heads·d_h]
+  std::vector<std::vector<T>> alpha_;  // [h] α over N(t), for the observer
+  std::vector<T> attn_out_;   // a = W_O concat + b_O                          [d]
+  std::vector<T> mlp_in_;     // u = norm2(z)                                  [d]
+  std::vector<T> up_;         // W_up u + b_up, before the nonlinearity        [d_mlp]
+  std::vector<T> gate_;       // W_gate u (SwiGLU)                             [d_mlp]
+  std::vector<T> hidden_;     // h = act(up) or silu(gate) ⊙ up                [d_mlp]
+  std::vector<T> mlp_out_;    // W_down h + b_down                             [d]
+  std::vector<T> centred_;    // the centred input of the last LayerNorm      [d]
   T p_ = m_.zero, p2_ = m_.zero;
 };
 
@@ -515,12 +640,12 @@ class Decoder {
                     record_attention ? &state_.attention[l] : nullptr);
       note(v, layer, "attention");
       env.reseed(h, layer, detail::kMlp);
-      state_.norm2[l] = steps_.mlp(l, v.data());
+      state_.norm2[l] = steps_.mlp(l, t, v.data());
       note(v, layer, "mlp");
       state_.residual[l + 1] = v;
     }
     env.reseed(h, -1, detail::kFinal);
-    state_.norm3 = steps_.final_norm(v.data(), state_.y);
+    state_.norm3 = steps_.final_norm(t, v.data(), state_.y);
     prefix_hash_.push_back(h);
     note(state_.y, -1, "final norm");
     length_ = t + 1;
@@ -558,9 +683,10 @@ struct Trace {
 };
 
 // The full forward, layer by layer over all positions (any attention mask).
-template <class T, class R>
+// `observer` watches the steps (NoStepObserver; jacobian.hpp's record).
+template <class T, class R, class Observer = NoStepObserver>
 Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSequence& input,
-                 const ForwardOptions& options = {}) {
+                 const ForwardOptions& options = {}, Observer observer = {}) {
   const ModelConfig& c = model.config;
   const std::size_t n = input.size();
   if (n == 0) throw InputError("empty input sequence");
@@ -569,7 +695,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
                      std::to_string(c.d_model));
   }
   const std::size_t d = static_cast<std::size_t>(c.d_model), L = static_cast<std::size_t>(c.n_layers);
-  detail::BlockSteps<T, R> steps(model, env);
+  detail::BlockSteps<T, R, Observer> steps(model, env, observer);
   steps.two_threads = options.two_threads;
   Trace<T> trace;
   trace.n = n;
@@ -623,7 +749,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
       if (t + 1 == n) trace.last_head_outputs[l] = head_outputs;
       note(v.row(t), d, static_cast<int>(l), t, "attention");
       env.reseed(h[t], static_cast<int>(l), detail::kMlp);
-      const NormStats<T> s = steps.mlp(l, v.row(t));
+      const NormStats<T> s = steps.mlp(l, t, v.row(t));
       if (options.keep_norm_stats) trace.norm2[l].push_back(s);
       note(v.row(t), d, static_cast<int>(l), t, "mlp");
     }
@@ -637,7 +763,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
   for (std::size_t r = 0; r < trace.positions.size(); ++r) {
     const std::size_t t = trace.positions[r];
     env.reseed(h[t], -1, detail::kFinal);
-    const NormStats<T> s = steps.final_norm(v.row(t), y);
+    const NormStats<T> s = steps.final_norm(t, v.row(t), y);
     if (options.keep_norm_stats) trace.norm3.push_back(s);
     std::copy(y.begin(), y.end(), trace.y.row(r));
     note(y.data(), d, -1, t, "final norm");

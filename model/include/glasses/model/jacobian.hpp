@@ -24,10 +24,10 @@
 //
 // How
 // ---
-// `record` runs the forward once, layer by layer over all positions, with the
-// kernels of kernels.hpp in the order of forward.hpp (so the recorded y is the
-// forward's y bit for bit; tested), keeping every intermediate the backward
-// sweep needs (the Tape). `backward` then sweeps the layers from L−1 down to 0
+// `record` runs forward() itself (forward.hpp), with an observer of its steps
+// that keeps every intermediate the backward sweep needs (the Tape): the
+// recorded y is the forward's y bit for bit, with the same reseeding of
+// stochastic rounding (tested). `backward` then sweeps the layers from L−1 down to 0
 // once, BLOCKED over K output components: every adjoint is a K-column block
 // (row-major, one row per vector entry), so one sweep is K ordinary reverse
 // sweeps done side by side. Positions whose residual adjoint is structurally
@@ -123,32 +123,55 @@ namespace detail {
 
 // ---- the recording forward ----------------------------------------------------
 
-// p_t added to x (site activations), as BlockSteps::add_absolute_position.
-template <class T, class R>
-void add_position(const PreparedModel<T>& m, Env<T, R>& env, const RotationTable<T>& sinusoid, T* x, std::size_t t) {
-  const ModelConfig& c = m.config;
-  const std::size_t d = static_cast<std::size_t>(c.d_model);
-  if (c.positional == PositionalKind::learned) {
-    add_into(env, x, m.w.position_embedding.row(t), d);
-  } else if (c.positional == PositionalKind::sinusoidal) {
-    for (std::size_t k = 0; k < d / 2; ++k) {
-      x[2 * k] += sinusoid.sin_rows[t][k];
-      env.round(Site::activations, x[2 * k]);
-      x[2 * k + 1] += sinusoid.cos_rows[t][k];
-      env.round(Site::activations, x[2 * k + 1]);
+// The observer of forward()'s steps that fills a Tape (the hooks are listed
+// at NoStepObserver in forward.hpp). A handle: its copies fill the same tape,
+// sized by record().
+template <class T>
+struct TapeRecorder {
+  static constexpr bool active = true;  // attend() keeps α
+  Tape<T>* tape;
+  std::size_t d, q_width, kv_width, d_mlp;
+
+  static std::vector<T> copy(const T* x, std::size_t n) {
+    return x == nullptr ? std::vector<T>{} : std::vector<T>(x, x + n);
+  }
+
+  void input(std::size_t t, const T* v) { std::copy(v, v + d, tape->input.row(t)); }
+  void norm1(std::size_t l, std::size_t t, const NormStats<T>& stats, const T* centred) {
+    tape->layers[l].norm1[t] = stats;
+    tape->layers[l].centred1[t] = copy(centred, d);
+  }
+  void rotations(const RotationTable<T>& table) {
+    RotationTable<T>& rope = tape->rope;
+    for (std::size_t t = rope.cos_rows.size(); t < table.cos_rows.size(); ++t) {
+      rope.cos_rows.push_back(table.cos_rows[t]);
+      rope.sin_rows.push_back(table.sin_rows[t]);
     }
   }
-}
-
-// The centred input a norm worked on: the LayerNorm scratch, or x itself.
-template <class T>
-std::vector<T> centred_copy(NormKind kind, const T* x, std::size_t d, const std::vector<T>& scratch) {
-  if (kind == NormKind::none) return {};
-  if (kind == NormKind::layernorm) {
-    return std::vector<T>(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(d));
+  void projected(std::size_t l, std::size_t t, const T* q, const T* k, const T* v) {
+    TapeLayer<T>& rec = tape->layers[l];
+    rec.q[t] = copy(q, q_width);
+    rec.k[t] = copy(k, kv_width);
+    rec.val[t] = copy(v, kv_width);
   }
-  return std::vector<T>(x, x + d);
-}
+  void attention(std::size_t l, std::size_t t, std::size_t first, std::size_t last,
+                 const std::vector<std::vector<T>>& alpha) {
+    tape->layers[l].keys[t] = {first, last};
+    tape->layers[l].alpha[t] = alpha;
+  }
+  void norm2(std::size_t l, std::size_t t, const NormStats<T>& stats, const T* centred) {
+    tape->layers[l].norm2[t] = stats;
+    tape->layers[l].centred2[t] = copy(centred, d);
+  }
+  void mlp_input(std::size_t l, std::size_t t, const T* up, const T* gate) {
+    tape->layers[l].pre[t] = copy(up, d_mlp);
+    tape->layers[l].gate[t] = copy(gate, d_mlp);
+  }
+  void norm3(std::size_t t, const NormStats<T>& stats, const T* centred) {
+    tape->norm3[t] = stats;
+    tape->centred3[t] = copy(centred, d);
+  }
+};
 
 // ---- blocked adjoint helpers (K columns per row) --------------------------------
 
@@ -335,164 +358,40 @@ void rope_backward(RopeStyle style, const RotationTable<T>& table, std::size_t t
 
 }  // namespace detail
 
-// One forward pass over the whole sequence, recording the Tape. Same kernels
-// and order as forward(), so tape.y equals forward(...).y bit for bit.
-// Throws InputError as forward() does.
+// One forward pass over the whole sequence, recording the Tape: forward()
+// itself, watched by a TapeRecorder, so tape.y is forward(...).y bit for bit
+// (and the stochastic streams are reseeded as there). Throws InputError as
+// forward() does.
 template <class T, class R>
 Tape<T> record(const PreparedModel<T>& m, Env<T, R>& env, const InputSequence& input) {
   const ModelConfig& c = m.config;
-  const std::size_t n = input.size();
-  if (n == 0) throw InputError("empty input sequence");
-  const std::size_t d = static_cast<std::size_t>(c.d_model), L = static_cast<std::size_t>(c.n_layers);
-  if (input.tokens.empty() && input.rows.cols != d) {
-    throw InputError("input rows have " + std::to_string(input.rows.cols) + " columns, the model has d = " +
-                     std::to_string(c.d_model));
-  }
-  const std::size_t qw = static_cast<std::size_t>(c.q_width()), kvw = static_cast<std::size_t>(c.kv_width());
-  const std::size_t dh = static_cast<std::size_t>(c.d_head), dm = static_cast<std::size_t>(c.d_mlp);
-  const int group = c.n_heads / c.n_kv_heads;
-  detail::BlockSteps<T, R> steps(m, env);  // embed and neighbourhood only
+  const std::size_t n = input.size(), d = static_cast<std::size_t>(c.d_model);
   Tape<T> tape;
   tape.n = n;
-  const auto note = [&](const T* x, std::size_t len, int layer, std::size_t t, const char* step) {
-    if (tape.issue.found) return;
-    for (std::size_t i = 0; i < len; ++i) {
-      if (!numerics::ScalarTraits<T>::is_finite(x[i])) {
-        tape.issue = {true, layer, t, step};
-        return;
-      }
-    }
-  };
-  Matrix<T> v(n, d, m.zero);  // v^(l), all positions
-  for (std::size_t t = 0; t < n; ++t) {
-    const std::vector<T> row = input.tokens.empty() ? steps.embed(-1, input.rows.row(t), t)
-                                                    : steps.embed(input.tokens[t], nullptr, t);
-    std::copy(row.begin(), row.end(), v.row(t));
-    note(v.row(t), d, -1, t, "input");
-  }
-  tape.input = v;
-  if (c.positional == PositionalKind::rope) tape.rope.grow(env, Site::attention_scores, m.rope_omega, n);
-  RotationTable<T> sinusoid;
-  if (c.positional == PositionalKind::sinusoidal) sinusoid.grow(env, Site::activations, m.sinusoid_omega, n);
-  std::vector<T> u(d, m.zero), scratch, a(d, m.zero), concat(qw, m.zero), scores, hidden(dm, m.zero),
-      gate(dm, m.zero);
-  T p = m.zero, p2 = m.zero, z = m.zero;
-  tape.layers.resize(L);
-  for (std::size_t l = 0; l < L; ++l) {
-    const LayerWeights<T>& W = m.w.layers[l];
-    TapeLayer<T>& rec = tape.layers[l];
+  tape.input = Matrix<T>(n, d, m.zero);
+  tape.layers.resize(static_cast<std::size_t>(c.n_layers));
+  for (TapeLayer<T>& rec : tape.layers) {
     rec.centred1.resize(n);
     rec.norm1.assign(n, {m.zero, m.one});
-    rec.q.assign(n, std::vector<T>(qw, m.zero));
-    rec.k.assign(n, std::vector<T>(kvw, m.zero));
-    rec.val.assign(n, std::vector<T>(kvw, m.zero));
+    rec.q.resize(n);
+    rec.k.resize(n);
+    rec.val.resize(n);
     rec.keys.resize(n);
     rec.alpha.resize(n);
     rec.centred2.resize(n);
-    rec.norm2.assign(n, {m.zero, m.one});
+    rec.norm2.assign(n, {m.zero, m.one});  // as without an MLP
     rec.pre.resize(n);
     rec.gate.resize(n);
-    // u_t = norm1(v_t); values; positions into q/k; q, k; RoPE (BlockSteps::project).
-    for (std::size_t t = 0; t < n; ++t) {
-      u.assign(d, m.zero);
-      rec.norm1[t] =
-          normalize(env, c.norm, v.row(t), d, W.norm1_gain, W.norm1_bias, m.norm_eps, m.d_model, u.data(), scratch);
-      rec.centred1[t] = detail::centred_copy(c.norm, v.row(t), d, scratch);
-      matvec(env, Site::matmul_accumulate, Site::activations, W.w_v, W.b_v, u.data(), rec.val[t].data(), p);
-      if (c.absolute_into == AbsolutePositionsInto::queries_keys) detail::add_position(m, env, sinusoid, u.data(), t);
-      matvec(env, Site::matmul_accumulate, Site::activations, W.w_q, W.b_q, u.data(), rec.q[t].data(), p);
-      matvec(env, Site::matmul_accumulate, Site::activations, W.w_k, W.b_k, u.data(), rec.k[t].data(), p);
-      if (c.positional == PositionalKind::rope) {
-        for (int h = 0; h < c.n_heads; ++h) {
-          apply_rope(env, c.rope_style, tape.rope, t, rec.q[t].data() + h * c.d_head, c.d_head, p, p2);
-        }
-        for (int h = 0; h < c.n_kv_heads; ++h) {
-          apply_rope(env, c.rope_style, tape.rope, t, rec.k[t].data() + h * c.d_head, c.d_head, p, p2);
-        }
-      }
-    }
-    for (std::size_t t = 0; t < n; ++t) {
-      // Attention (BlockSteps::attend): s_j, α = softmax(s), o^h = Σ_j α_j v_j, a = W_O concat, z = v + a.
-      const auto [first, last] = steps.neighbourhood(t, n);
-      rec.keys[t] = {first, last};
-      const std::size_t mk = last + 1 - first;
-      rec.alpha[t].assign(static_cast<std::size_t>(c.n_heads), {});
-      concat.assign(qw, m.zero);
-      scores.assign(mk, m.zero);
-      for (int h = 0; h < c.n_heads; ++h) {
-        const std::size_t kvh = static_cast<std::size_t>(h / group);
-        const T* qh = rec.q[t].data() + static_cast<std::size_t>(h) * dh;
-        for (std::size_t j = 0; j < mk; ++j) {
-          T& s = scores[j];
-          dot(env, Site::attention_scores, qh, rec.k[first + j].data() + kvh * dh, dh, s, p);
-          s *= m.score_scale;
-          env.round(Site::attention_scores, s);
-          if (c.positional == PositionalKind::alibi) {
-            const std::size_t key = first + j;
-            p = m.alibi[static_cast<std::size_t>(h)];
-            p *= env.constant(static_cast<long>(t >= key ? t - key : key - t));
-            env.round(Site::attention_scores, p);
-            s -= p;
-            env.round(Site::attention_scores, s);
-          }
-        }
-        softmax(env, scores.data(), mk, z);
-        T* o = concat.data() + static_cast<std::size_t>(h) * dh;
-        for (std::size_t i = 0; i < dh; ++i) {
-          for (std::size_t j = 0; j < mk; ++j) {
-            p = scores[j];
-            p *= rec.val[first + j][kvh * dh + i];
-            env.round(Site::matmul_accumulate, p);
-            if (j == 0) {
-              o[i] = p;
-            } else {
-              o[i] += p;
-              env.round(Site::matmul_accumulate, o[i]);
-            }
-          }
-          env.round(Site::activations, o[i]);
-        }
-        rec.alpha[t][static_cast<std::size_t>(h)] = scores;
-      }
-      a.assign(d, m.zero);
-      matvec(env, Site::matmul_accumulate, Site::activations, W.w_o, W.b_o, concat.data(), a.data(), p);
-      add_into(env, v.row(t), a.data(), d);
-      note(v.row(t), d, static_cast<int>(l), t, "attention");
-      // v' = z + ψ(norm2(z)) (BlockSteps::mlp).
-      if (c.activation != Activation::none) {
-        u.assign(d, m.zero);
-        rec.norm2[t] =
-            normalize(env, c.norm, v.row(t), d, W.norm2_gain, W.norm2_bias, m.norm_eps, m.d_model, u.data(), scratch);
-        rec.centred2[t] = detail::centred_copy(c.norm, v.row(t), d, scratch);
-        hidden.assign(dm, m.zero);
-        matvec(env, Site::matmul_accumulate, Site::activations, W.w_up, W.b_up, u.data(), hidden.data(), p);
-        rec.pre[t] = hidden;
-        if (c.activation == Activation::swiglu) {
-          gate.assign(dm, m.zero);
-          matvec(env, Site::matmul_accumulate, Site::activations, W.w_gate, Vector<T>{}, u.data(), gate.data(), p);
-          rec.gate[t] = gate;
-        }
-        activate(env, c.activation, m.act, hidden.data(), gate.data(), dm, p);
-        a.assign(d, m.zero);
-        matvec(env, Site::matmul_accumulate, Site::activations, W.w_down, W.b_down, hidden.data(), a.data(), p);
-        add_into(env, v.row(t), a.data(), d);
-      }
-      note(v.row(t), d, static_cast<int>(l), t, "mlp");
-    }
   }
-  tape.y = Matrix<T>(n, d, m.zero);
   tape.centred3.resize(n);
-  tape.norm3.assign(n, {m.zero, m.one});
-  for (std::size_t t = 0; t < n; ++t) {
-    if (c.final_norm) {
-      tape.norm3[t] = normalize(env, c.norm, v.row(t), d, m.w.final_gain, m.w.final_bias, m.norm_eps, m.d_model,
-                                tape.y.row(t), scratch);
-      tape.centred3[t] = detail::centred_copy(c.norm, v.row(t), d, scratch);
-    } else {
-      std::copy(v.row(t), v.row(t) + d, tape.y.row(t));
-    }
-    note(tape.y.row(t), d, -1, t, "final norm");
-  }
+  tape.norm3.assign(n, {m.zero, m.one});  // as without a final norm
+  ForwardOptions options;
+  options.logits = false;
+  const detail::TapeRecorder<T> recorder{&tape, d, static_cast<std::size_t>(c.q_width()),
+                                         static_cast<std::size_t>(c.kv_width()), static_cast<std::size_t>(c.d_mlp)};
+  Trace<T> trace = forward(m, env, input, options, recorder);
+  tape.y = std::move(trace.y);
+  tape.issue = trace.issue;
   return tape;
 }
 

@@ -585,6 +585,14 @@ void softmax(Env<T, R>& env, T* s, std::size_t m, T& z) {
   }
 }
 
+// The same with α apart from the scores: α_j = softmax(s)_j, s unchanged
+// (the same operations on a copy, so the same bits).
+template <class T, class R>
+void softmax(Env<T, R>& env, const T* s, std::size_t m, T* alpha, T& z) {
+  std::copy(s, s + m, alpha);
+  softmax(env, alpha, m, z);
+}
+
 // x + y stored at `activations` (the residual adds).
 template <class T, class R>
 void add_into(Env<T, R>& env, T* x, const T* y, std::size_t n) {
