@@ -11,15 +11,13 @@ bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 }  // namespace
 
 void check_name(std::string_view name, std::string_view what) {
   bool ok = !name.empty() && name.size() <= 64 && is_alnum(name.front());
   for (char c : name) ok = ok && (is_alnum(c) || c == '_' || c == '-');
   if (!ok)
-    throw InputError(std::string(what) + " " + quoted(name) +
+    throw InputError(std::string(what) + " " + in_quotes(name) +
                      " is not a valid name: use 1-64 letters, digits, '_' or '-', starting with a letter or digit");
 }
 
@@ -27,7 +25,7 @@ void check_label(std::string_view label, std::string_view what) {
   bool ok = !label.empty() && label.size() <= 100;
   for (char c : label) ok = ok && (is_alnum(c) || c == ':' || c == '.' || c == '_' || c == '-');
   if (!ok)
-    throw InputError(std::string(what) + " " + quoted(label) +
+    throw InputError(std::string(what) + " " + in_quotes(label) +
                      " is not a valid label: use letters, digits, ':', '.', '_' or '-'");
 }
 
@@ -35,7 +33,7 @@ void check_column_name(std::string_view column, std::string_view what) {
   bool ok = !column.empty() && column.size() <= 100;
   for (char c : column) ok = ok && (is_alnum(c) || c == '.' || c == '_' || c == '-');
   if (!ok)
-    throw InputError(std::string(what) + " " + quoted(column) +
+    throw InputError(std::string(what) + " " + in_quotes(column) +
                      " cannot be read by pgfplots: column names must be letters, digits, '.', '_' or '-'");
 }
 
