@@ -46,38 +46,32 @@ double value_bytes(const Execution& e) {
   return 8.0;
 }
 
-// Multiply-adds of pushing one position onto a prefix of `length` tokens:
-// the projections and the MLP of every layer, attention over the prefix,
-// and the unembedding.
-double position_work(const ModelConfig& c, double length) {
-  const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp;
-  const double matrices = d * (q + 2 * kv) + q * d + (c.activation == Activation::swiglu ? 3.0 : 2.0) * d * mlp;
-  const double unembedding = c.has_unembedding ? static_cast<double>(c.vocab_size) * d : 0.0;
-  return c.n_layers * (matrices + 2.0 * q * length) + unembedding;
-}
-
-// Multiply-adds of a track from index `first` on. Causal models push only
-// what differs from the sequence before (a KV cache per sequence); others
-// recompute both sequences from scratch at every n.
+// Multiply-adds of a track from index `first` on, walked as run_track_as
+// walks it. Causal models: decoder a follows s, then s* too when s is a
+// prefix of s*, else decoder b follows s*; each pushes what differs from
+// the sequence it holds (FollowingDecoder::follow). Others recompute both
+// sequences from scratch at every n.
 double estimated_work(const ModelConfig& config, const PairFamily& family, const std::vector<std::size_t>& ns,
                       std::size_t first) {
+  const auto follow = [&](std::vector<int>& held, const std::vector<int>& now) {
+    std::size_t k = 0;
+    while (k < held.size() && k < now.size() && held[k] == now[k]) ++k;
+    const bool same = k == now.size() && k == held.size() && k > 0;
+    if (k == now.size() && k > 0) --k;  // the last position is recomputed
+    held = now;
+    return same ? 0.0 : detail::push_work(config, k + 1, now.size());
+  };
   double work = 0;
-  SequencePair previous;
+  std::vector<int> held_a, held_b;
   for (std::size_t i = first; i < ns.size(); ++i) {
     const SequencePair p = family.at(ns[i]);
-    const auto pushed = [&](const std::vector<int>& old, const std::vector<int>& now) {
-      std::size_t k = 0;
-      if (config.causal && i != first) {
-        while (k < old.size() && k < now.size() && old[k] == now[k]) ++k;
-        k = std::min(k, now.size() - 1);
-      }
-      // Positions k .. size-1, attention over each one's prefix.
-      double w = 0;
-      for (std::size_t t = k; t < now.size(); ++t) w += position_work(config, static_cast<double>(t + 1));
-      return w;
-    };
-    work += pushed(previous.a, p.a) + pushed(previous.b, p.b);
-    previous = p;
+    if (!config.causal) {
+      work += detail::push_work(config, 1, p.a.size()) + detail::push_work(config, 1, p.b.size());
+      continue;
+    }
+    const bool nested = p.a.size() < p.b.size() && std::equal(p.a.begin(), p.a.end(), p.b.begin());
+    work += follow(held_a, p.a);
+    work += follow(nested ? held_a : held_b, p.b);
   }
   return work;
 }
@@ -110,6 +104,20 @@ std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& p
 }  // namespace
 
 namespace detail {
+double position_work(const ModelConfig& c, double length) {
+  const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp;
+  const double matrices = d * (q + 2 * kv) + q * d + (c.activation == Activation::swiglu ? 3.0 : 2.0) * d * mlp;
+  const double unembedding = c.has_unembedding ? static_cast<double>(c.vocab_size) * d : 0.0;
+  return c.n_layers * (matrices + 2.0 * q * length) + unembedding;
+}
+
+double push_work(const ModelConfig& c, std::size_t first_length, std::size_t last_length) {
+  if (last_length < first_length) return 0;
+  // position_work is affine in the length: the count times its value at the mean length.
+  const double count = static_cast<double>(last_length - first_length + 1);
+  return count * position_work(c, (static_cast<double>(first_length) + static_cast<double>(last_length)) / 2);
+}
+
 Difference difference(const std::vector<MpfrReal>& a, const std::vector<MpfrReal>& b) {
   Difference r;
   mpfr_prec_t prec = 53;
@@ -284,8 +292,9 @@ SweepEstimate estimate_sweep(const ModelSource& model, const PairFamily& family,
   // Causal: every position up to the longest pushed about once (s and s*
   // share one walk in most families), plus a few per point; otherwise both
   // sequences from scratch at every point.
-  const double work = c.causal ? longest * position_work(c, longest / 2) + 4.0 * count * position_work(c, longest)
-                               : 2.0 * count * longest * position_work(c, longest / 2);
+  const double work = c.causal ? longest * detail::position_work(c, longest / 2) +
+                                     4.0 * count * detail::position_work(c, longest)
+                               : 2.0 * count * longest * detail::position_work(c, longest / 2);
   SweepEstimate e;
   std::vector<double> caches;
   for (const TrackSpec& t : plan_tracks(settings)) {

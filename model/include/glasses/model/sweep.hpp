@@ -167,6 +167,14 @@ PointMetrics point_from_json(const std::string& line);  // throws InputError on 
 std::vector<std::pair<std::string, double>> metric_values(const PointMetrics& p);
 
 namespace detail {
+// Multiply-adds of pushing one position onto a prefix of `length` tokens
+// (the projections and the MLP of every layer, attention over the prefix,
+// the unembedding), and of pushing the positions that end the prefixes of
+// first_length .. last_length tokens: the units of sweep progress and of
+// estimate_sweep.
+double position_work(const ModelConfig& c, double length);
+double push_work(const ModelConfig& c, std::size_t first_length, std::size_t last_length);
+
 // Distances between two vectors of exact values, differences taken 64 bits
 // wider than the values (relative error below 2^-117).
 struct Difference {

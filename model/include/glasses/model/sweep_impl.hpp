@@ -264,15 +264,18 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
         if (!at.empty() && at.size() <= pair.b.size() && std::equal(at.begin(), at.end(), pair.b.begin())) {
           walked.see(at.size(), da.last_y());
         }
-        std::size_t pushed = da.follow(pair.a, seen);
+        const std::size_t pushed_a = da.follow(pair.a, seen);
         const LastPosition<T> last_a = da.last(logits);
         FollowingDecoder<T, R>& for_b = nested ? da : db;
-        pushed += for_b.follow(pair.b, seen);
+        const std::size_t pushed_b = for_b.follow(pair.b, seen);
         PointMetrics p = measure(n, last_a, for_b.last(logits), y_format);
         walked.finish(p);
         if (on_point) on_point(p);
         points.push_back(std::move(p));
-        if (on_work) on_work(static_cast<double>(pushed) * static_cast<double>(pair.b.size()));
+        if (on_work) {
+          on_work(push_work(model.config, pair.a.size() + 1 - pushed_a, pair.a.size()) +
+                  push_work(model.config, pair.b.size() + 1 - pushed_b, pair.b.size()));
+        }
       }
     } else {
       for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
@@ -282,7 +285,7 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
                                  last_position_from_scratch(m, env, model, pair.b, logits), y_format);
         if (on_point) on_point(p);
         points.push_back(std::move(p));
-        if (on_work) on_work(static_cast<double>(pair.a.size() + pair.b.size()) * static_cast<double>(pair.b.size()));
+        if (on_work) on_work(push_work(model.config, 1, pair.a.size()) + push_work(model.config, 1, pair.b.size()));
       }
     }
   };
