@@ -82,6 +82,7 @@ Policy parse_policy(std::string_view text, const numerics::Format& reference) {
     p.sites.fill(compute);
     p.at(Site::weights) = storage;
     p.at(Site::activations) = storage;
+    p.at(Site::kv_cache) = storage;
     return p;
   }
   if (text.starts_with("ablate:")) {

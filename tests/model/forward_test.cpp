@@ -87,8 +87,10 @@ Vec sinusoid(int d, std::size_t t) {
   return p;
 }
 
-// y of every position.
-std::vector<Vec> naive_forward(const gm::ModelConfig& c, const gm::Weights<double>& w, const std::vector<int>& tokens) {
+// y of every position; `store`, when given, rounds every key and value as
+// the KV cache stores them.
+std::vector<Vec> naive_forward(const gm::ModelConfig& c, const gm::Weights<double>& w, const std::vector<int>& tokens,
+                               double (*store)(double) = nullptr) {
   const std::size_t n = tokens.size(), d = c.d_model, dh = c.d_head;
   std::vector<Vec> v(n);
   for (std::size_t t = 0; t < n; ++t) {
@@ -120,6 +122,10 @@ std::vector<Vec> naive_forward(const gm::ModelConfig& c, const gm::Weights<doubl
       if (c.positional == gm::PositionalKind::rope) {
         for (int h = 0; h < c.n_heads; ++h) rope(c, q[t].data() + h * dh, t);
         for (int h = 0; h < c.n_kv_heads; ++h) rope(c, k[t].data() + h * dh, t);
+      }
+      if (store != nullptr) {
+        for (double& x : k[t]) x = store(x);
+        for (double& x : val[t]) x = store(x);
       }
     }
     const double scale = c.score_scale == gm::ScoreScale::one ? 1.0 : 1.0 / std::sqrt(static_cast<double>(dh));
@@ -253,6 +259,38 @@ BOOST_AUTO_TEST_CASE(matches_naive_double_implementation) {
     BOOST_TEST(worst < 1e-12, gm::describe(s.config) << ": worst relative difference " << worst);
     BOOST_TEST(!t.issue.found);
   }
+}
+
+// bf16 round to nearest even by hand (normal range only): the value's
+// exponent e gives the quantum 2^(e-7) of an 8-bit significand.
+double to_bf16(double x) {
+  if (x == 0) return x;
+  const double quantum = std::ldexp(1.0, std::ilogb(x) - 7);
+  return std::nearbyint(x / quantum) * quantum;
+}
+
+// The kv-cache site rounds keys and values where the cache stores them, and
+// nothing else: on a double carrier with every other site fp64, y equals the
+// naive forward whose keys and values are rounded to bf16 by hand (to 1e-12,
+// the two evaluation orders), and differs from the unrounded one by far more.
+BOOST_AUTO_TEST_CASE(kv_cache_site_rounds_the_stored_keys_and_values) {
+  const gm::ModelSource s = tiny(gm::PositionalKind::rope, gm::NormKind::rmsnorm, gm::Activation::swiglu, true, 1);
+  const gm::Policy policy = gm::parse_policy("sites:kv-cache=bf16;default=fp64", gn::formats::fp64);
+  gm::SiteRounding<double> rounder(policy, {}, 0);
+  const gm::Trace<double> t = run<double>(s, {}, rounder, kTokens);
+  const std::vector<Vec> rounded = naive_forward(s.config, s.weights, kTokens, to_bf16);
+  const std::vector<Vec> exact = naive_forward(s.config, s.weights, kTokens);
+  double to_rounded = 0, to_exact = 0;
+  for (std::size_t r = 0; r < kTokens.size(); ++r) {
+    for (std::size_t i = 0; i < rounded[r].size(); ++i) {
+      to_rounded = std::max(to_rounded, std::fabs(t.y(r, i) - rounded[r][i]) / (1 + std::fabs(rounded[r][i])));
+      to_exact = std::max(to_exact, std::fabs(t.y(r, i) - exact[r][i]) / (1 + std::fabs(exact[r][i])));
+    }
+  }
+  BOOST_TEST(to_rounded < 1e-12);
+  BOOST_TEST(to_exact > 1e-5);
+  // mixed: stores the cache in its storage format.
+  BOOST_TEST(gn::to_string(gm::parse_policy("mixed:bf16/fp32", gn::formats::fp64).at(gm::Site::kv_cache).format) == "bf16");
 }
 
 // Native float hardware equals Emulated<fp32> bit for bit through whole

@@ -24,6 +24,7 @@
 #include "glasses/proofs/check.hpp"
 #include "glasses/reports/pdf.hpp"
 #include "scratch.hpp"
+#include "glasses/model/policy.hpp"
 
 namespace fs = std::filesystem;
 using glasses::reports::testing::normalise_whitespace;
@@ -161,7 +162,7 @@ BOOST_AUTO_TEST_CASE(tiny_suite_report_is_structurally_complete) {
   BOOST_TEST(has(tex, "Positions & $n_{\\max}$ & \\texttt{bf16} & \\texttt{fp16} & \\texttt{mixed"));
   // The ablation table: one row per rounding site, the mixed policy and the uniform format.
   const std::vector<std::string> ablation = table_rows(tex, "tab:ablation");
-  BOOST_TEST(ablation.size() == 8u + 2u);
+  BOOST_TEST(ablation.size() == glasses::model::kSiteCount + 2u);
   BOOST_TEST(has(ablation[4], "softmax"));
   // The mitigation table: one row per format of the mitigating sweep, the
   // sites: policy compared with its default format. A window of 4 over 2

@@ -430,10 +430,13 @@ class BlockSteps {
     dot(env_, Site::attention_scores, qh, keys + j * dh, dh, s, p);
   }
 
-  // k_t and v_t of layer l into the caches, head by head; the keys once
-  // more into the packed panels (when T has vector kernels).
+  // k_t and v_t of layer l, rounded into the cache's format (site
+  // kv-cache), into the caches head by head; the keys once more into the
+  // packed panels (when T has vector kernels).
   void cache(std::size_t l, std::size_t t) {
     const std::size_t dh = static_cast<std::size_t>(m_.config.d_head);
+    env_.round(Site::kv_cache, key_row_.data(), key_row_.size());
+    env_.round(Site::kv_cache, value_row_.data(), value_row_.size());
     store_heads(values_[l], t, value_row_);
     store_heads(keys_[l], t, key_row_);
     for (std::size_t h = 0; h < key_panels_[l].size(); ++h) {

@@ -12,10 +12,12 @@
 //   norm               mean, variance or mean square, 1/sqrt, gain and bias
 //   mlp                the activation function (ReLU, GELU, SiLU) and the SwiGLU product
 //   output             the unembedding W_U y (logits)
+//   kv-cache           the keys (after RoPE) and values as the KV cache stores them, every
+//                      later query reads them from there (as engines with bf16 or fp8 KV caches)
 //
 // Policies (strings):
 //   <format>[~<mode>]                every site in one format: fp16, bf16, mpfr:256, fp16~stochastic
-//   mixed:<storage>/<compute>        weights and activations in <storage>, all arithmetic in
+//   mixed:<storage>/<compute>        weights, activations and the KV cache in <storage>, all arithmetic in
 //                                    <compute>: mixed:bf16/fp32 is what inference engines do
 //   ablate:<site>=<format>[~<mode>]  the reference format everywhere except one site: which
 //                                    rounding causes a collapse
@@ -51,6 +53,7 @@ enum class Site : std::uint8_t {
   norm,
   mlp,
   output,
+  kv_cache,
 };
 
 struct NamedSite {
@@ -67,6 +70,7 @@ inline constexpr std::array kSites{
     NamedSite{"norm", Site::norm},
     NamedSite{"mlp", Site::mlp},
     NamedSite{"output", Site::output},
+    NamedSite{"kv-cache", Site::kv_cache},
 };
 inline constexpr std::size_t kSiteCount = kSites.size();
 
