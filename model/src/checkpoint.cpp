@@ -1,6 +1,8 @@
 #include "glasses/model/checkpoint.hpp"
 
-#include <bit>
+#include <algorithm>
+#include <cstring>
+#include <memory>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -326,15 +328,17 @@ class TensorLoader {
     return found;
   }
 
-  // Decodes a parameter after checking its dtype and shape; marks it used.
-  std::vector<double> take(const std::vector<std::string>& candidates, const Shape& expected,
-                           const std::string& meaning) {
+  // Decodes a parameter as M (double, or float when no tensor is F64) after
+  // checking its dtype and shape; marks it used.
+  template <class M>
+  std::vector<M> take(const std::vector<std::string>& candidates, const Shape& expected, const std::string& meaning) {
     const std::optional<std::string> name = locate(candidates);
     if (!name) fail(candidates.back(), "is missing (" + meaning + ")");
-    return take_found(*name, expected, meaning);
+    return take_found<M>(*name, expected, meaning);
   }
 
-  std::vector<double> take_found(const std::string& name, const Shape& expected, const std::string& meaning) {
+  template <class M>
+  std::vector<M> take_found(const std::string& name, const Shape& expected, const std::string& meaning) {
     const SafetensorsArchive::Entry e = archive_.at(name);
     const DtypeInfo& dt = dtype_info(e.tensor->dtype);
     if (!dt.decodable) {
@@ -344,7 +348,7 @@ class TensorLoader {
       fail(name, "has shape " + shape_string(e.tensor->shape) + ", expected " + shape_string(expected) + " (" +
                      meaning + ")");
     }
-    std::vector<double> values = e.file->decode(*e.tensor);
+    std::vector<M> values = e.file->decode_as<M>(*e.tensor);
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (std::isfinite(values[i])) continue;
       const std::string what = std::isnan(values[i]) ? "NaN" : (values[i] > 0 ? "+inf" : "-inf");
@@ -388,8 +392,9 @@ class TensorLoader {
   std::set<std::string> used_;
 };
 
-Matrix<double> as_matrix(std::vector<double> data, std::size_t rows, std::size_t cols) {
-  Matrix<double> m;
+template <class M>
+Matrix<M> as_matrix(std::vector<M> data, std::size_t rows, std::size_t cols) {
+  Matrix<M> m;
   m.rows = rows;
   m.cols = cols;
   m.data = std::move(data);
@@ -398,79 +403,82 @@ Matrix<double> as_matrix(std::vector<double> data, std::size_t rows, std::size_t
 
 // Conv1D stores W as [in, out] (y = x W). Our [out, in] slice of output
 // columns [c0, c0 + n): M(r, c) = W[c][c0 + r].
-Matrix<double> conv1d_to_linear(const std::vector<double>& w, std::size_t in, std::size_t out, std::size_t c0,
-                                std::size_t n) {
-  Matrix<double> m(n, in, 0.0);
+template <class M>
+Matrix<M> conv1d_to_linear(const std::vector<M>& w, std::size_t in, std::size_t out, std::size_t c0, std::size_t n) {
+  Matrix<M> m(n, in, M(0));
   for (std::size_t r = 0; r < n; ++r) {
     for (std::size_t c = 0; c < in; ++c) m(r, c) = w[c * out + c0 + r];
   }
   return m;
 }
 
-Vector<double> slice(const std::vector<double>& v, std::size_t begin, std::size_t n) {
-  return Vector<double>(v.begin() + static_cast<std::ptrdiff_t>(begin),
+template <class M>
+Vector<M> slice(const std::vector<M>& v, std::size_t begin, std::size_t n) {
+  return Vector<M>(v.begin() + static_cast<std::ptrdiff_t>(begin),
                         v.begin() + static_cast<std::ptrdiff_t>(begin + n));
 }
 
 // lm_head.weight: required when untied; when tied, absent or equal to the
 // token embedding.
-void load_head(TensorLoader& t, const ModelConfig& c, Weights<double>& w, const std::string& embedding_name) {
+template <class M>
+void load_head(TensorLoader& t, const ModelConfig& c, Weights<M>& w, const std::string& embedding_name) {
   const std::string head = "lm_head.weight";
   const Shape shape{to_size(c.vocab_size), to_size(c.d_model)};
   if (!c.tied_unembedding) {
-    w.unembedding = as_matrix(t.take({head}, shape, "output matrix [vocab_size, d], tie_word_embeddings false"),
+    w.unembedding = as_matrix(t.take<M>({head}, shape, "output matrix [vocab_size, d], tie_word_embeddings false"),
                               shape[0], shape[1]);
     return;
   }
   if (!t.present(head)) return;
-  const std::vector<double> h = t.take_found(head, shape, "output matrix, tied to " + embedding_name);
+  const std::vector<M> h = t.take_found<M>(head, shape, "output matrix, tied to " + embedding_name);
   for (std::size_t i = 0; i < h.size(); ++i) {
-    if (std::bit_cast<std::uint64_t>(h[i]) != std::bit_cast<std::uint64_t>(w.token_embedding.data[i])) {
+    if (std::memcmp(&h[i], &w.token_embedding.data[i], sizeof(M)) != 0) {
       t.fail(head, "differs from " + embedding_name + " at element " + std::to_string(i) + " " +
                        index_string(i, shape) + " although tie_word_embeddings is true");
     }
   }
 }
 
-Weights<double> load_gpt2(TensorLoader& t, const ModelConfig& c) {
+template <class M>
+Weights<M> load_gpt2(TensorLoader& t, const ModelConfig& c) {
   const std::size_t d = to_size(c.d_model), m = to_size(c.d_mlp), vocab = to_size(c.vocab_size),
                     positions = to_size(c.max_positions);
   // Hub files have bare names; save_pretrained adds "transformer.".
   const auto names = [&](const std::string& n) { return std::vector<std::string>{"transformer." + n, n}; };
   const auto vec = [&](const std::string& n, std::size_t size, const std::string& meaning) {
-    return t.take(names(n), {size}, meaning);
+    return t.take<M>(names(n), {size}, meaning);
   };
   const bool prefixed = t.present("transformer.wte.weight");
 
-  Weights<double> w;
-  w.token_embedding = as_matrix(t.take(names("wte.weight"), {vocab, d}, "token embedding [vocab_size, n_embd]"),
+  Weights<M> w;
+  w.token_embedding = as_matrix(t.take<M>(names("wte.weight"), {vocab, d}, "token embedding [vocab_size, n_embd]"),
                                 vocab, d);
   w.position_embedding = as_matrix(
-      t.take(names("wpe.weight"), {positions, d}, "position embedding [n_positions, n_embd]"), positions, d);
+      t.take<M>(names("wpe.weight"), {positions, d}, "position embedding [n_positions, n_embd]"), positions, d);
   for (int l = 0; l < c.n_layers; ++l) {
     const std::string p = "h." + std::to_string(l) + ".";
-    LayerWeights<double> L;
+    LayerWeights<M> L;
     L.norm1_gain = vec(p + "ln_1.weight", d, "LayerNorm gain [n_embd]");
     L.norm1_bias = vec(p + "ln_1.bias", d, "LayerNorm bias [n_embd]");
-    const std::vector<double> qkv =
-        t.take(names(p + "attn.c_attn.weight"), {d, 3 * d}, "Conv1D [in, out] = [n_embd, 3 n_embd]");
+    const std::vector<M> qkv =
+        t.take<M>(names(p + "attn.c_attn.weight"), {d, 3 * d}, "Conv1D [in, out] = [n_embd, 3 n_embd]");
     L.w_q = conv1d_to_linear(qkv, d, 3 * d, 0, d);
     L.w_k = conv1d_to_linear(qkv, d, 3 * d, d, d);
     L.w_v = conv1d_to_linear(qkv, d, 3 * d, 2 * d, d);
-    const std::vector<double> qkv_bias = vec(p + "attn.c_attn.bias", 3 * d, "q|k|v bias [3 n_embd]");
+    const std::vector<M> qkv_bias = vec(p + "attn.c_attn.bias", 3 * d, "q|k|v bias [3 n_embd]");
     L.b_q = slice(qkv_bias, 0, d);
     L.b_k = slice(qkv_bias, d, d);
     L.b_v = slice(qkv_bias, 2 * d, d);
-    L.w_o = conv1d_to_linear(t.take(names(p + "attn.c_proj.weight"), {d, d}, "Conv1D [in, out] = [n_embd, n_embd]"),
+    L.w_o = conv1d_to_linear(t.take<M>(names(p + "attn.c_proj.weight"), {d, d}, "Conv1D [in, out] = [n_embd, n_embd]"),
                              d, d, 0, d);
     L.b_o = vec(p + "attn.c_proj.bias", d, "attention output bias [n_embd]");
     L.norm2_gain = vec(p + "ln_2.weight", d, "LayerNorm gain [n_embd]");
     L.norm2_bias = vec(p + "ln_2.bias", d, "LayerNorm bias [n_embd]");
-    L.w_up = conv1d_to_linear(t.take(names(p + "mlp.c_fc.weight"), {d, m}, "Conv1D [in, out] = [n_embd, n_inner]"),
+    L.w_up = conv1d_to_linear(t.take<M>(names(p + "mlp.c_fc.weight"), {d, m}, "Conv1D [in, out] = [n_embd, n_inner]"),
                               d, m, 0, m);
     L.b_up = vec(p + "mlp.c_fc.bias", m, "MLP bias [n_inner]");
     L.w_down = conv1d_to_linear(
-        t.take(names(p + "mlp.c_proj.weight"), {m, d}, "Conv1D [in, out] = [n_inner, n_embd]"), m, d, 0, d);
+        t.take<M>(names(p + "mlp.c_proj.weight"), {m, d}, "Conv1D [in, out] = [n_inner, n_embd]"), m, d, 0, d);
     L.b_down = vec(p + "mlp.c_proj.bias", d, "MLP output bias [n_embd]");
     // Buffers (guarantee 1): exact names only.
     t.skip(names(p + "attn.bias"));
@@ -483,21 +491,22 @@ Weights<double> load_gpt2(TensorLoader& t, const ModelConfig& c) {
   return w;
 }
 
-Weights<double> load_llama(TensorLoader& t, const ModelConfig& c) {
+template <class M>
+Weights<M> load_llama(TensorLoader& t, const ModelConfig& c) {
   const std::size_t d = to_size(c.d_model), m = to_size(c.d_mlp), vocab = to_size(c.vocab_size),
                     q = to_size(c.q_width()), kv = to_size(c.kv_width());
   const auto mat = [&](const std::string& n, std::size_t rows, std::size_t cols, const std::string& meaning) {
-    return as_matrix(t.take({n}, {rows, cols}, meaning), rows, cols);
+    return as_matrix(t.take<M>({n}, {rows, cols}, meaning), rows, cols);
   };
   const auto vec = [&](const std::string& n, std::size_t size, const std::string& meaning) {
-    return t.take({n}, {size}, meaning);
+    return t.take<M>({n}, {size}, meaning);
   };
 
-  Weights<double> w;
+  Weights<M> w;
   w.token_embedding = mat("model.embed_tokens.weight", vocab, d, "token embedding [vocab_size, hidden_size]");
   for (int l = 0; l < c.n_layers; ++l) {
     const std::string p = "model.layers." + std::to_string(l) + ".";
-    LayerWeights<double> L;
+    LayerWeights<M> L;
     L.norm1_gain = vec(p + "input_layernorm.weight", d, "RMSNorm gain [hidden_size]");
     L.w_q = mat(p + "self_attn.q_proj.weight", q, d, "[num_attention_heads·head_dim, hidden_size]");
     L.w_k = mat(p + "self_attn.k_proj.weight", kv, d, "[num_key_value_heads·head_dim, hidden_size]");
@@ -545,17 +554,26 @@ Checkpoint load_checkpoint(const std::filesystem::path& dir, const CheckpointOpt
   }
   const SafetensorsArchive archive = SafetensorsArchive::open_directory(dir);
   TensorLoader loader(archive, dir, options, ck.warnings);
-  if (parsed.arch == Architecture::gpt2) {
-    ck.weights = load_gpt2(loader, ck.config);
+  const auto load = [&]<class M>(Weights<M>& w) {
+    w = parsed.arch == Architecture::gpt2 ? load_gpt2<M>(loader, ck.config) : load_llama<M>(loader, ck.config);
+    loader.check_all_used();
+    try {
+      validate(ck.config);
+      validate(ck.config, w);
+    } catch (const InputError& e) {
+      throw InputError("checkpoint " + dir.string() + ": " + printable(e.what()));
+    }
+  };
+  // Binary32 holds every F32, F16 and BF16 value: the master copy in half
+  // the memory unless some tensor is F64.
+  const std::vector<std::string> names = archive.names();
+  if (!options.binary64_master &&
+      std::none_of(names.begin(), names.end(), [&](const std::string& n) { return archive.at(n).tensor->dtype == Dtype::f64; })) {
+    Weights<float> w;
+    load(w);
+    ck.float_weights = std::make_shared<const Weights<float>>(std::move(w));
   } else {
-    ck.weights = load_llama(loader, ck.config);
-  }
-  loader.check_all_used();
-  try {
-    validate(ck.config);
-    validate(ck.config, ck.weights);
-  } catch (const InputError& e) {
-    throw InputError("checkpoint " + dir.string() + ": " + printable(e.what()));
+    load(ck.weights);
   }
   return ck;
 }

@@ -13,6 +13,7 @@
 #include <iterator>
 #include <limits>
 #include <set>
+#include <type_traits>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -350,7 +351,8 @@ std::span<const std::byte> SafetensorsFile::raw(const TensorInfo& t) const {
   return {data_ + data_start_ + t.begin, t.end - t.begin};
 }
 
-std::vector<double> SafetensorsFile::decode(const TensorInfo& t) const {
+template <class V>
+std::vector<V> SafetensorsFile::decode_as(const TensorInfo& t) const {
   const DtypeInfo& info = dtype_info(t.dtype);
   if (!info.decodable) {
     fail(path_, t.name, "dtype " + std::string(info.name) + " cannot be decoded as floating-point weights " +
@@ -358,17 +360,21 @@ std::vector<double> SafetensorsFile::decode(const TensorInfo& t) const {
   }
   const std::span<const std::byte> bytes = raw(t);
   const std::size_t n = bytes.size() / info.size;
-  std::vector<double> out(n);
+  std::vector<V> out(n);
   const std::byte* p = bytes.data();
   switch (t.dtype) {
     case Dtype::f64:
-      std::memcpy(out.data(), p, n * sizeof(double));
+      if constexpr (!std::is_same_v<V, double>) {
+        fail(path_, t.name, "internal: F64 decoded as binary32");
+      } else {
+        std::memcpy(out.data(), p, n * sizeof(double));
+      }
       break;
     case Dtype::f32:
       for (std::size_t i = 0; i < n; ++i) {
         float x = 0;
         std::memcpy(&x, p + 4 * i, 4);
-        out[i] = static_cast<double>(x);
+        out[i] = static_cast<V>(x);
       }
       break;
     case Dtype::f16:
@@ -377,7 +383,7 @@ std::vector<double> SafetensorsFile::decode(const TensorInfo& t) const {
       for (std::size_t i = 0; i < n; ++i) {
         std::uint16_t b = 0;
         std::memcpy(&b, p + 2 * i, 2);
-        out[i] = half ? f16_to_double(b) : bf16_to_double(b);
+        out[i] = static_cast<V>(half ? f16_to_double(b) : bf16_to_double(b));
       }
       break;
     }
@@ -386,6 +392,9 @@ std::vector<double> SafetensorsFile::decode(const TensorInfo& t) const {
   }
   return out;
 }
+
+template std::vector<double> SafetensorsFile::decode_as<double>(const TensorInfo&) const;
+template std::vector<float> SafetensorsFile::decode_as<float>(const TensorInfo&) const;
 
 // --- SafetensorsArchive -----------------------------------------------------
 

@@ -15,6 +15,7 @@ ModelSource open_checkpoint(const std::string& dir) {
   s.description = "Hugging Face checkpoint " + dir + " (" + describe(c.config) + ")";
   s.config = std::move(c.config);
   s.weights = std::move(c.weights);
+  s.float_weights = std::move(c.float_weights);
   s.warnings = std::move(c.warnings);
   return s;
 }

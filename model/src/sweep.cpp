@@ -101,6 +101,29 @@ std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& p
   return onset;
 }
 
+double parameter_count(const ModelConfig& c) {
+  const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp, vocab = c.vocab_size;
+  const double matrices = d * (q + 2 * kv) + q * d + (c.activation == Activation::swiglu ? 3.0 : 2.0) * d * mlp;
+  return c.n_layers * matrices + vocab * d * (c.tied_unembedding ? 1.0 : 2.0) +
+         (c.positional == PositionalKind::learned ? static_cast<double>(c.max_positions) * d : 0.0);
+}
+
+// Bytes per parameter a prepared model of this run adds to the source's
+// master copy (forward.hpp's prepare): a copy when the weights site changes
+// the binary32 master's values or the master is binary64 (binary32 when
+// the site's format is at most 24 bits wide), and the vector kernels'
+// packed copy for the types they serve.
+double weight_bytes(const ModelSource& model, const RunSpec& run) {
+  const numerics::Format& f = run.policy.at(Site::weights).format;
+  double bytes = model.float_weights && numerics::holds_binary32(f) ? 0.0 : (f.p <= 24 ? 4.0 : 8.0);
+  const Execution& e = run.execution;
+  const bool served = e.carrier == CarrierKind::native_float ||
+                      (e.carrier == CarrierKind::emulated &&
+                       (e.emulated_format == numerics::formats::bf16 || e.emulated_format == numerics::formats::fp16));
+  if (served) bytes += 4.0;
+  return bytes;
+}
+
 }  // namespace
 
 namespace detail {
@@ -297,15 +320,19 @@ SweepEstimate estimate_sweep(const ModelSource& model, const PairFamily& family,
                                : 2.0 * count * longest * detail::position_work(c, longest / 2);
   SweepEstimate e;
   std::vector<double> caches;
+  // The source's master copy of the weights, once (presets.hpp).
+  const double parameters = parameter_count(c);
+  e.peak_bytes += parameters * (model.float_weights ? 4.0 : 8.0);
   for (const TrackSpec& t : plan_tracks(settings)) {
     e.cpu_seconds += work * carrier_cost(t.run.execution) * 1e-9;
-    // Keys and values of every layer for two sequences while the track
-    // runs; its points (y as exact MPFR values, per-layer distances) until
-    // the end.
-    caches.push_back(2.0 * 2.0 * c.n_layers * c.kv_width() * longest * value_bytes(t.run.execution));
+    // While the track runs: keys and values of every layer for two
+    // sequences, and its prepared weights; its points (y as exact MPFR
+    // values, per-layer distances) until the end.
+    caches.push_back(2.0 * 2.0 * c.n_layers * c.kv_width() * longest * value_bytes(t.run.execution) +
+                     parameters * weight_bytes(model, t.run));
     e.peak_bytes += count * (c.d_model * 48.0 + 8.0 * (c.n_layers + 1) + 256.0);
   }
-  // The `threads` largest caches at once.
+  // The `threads` largest at once.
   std::sort(caches.begin(), caches.end(), std::greater<>());
   const std::size_t running = std::min(caches.size(), static_cast<std::size_t>(std::max(1, settings.threads)));
   for (std::size_t k = 0; k < running; ++k) e.peak_bytes += caches[k];

@@ -1,31 +1,48 @@
 #include "glasses/model/weights.hpp"
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "glasses/numerics/error.hpp"
 
 namespace glasses::model {
+
+WeightMatrix::WeightMatrix(std::size_t r, std::size_t c, std::vector<float> values) : rows(r), cols(c) {
+  auto owned = std::make_shared<const std::vector<float>>(std::move(values));
+  f_ = owned->data();
+  owner_ = std::move(owned);
+}
+
+WeightMatrix::WeightMatrix(std::size_t r, std::size_t c, std::vector<double> values) : rows(r), cols(c) {
+  auto owned = std::make_shared<const std::vector<double>>(std::move(values));
+  d_ = owned->data();
+  owner_ = std::move(owned);
+}
+
 namespace {
 
-void expect(const Matrix<double>& m, std::size_t rows, std::size_t cols, const std::string& name) {
+template <class T>
+void expect(const Matrix<T>& m, std::size_t rows, std::size_t cols, const std::string& name) {
   if (m.rows != rows || m.cols != cols || m.data.size() != rows * cols) {
     throw InputError("weights: " + name + " has shape [" + std::to_string(m.rows) + ", " + std::to_string(m.cols) +
                      "], expected [" + std::to_string(rows) + ", " + std::to_string(cols) + "]");
   }
 }
-void expect(const Vector<double>& v, std::size_t n, const std::string& name) {
+template <class T>
+void expect(const Vector<T>& v, std::size_t n, const std::string& name) {
   if (v.size() != n) {
     throw InputError("weights: " + name + " has " + std::to_string(v.size()) + " entries, expected " +
                      std::to_string(n));
   }
 }
-void expect_optional(const Vector<double>& v, bool present, std::size_t n, const std::string& name) {
+template <class T>
+void expect_optional(const Vector<T>& v, bool present, std::size_t n, const std::string& name) {
   expect(v, present ? n : 0, name);
 }
 
-}  // namespace
-
-void validate(const ModelConfig& c, const Weights<double>& w) {
+template <class T>
+void validate_weights(const ModelConfig& c, const Weights<T>& w) {
   const std::size_t d = c.d_model, q = c.q_width(), kv = c.kv_width(), m = c.d_mlp, vocab = c.vocab_size;
   if (!w.token_embedding.empty()) expect(w.token_embedding, vocab, d, "token embedding");
   expect(w.position_embedding, c.positional == PositionalKind::learned ? c.max_positions : 0,
@@ -37,7 +54,7 @@ void validate(const ModelConfig& c, const Weights<double>& w) {
   const bool gains = c.norm != NormKind::none && c.norm_has_gain;
   const bool biases = c.norm != NormKind::none && c.norm_has_bias;
   for (std::size_t l = 0; l < w.layers.size(); ++l) {
-    const LayerWeights<double>& L = w.layers[l];
+    const LayerWeights<T>& L = w.layers[l];
     const std::string p = "layer " + std::to_string(l) + " ";
     expect_optional(L.norm1_gain, gains, d, p + "norm1 gain");
     expect_optional(L.norm1_bias, biases, d, p + "norm1 bias");
@@ -70,5 +87,10 @@ void validate(const ModelConfig& c, const Weights<double>& w) {
     throw InputError("weights: a tied unembedding needs the token embedding");
   }
 }
+
+}  // namespace
+
+void validate(const ModelConfig& c, const Weights<double>& w) { validate_weights(c, w); }
+void validate(const ModelConfig& c, const Weights<float>& w) { validate_weights(c, w); }
 
 }  // namespace glasses::model

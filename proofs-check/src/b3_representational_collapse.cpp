@@ -103,7 +103,9 @@ B3LayerZero b3_layer_zero(const model::ModelSource& model, const std::vector<int
   B3LayerZero out{Interval::from_ratio(0, 1, precision), Interval::from_ratio(0, 1, precision)};
   for (std::size_t i = 0; i < d; ++i) out.lhs += abs(r.s.z[i] - r.s_star.z[i]);
   // u_i = norm1(v_i^(0)) for every position of s.
-  const model::LayerWeights<Interval>& W = prepared.w.layers[0];
+  const model::LayerWeights<Interval, model::WeightMatrix>& W = prepared.w.layers[0];
+  const model::Matrix<Interval> w_v = model::as_matrix_of<Interval>(W.w_v, prepared.ctx);
+  const model::Matrix<Interval> w_o = model::as_matrix_of<Interval>(W.w_o, prepared.ctx);
   std::vector<std::vector<Interval>> u(n, std::vector<Interval>(d, prepared.zero));
   std::vector<Interval> scratch;
   for (std::size_t i = 0; i < n; ++i) {
@@ -118,12 +120,12 @@ B3LayerZero b3_layer_zero(const model::ModelSource& model, const std::vector<int
     for (std::size_t i = 0; i < n; ++i) {
       std::vector<Interval> t(dh, prepared.zero);
       for (std::size_t r0 = 0; r0 < dh; ++r0) {
-        const Interval* row = W.w_v.row(kvh * dh + r0);
+        const Interval* row = w_v.row(kvh * dh + r0);
         for (std::size_t k = 0; k < d; ++k) t[r0] += row[k] * u[i][k];
       }
       std::vector<Interval> w(d, prepared.zero);
       for (std::size_t r0 = 0; r0 < d; ++r0) {
-        const Interval* row = W.w_o.row(r0) + static_cast<std::size_t>(h) * dh;
+        const Interval* row = w_o.row(r0) + static_cast<std::size_t>(h) * dh;
         for (std::size_t k = 0; k < dh; ++k) w[r0] += row[k] * t[k];
       }
       M = max(M, norm1(w, precision));
@@ -153,7 +155,7 @@ Interval b3_nope_identity_residual(const model::ModelSource& model, const std::v
   const Interval& a = r.s_star.alpha[0][n];
   std::vector<Interval> u(d, prepared.zero);
   std::vector<Interval> scratch;
-  const model::LayerWeights<Interval>& W = prepared.w.layers[0];
+  const model::LayerWeights<Interval, model::WeightMatrix>& W = prepared.w.layers[0];
   model::normalize(env, c.norm, r.s.v0[n - 1].data(), d, W.norm1_gain, W.norm1_bias, prepared.norm_eps,
                    prepared.d_model, u.data(), scratch);
   Interval worst = prepared.zero;

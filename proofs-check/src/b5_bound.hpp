@@ -95,7 +95,7 @@ class Evaluator {
       : c_(source.config),
         options_(options),
         env_{ctx, rounder_},
-        m_(model::prepare(source.config, source.weights, env_)) {
+        m_(model::prepare(source, env_)) {
     const std::size_t d = static_cast<std::size_t>(c_.d_model), dh = static_cast<std::size_t>(c_.d_head);
     const std::size_t L = static_cast<std::size_t>(c_.n_layers);
     const int group = c_.n_heads / c_.n_kv_heads;
@@ -103,7 +103,8 @@ class Evaluator {
     // ‖W_O^h W_V^h‖∞: W_O^h = W_O[:, h d_h : (h+1) d_h], W_V^h = W_V[kv(h) d_h : (kv(h)+1) d_h, :].
     wov_.assign(L, {});
     for (std::size_t l = 0; l < L; ++l) {
-      const model::LayerWeights<T>& W = m_.w.layers[l];
+      const model::Matrix<T> w_o = model::as_matrix_of<T>(m_.w.layers[l].w_o, m_.ctx);
+      const model::Matrix<T> w_v = model::as_matrix_of<T>(m_.w.layers[l].w_v, m_.ctx);
       for (int h = 0; h < c_.n_heads; ++h) {
         const std::size_t q0 = static_cast<std::size_t>(h) * dh, v0 = static_cast<std::size_t>(h / group) * dh;
         model::Matrix<T> P(d, d, zero);
@@ -112,8 +113,8 @@ class Evaluator {
           for (std::size_t col = 0; col < d; ++col) {
             T& s = P(r, col);
             for (std::size_t e = 0; e < dh; ++e) {
-              p = W.w_o(r, q0 + e);
-              p *= W.w_v(v0 + e, col);
+              p = w_o(r, q0 + e);
+              p *= w_v(v0 + e, col);
               s += p;
             }
           }
@@ -144,9 +145,9 @@ class Evaluator {
       lipschitz_ = "global";
       const T slope = Traits<T>::from_double(m_.ctx, max_activation_slope(c_.activation).upper);
       for (std::size_t l = 0; l < L; ++l) {
-        T lip = inf_norm(m_.w.layers[l].w_down, zero);
+        T lip = inf_norm(model::as_matrix_of<T>(m_.w.layers[l].w_down, m_.ctx), zero);
         lip *= slope;
-        lip *= inf_norm(m_.w.layers[l].w_up, zero);
+        lip *= inf_norm(model::as_matrix_of<T>(m_.w.layers[l].w_up, m_.ctx), zero);
         global_lip_.push_back(lip);
       }
     }
@@ -274,17 +275,17 @@ class Evaluator {
   T mlp_lipschitz(std::size_t l, const model::TapeLayer<T>& rec, std::size_t t) {
     if (c_.activation == model::Activation::none) return m_.zero;
     if (!global_lip_.empty()) return global_lip_[l];
-    const model::LayerWeights<T>& W = m_.w.layers[l];
+    const model::LayerWeights<T, model::WeightMatrix>& W = m_.w.layers[l];
     model::detail::activation_slopes(m_, c_.activation, rec.pre[t], rec.gate[t], slope_up_, slope_gate_);
     const std::size_t d = static_cast<std::size_t>(c_.d_model), dm = static_cast<std::size_t>(c_.d_mlp);
     model::Matrix<T> M(dm, d, m_.zero), Jpsi(d, d, m_.zero);
     T p = m_.zero;
     for (std::size_t k = 0; k < dm; ++k) {
       for (std::size_t col = 0; col < d; ++col) {
-        M(k, col) = W.w_up(k, col);
+        M(k, col) = Traits<T>::from_double(m_.ctx, W.w_up(k, col));
         M(k, col) *= slope_up_[k];
         if (c_.activation == model::Activation::swiglu) {
-          p = W.w_gate(k, col);
+          p = Traits<T>::from_double(m_.ctx, W.w_gate(k, col));
           p *= slope_gate_[k];
           M(k, col) += p;
         }
@@ -292,7 +293,7 @@ class Evaluator {
     }
     for (std::size_t r = 0; r < d; ++r) {
       for (std::size_t k = 0; k < dm; ++k) {
-        const T& w = W.w_down(r, k);
+        const T w = Traits<T>::from_double(m_.ctx, W.w_down(r, k));
         for (std::size_t col = 0; col < d; ++col) {
           p = M(k, col);
           p *= w;

@@ -201,7 +201,7 @@ AttentionRun attention_of(const std::string& preset, const std::vector<int>& tok
   const model::InputSequence input = model::make_input(source, tokens);
   model::NoSiteRounding none;
   model::Env<Interval, model::NoSiteRounding> env{numerics::PrecisionContext(kModelPrecision), none};
-  const model::PreparedModel<Interval> prepared = model::prepare(source.config, source.weights, env);
+  const model::PreparedModel<Interval> prepared = model::prepare(source, env);
   model::ForwardOptions fo;
   fo.keep_attention = true;
   fo.logits = false;

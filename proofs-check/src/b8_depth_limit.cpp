@@ -249,7 +249,7 @@ model::Matrix<double> trained_logits(std::size_t n, std::uint64_t seed) {
   for (int& t : tokens) t = static_cast<int>(rng.next() % 10);
   model::NoSiteRounding none;
   model::Env<double, model::NoSiteRounding> env{{}, none};
-  const model::PreparedModel<double> prepared = model::prepare(source.config, source.weights, env);
+  const model::PreparedModel<double> prepared = model::prepare(source, env);
   model::ForwardOptions fo;
   fo.keep_attention = true;
   fo.logits = false;

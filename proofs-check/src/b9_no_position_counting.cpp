@@ -18,7 +18,7 @@ numerics::Interval b9_largest_difference(const model::ModelSource& model, const 
   using numerics::Interval;
   model::NoSiteRounding none;
   model::Env<Interval, model::NoSiteRounding> env{numerics::PrecisionContext(precision), none};
-  const model::PreparedModel<Interval> m = model::prepare(model.config, model.weights, env);
+  const model::PreparedModel<Interval> m = model::prepare(model, env);
   model::ForwardOptions o;
   o.keep_residual = true;
   o.all_positions = false;

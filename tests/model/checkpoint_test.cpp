@@ -43,6 +43,15 @@ using nlohmann::json;
 
 const fs::path kRefModels = fs::path(GLASSES_TEST_FIXTURES) / "refmodels";
 
+// Loading with a binary64 master copy, so that the tests read the weights as
+// doubles. By default F32/F16/BF16 files load into binary32
+// (default_master_is_binary32_with_the_same_values).
+gm::CheckpointOptions binary64(gm::CheckpointOptions o) {
+  o.binary64_master = true;
+  return o;
+}
+gm::Checkpoint load64(const fs::path& dir) { return gm::load_checkpoint(dir, binary64({})); }
+
 // --- helpers ----------------------------------------------------------------
 
 // A fresh directory under the system temp dir, removed on destruction.
@@ -724,7 +733,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(checkpoint)
 
 BOOST_AUTO_TEST_CASE(gpt2_fixture_config_matches_its_readme) {
-  const gm::Checkpoint ck = gm::load_checkpoint(kRefModels / "gpt2-small");
+  const gm::Checkpoint ck = load64(kRefModels / "gpt2-small");
   const gm::ModelConfig& c = ck.config;
   BOOST_CHECK(c.family == gm::Family::gpt2);
   BOOST_CHECK_EQUAL(c.d_model, 32);
@@ -748,7 +757,7 @@ BOOST_AUTO_TEST_CASE(gpt2_fixture_config_matches_its_readme) {
 }
 
 BOOST_AUTO_TEST_CASE(gpt2_fixture_conv1d_weights_are_transposed_and_split) {
-  const gm::Checkpoint ck = gm::load_checkpoint(kRefModels / "gpt2-small");
+  const gm::Checkpoint ck = load64(kRefModels / "gpt2-small");
   const RawFile raw(kRefModels / "gpt2-small" / "model.safetensors");
   const std::size_t d = 32, md = 128;
   // The buffers are in the file (and skipped by the loader).
@@ -795,7 +804,7 @@ BOOST_AUTO_TEST_CASE(gpt2_fixture_conv1d_weights_are_transposed_and_split) {
 }
 
 BOOST_AUTO_TEST_CASE(llama_fixture_untied_head_and_config) {
-  const gm::Checkpoint ck = gm::load_checkpoint(kRefModels / "llama-small");
+  const gm::Checkpoint ck = load64(kRefModels / "llama-small");
   const gm::ModelConfig& c = ck.config;
   BOOST_CHECK(c.family == gm::Family::llama);
   BOOST_CHECK_EQUAL(c.d_model, 32);
@@ -838,7 +847,7 @@ BOOST_AUTO_TEST_CASE(llama_fixture_untied_head_and_config) {
 }
 
 BOOST_AUTO_TEST_CASE(llama_gqa_fixture_tied_without_lm_head) {
-  const gm::Checkpoint ck = gm::load_checkpoint(kRefModels / "llama-gqa-small");
+  const gm::Checkpoint ck = load64(kRefModels / "llama-gqa-small");
   const gm::ModelConfig& c = ck.config;
   BOOST_CHECK_EQUAL(c.d_model, 48);
   BOOST_CHECK_EQUAL(c.d_mlp, 132);
@@ -877,7 +886,7 @@ BOOST_AUTO_TEST_CASE(tiny_gpt2_round_trips_in_every_float_dtype) {
         if (t.dtype != "U8" && t.name.find("masked_bias") == std::string::npos) t.dtype = dtype;
       }
       m.write(tmp.path());
-      const gm::Checkpoint ck = gm::load_checkpoint(tmp.path());
+      const gm::Checkpoint ck = load64(tmp.path());
       BOOST_CHECK_EQUAL(ck.config.d_model, 4);
       BOOST_CHECK_EQUAL(ck.config.d_head, 2);
       BOOST_CHECK_EQUAL(ck.config.d_mlp, 8);
@@ -900,7 +909,7 @@ BOOST_AUTO_TEST_CASE(tiny_gpt2_with_transformer_prefix_mixed_dtypes_and_untied_h
   m.config["scale_attn_weights"] = false;
   m.add("lm_head.weight", {kG_vocab, kG_d}, "BF16");
   m.write(tmp.path());
-  const gm::Checkpoint ck = gm::load_checkpoint(tmp.path());
+  const gm::Checkpoint ck = load64(tmp.path());
   BOOST_CHECK(!ck.config.tied_unembedding);
   BOOST_CHECK(ck.config.activation == gm::Activation::relu);
   BOOST_CHECK(ck.config.score_scale == gm::ScoreScale::one);
@@ -923,7 +932,7 @@ BOOST_AUTO_TEST_CASE(tiny_gpt2_n_inner_null_means_four_times_n_embd) {
     m.tensor(p + "mlp.c_proj.weight") = {p + "mlp.c_proj.weight", "F32", {4 * kG_d, kG_d}, known_values(64, l + 1)};
   }
   m.write(tmp.path());
-  const gm::Checkpoint ck = gm::load_checkpoint(tmp.path());
+  const gm::Checkpoint ck = load64(tmp.path());
   BOOST_CHECK_EQUAL(ck.config.d_mlp, 16);
   BOOST_CHECK(ck.config.tied_unembedding);
   BOOST_CHECK(ck.config.activation == gm::Activation::gelu);
@@ -936,7 +945,7 @@ BOOST_AUTO_TEST_CASE(tied_lm_head_equal_to_the_embedding_is_accepted) {
   TinyModel m = tiny_gpt2();
   m.tensors.push_back({"lm_head.weight", "F16", {kG_vocab, kG_d}, m.values("wte.weight")});
   m.write(tmp.path());
-  const gm::Checkpoint ck = gm::load_checkpoint(tmp.path());
+  const gm::Checkpoint ck = load64(tmp.path());
   BOOST_CHECK(ck.config.tied_unembedding);
   BOOST_CHECK(ck.weights.unembedding.empty());
 }
@@ -948,7 +957,7 @@ BOOST_AUTO_TEST_CASE(tiny_llama_round_trips_in_every_float_dtype) {
       TinyModel m = tiny_llama();
       m.set_dtype(dtype);
       m.write(tmp.path());
-      const gm::Checkpoint ck = gm::load_checkpoint(tmp.path());
+      const gm::Checkpoint ck = load64(tmp.path());
       BOOST_CHECK_EQUAL(ck.config.n_heads, 2);
       BOOST_CHECK_EQUAL(ck.config.n_kv_heads, 1);
       BOOST_CHECK_EQUAL(ck.config.d_head, 2);
@@ -976,7 +985,7 @@ BOOST_AUTO_TEST_CASE(tiny_llama_with_attention_bias_and_defaults) {
   }
   m.tensors.push_back({"model.layers.0.self_attn.rotary_emb.inv_freq", "F32", {1}, {1.0}});
   m.write(tmp.path());
-  const gm::Checkpoint ck = gm::load_checkpoint(tmp.path());
+  const gm::Checkpoint ck = load64(tmp.path());
   BOOST_CHECK_EQUAL(ck.config.n_kv_heads, 2);
   BOOST_CHECK_EQUAL(ck.config.d_head, 2);
   BOOST_CHECK_EQUAL(ck.config.rope_theta, 10000.0);
@@ -1006,7 +1015,7 @@ BOOST_AUTO_TEST_CASE(sharded_llama_loads_through_the_index) {
   const json index = {{"metadata", {{"total_size", 0}}}, {"weight_map", weight_map}};
   write_text(tmp / "model.safetensors.index.json", index.dump(2));
 
-  const gm::Checkpoint ck = gm::load_checkpoint(tmp.path());
+  const gm::Checkpoint ck = load64(tmp.path());
   check_llama_weights(ck, m, false);
   const gm::SafetensorsArchive a = gm::SafetensorsArchive::open_directory(tmp.path());
   BOOST_CHECK_EQUAL(a.files().size(), 2U);
@@ -1196,7 +1205,7 @@ BOOST_AUTO_TEST_CASE(non_finite_weights_can_be_allowed_explicitly) {
   m.write(tmp.path());
   gm::CheckpointOptions options;
   options.allow_non_finite = true;
-  const gm::Checkpoint ck = gm::load_checkpoint(tmp.path(), options);
+  const gm::Checkpoint ck = gm::load_checkpoint(tmp.path(), binary64(options));
   BOOST_CHECK(std::isinf(ck.weights.final_gain[1]));
   BOOST_REQUIRE_EQUAL(ck.warnings.size(), 1U);
   BOOST_CHECK(ck.warnings[0].find("model.norm.weight") != std::string::npos);
@@ -1216,6 +1225,45 @@ BOOST_AUTO_TEST_CASE(load_hf_config_reads_only_the_config) {
   const gm::ModelConfig c = gm::load_hf_config(kRefModels / "llama-gqa-small" / "config.json");
   BOOST_CHECK_EQUAL(c.kv_width(), 12);
   BOOST_CHECK_EQUAL(c.q_width(), 48);
+}
+
+// Without F64 tensors the master copy is binary32 (half the memory), value
+// for value the binary64 one: every F32 value is a binary32 number.
+BOOST_AUTO_TEST_CASE(default_master_is_binary32_with_the_same_values) {
+  for (const char* name : {"gpt2-small", "llama-small", "llama-gqa-small"}) {
+    const gm::Checkpoint wide = load64(kRefModels / name);
+    const gm::Checkpoint narrow = gm::load_checkpoint(kRefModels / name);
+    BOOST_TEST_REQUIRE(static_cast<bool>(narrow.float_weights), name);
+    BOOST_TEST(narrow.weights.layers.empty());
+    BOOST_TEST(!wide.float_weights);
+    const gm::Weights<float>& f = *narrow.float_weights;
+    const gm::Weights<double>& d = wide.weights;
+    long differ = 0;
+    const auto same = [&](const auto& a, const auto& b) {
+      BOOST_TEST_REQUIRE(a.size() == b.size());
+      for (std::size_t i = 0; i < a.size(); ++i) differ += static_cast<double>(a[i]) != b[i];
+    };
+    same(f.token_embedding.data, d.token_embedding.data);
+    same(f.position_embedding.data, d.position_embedding.data);
+    same(f.unembedding.data, d.unembedding.data);
+    same(f.final_gain, d.final_gain);
+    same(f.final_bias, d.final_bias);
+    for (std::size_t l = 0; l < d.layers.size(); ++l) {
+      const auto& a = f.layers[l];
+      const auto& b = d.layers[l];
+      for (const auto& [x, y] : {std::pair{&a.w_q, &b.w_q}, {&a.w_k, &b.w_k}, {&a.w_v, &b.w_v}, {&a.w_o, &b.w_o},
+                                 {&a.w_up, &b.w_up}, {&a.w_gate, &b.w_gate}, {&a.w_down, &b.w_down}}) {
+        same(x->data, y->data);
+      }
+      for (const auto& [x, y] : {std::pair{&a.norm1_gain, &b.norm1_gain}, {&a.norm1_bias, &b.norm1_bias},
+                                 {&a.norm2_gain, &b.norm2_gain}, {&a.norm2_bias, &b.norm2_bias}, {&a.b_q, &b.b_q},
+                                 {&a.b_k, &b.b_k}, {&a.b_v, &b.b_v}, {&a.b_o, &b.b_o}, {&a.b_up, &b.b_up},
+                                 {&a.b_down, &b.b_down}}) {
+        same(*x, *y);
+      }
+    }
+    BOOST_TEST(differ == 0, name << ": " << differ << " values differ");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,6 +12,7 @@
 #include <numbers>
 #include <sstream>
 
+#include "glasses/model/checkpoint.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/numerics/emulated.hpp"
@@ -197,7 +198,7 @@ template <class T, class R>
 gm::Trace<T> run(const gm::ModelSource& s, const typename gn::ScalarTraits<T>::Context& ctx, R& rounder,
                  const std::vector<int>& tokens, gm::ForwardOptions options = {}) {
   gm::Env<T, R> env{ctx, rounder};
-  const gm::PreparedModel<T> m = gm::prepare(s.config, s.weights, env);
+  const gm::PreparedModel<T> m = gm::prepare(s, env);
   return gm::forward(m, env, gm::InputSequence{tokens, {}}, options);
 }
 
@@ -333,7 +334,7 @@ template <class T>
 void decoder_equals_forward(const gm::ModelSource& s, typename gn::ScalarTraits<T>::Context ctx = {}) {
   gm::NoSiteRounding none;
   gm::Env<T, gm::NoSiteRounding> env{ctx, none};
-  const gm::PreparedModel<T> m = gm::prepare(s.config, s.weights, env);
+  const gm::PreparedModel<T> m = gm::prepare(s, env);
   const gm::Trace<T> full = gm::forward(m, env, gm::InputSequence{kTokens, {}});
   gm::Decoder<T, gm::NoSiteRounding> dec(m, env);
   long mismatches = 0;
@@ -385,7 +386,7 @@ template <class T>
 long two_thread_mismatches(const gm::ModelSource& s, const std::vector<int>& tokens, long bits) {
   gm::NoSiteRounding none;
   gm::Env<T, gm::NoSiteRounding> env{gn::PrecisionContext(bits), none};
-  const gm::PreparedModel<T> m = gm::prepare(s.config, s.weights, env);
+  const gm::PreparedModel<T> m = gm::prepare(s, env);
   gm::Decoder<T, gm::NoSiteRounding> one(m, env), two(m, env);
   two.set_two_threads(true);
   long mismatches = 0;
@@ -571,6 +572,54 @@ BOOST_AUTO_TEST_CASE(fp64_matches_independent_fp64_forward) {
   compare_with_reference<double>("llama-small", "logits_fp64.txt", 1e-12);
   compare_with_reference<double>("llama-gqa-small", "logits_fp64.txt", 1e-12);
   compare_with_reference<double>("gpt2-small", "logits_fp64.txt", 1e-12);
+}
+
+// The binary32 master copy of an F32 checkpoint gives the bits of the
+// binary64 one in every type; prepared models of types that hold every
+// binary32 number read the master's own values (no copy), and a type that
+// cannot hold them as one double each is refused.
+template <class T>
+long logit_mismatches(const gm::ModelSource& narrow, const gm::ModelSource& wide, const std::vector<int>& tokens,
+                      const typename gn::ScalarTraits<T>::Context& ctx = {}) {
+  gm::NoSiteRounding none;
+  const gm::Trace<T> a = run<T>(narrow, ctx, none, tokens);
+  const gm::Trace<T> b = run<T>(wide, ctx, none, tokens);
+  long bad = 0;
+  for (std::size_t i = 0; i < a.logits.data.size(); ++i) {
+    bad += gn::ScalarTraits<T>::bounds(a.logits.data[i]) != gn::ScalarTraits<T>::bounds(b.logits.data[i]);
+  }
+  return bad;
+}
+
+BOOST_AUTO_TEST_CASE(binary32_master_gives_the_bits_of_the_binary64_master) {
+  for (const char* name : {"llama-small", "gpt2-small"}) {
+    const std::string dir = std::string(GLASSES_TEST_FIXTURES) + "/refmodels/" + name;
+    const gm::ModelSource narrow = gm::open_checkpoint(dir);
+    BOOST_TEST_REQUIRE(static_cast<bool>(narrow.float_weights));
+    gm::ModelSource wide = narrow;
+    {
+      const gm::Checkpoint ck = gm::load_checkpoint(dir, gm::CheckpointOptions{false, true});
+      wide.weights = ck.weights;
+      wide.float_weights = nullptr;
+    }
+    const std::vector<int> tokens = read_tokens(dir + "/tokens.txt");
+    BOOST_TEST(logit_mismatches<float>(narrow, wide, tokens) == 0);
+    BOOST_TEST(logit_mismatches<double>(narrow, wide, tokens) == 0);
+    BOOST_TEST(logit_mismatches<gn::Bf16>(narrow, wide, tokens) == 0);
+    BOOST_TEST(logit_mismatches<gn::MpfrReal>(narrow, wide, tokens, gn::PrecisionContext(96)) == 0);
+    BOOST_TEST(logit_mismatches<gn::Interval>(narrow, wide, tokens, gn::PrecisionContext(64)) == 0);
+
+    gm::NoSiteRounding none;
+    gm::Env<double, gm::NoSiteRounding> fp64{{}, none};
+    const gm::PreparedModel<double> shared = gm::prepare(narrow, fp64);
+    BOOST_TEST(shared.w.layers[0].w_q.floats() == narrow.float_weights->layers[0].w_q.data.data());
+    gm::Env<gn::Bf16, gm::NoSiteRounding> bf16{{}, none};
+    const gm::PreparedModel<gn::Bf16> rounded = gm::prepare(narrow, bf16);
+    BOOST_TEST_REQUIRE(rounded.w.layers[0].w_q.floats() != nullptr);
+    BOOST_TEST(rounded.w.layers[0].w_q.floats() != narrow.float_weights->layers[0].w_q.data.data());
+    gm::Env<gn::Interval, gm::NoSiteRounding> narrow_interval{gn::PrecisionContext(16), none};
+    BOOST_CHECK_THROW(static_cast<void>(gm::prepare(narrow, narrow_interval)), glasses::InputError);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

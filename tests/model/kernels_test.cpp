@@ -127,12 +127,12 @@ long check_kernels(R& rounder, const gn::Format& f, std::size_t rows, std::size_
   const std::vector<double> w = random_matrix(rng, f, rows, cols);
   const std::vector<double> x = random_matrix(rng, f, 1, std::max(rows, cols));
   std::vector<T> W(rows * stride, make<T>(0.0)), xs(x.size(), make<T>(0.0));
-  gm::Matrix<T> M(rows, cols, make<T>(0.0));
   for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t c = 0; c < cols; ++c) W[r * stride + c] = M(r, c) = make<T>(w[r * cols + c]);
+    for (std::size_t c = 0; c < cols; ++c) W[r * stride + c] = make<T>(w[r * cols + c]);
   }
   for (std::size_t i = 0; i < x.size(); ++i) xs[i] = make<T>(x[i]);
-  const gm::PackedMatrix packed = gm::pack(M);
+  // The weights as a prepared model holds them: binary32 values (exact: f has p <= 24).
+  const gm::PackedMatrix packed = gm::pack<T>(gm::WeightMatrix(rows, cols, std::vector<float>(w.begin(), w.end())));
   const std::string shape = gn::to_string(f) + " " + std::to_string(rows) + "x" + std::to_string(cols);
   const gm::Site site = gm::Site::matmul_accumulate;
 

@@ -63,6 +63,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -73,12 +74,20 @@ namespace glasses::model {
 
 struct Checkpoint {
   ModelConfig config;
+  // The stored values, exactly: in binary32 when no tensor is F64 (every
+  // F32, F16 and BF16 value is a binary32 number; half the memory), else in
+  // binary64. One of the two is set.
+  std::shared_ptr<const Weights<float>> float_weights;
   Weights<double> weights;
   std::vector<std::string> warnings;  // things a user may want to know; never fatal
 };
 
 struct CheckpointOptions {
   bool allow_non_finite = false;  // guarantee 3
+  // The master copy in binary64 (Checkpoint::weights) even when binary32
+  // holds every value: twice the memory, for code that reads the weights as
+  // doubles.
+  bool binary64_master = false;
 };
 
 // Reads dir/config.json and dir/model.safetensors (or the sharded index).

@@ -85,6 +85,7 @@
 
 #include "glasses/model/weights.hpp"
 #include "glasses/numerics/emulated.hpp"
+#include "glasses/numerics/error.hpp"
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/rounding.hpp"
 
@@ -195,17 +196,16 @@ struct PackedScalar<numerics::Emulated<F, numerics::Rounding::near_even>> {
 };
 
 // The packed copy of W for a served T; an empty PackedMatrix otherwise.
+// The weights of a served T are binary32 numbers (p <= 24), so W holds
+// them as binary32.
 template <class T>
-PackedMatrix pack(const Matrix<T>& W) {
+PackedMatrix pack(const WeightMatrix& W) {
   if constexpr (!PackedScalar<T>::served) {
     return {};
-  } else if constexpr (std::is_same_v<T, float>) {
-    return pack_rows(W.data.data(), W.rows, W.cols);
   } else {
-    std::vector<float> values;
-    values.reserve(W.data.size());
-    for (const T& x : W.data) values.push_back(PackedScalar<T>::to_float(x));
-    return pack_rows(values.data(), W.rows, W.cols);
+    if (W.empty()) return {};
+    if (W.floats() == nullptr) throw Error("pack: weights of a binary32 kernel type held as binary64");
+    return pack_rows(W.floats(), W.rows, W.cols);
   }
 }
 

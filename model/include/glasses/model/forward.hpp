@@ -24,6 +24,7 @@
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@
 #include "glasses/model/config.hpp"
 #include "glasses/model/kernels.hpp"
 #include "glasses/model/positional.hpp"
+#include "glasses/model/presets.hpp"
 #include "glasses/model/weights.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/numerics/parallel.hpp"
@@ -57,12 +59,13 @@ struct PackedLayer {
   PackedMatrix w_q, w_k, w_v, w_o, w_up, w_gate, w_down;
 };
 
-// The model's parameters and constants, rounded into T.
+// The model's parameters and constants: vectors and constants rounded into
+// T, matrices as the weights site leaves them (WeightMatrix).
 template <class T>
 struct PreparedModel {
   ModelConfig config;
   typename numerics::ScalarTraits<T>::Context ctx;
-  Weights<T> w;
+  PreparedWeights<T> w;
   // Packed copies of the matrices of w for the vector kernels, for the
   // scalar types they serve (every matrix empty otherwise): same bits, faster.
   std::vector<PackedLayer> packed;  // [l]
@@ -74,22 +77,84 @@ struct PreparedModel {
   std::vector<T> sinusoid_omega;  // d/2
 };
 
-// Rounds the master weights into T through the `weights` site, packs the
-// matrices when T has vector kernels, and computes the constants. Throws
-// InputError when the config is inconsistent.
+namespace detail {
+
+// The format the weights site rounds into.
 template <class T, class R>
-PreparedModel<T> prepare(const ModelConfig& config, const Weights<double>& master, Env<T, R>& env) {
+numerics::Format weights_format(const Env<T, R>& env) {
+  if constexpr (R::active) {
+    if (env.round.needed(Site::weights)) return env.round.format(Site::weights);
+  }
+  return numerics::ScalarTraits<T>::format(env.ctx);
+}
+
+// A master matrix as a prepared model holds it: every value through the
+// weights site, held in binary32 while every result is a binary32 number
+// (else all in binary64), or the master's own binary32 values (kept alive
+// by `owner`) when the site leaves them unchanged. Each value in T must be
+// a double: an interval of less than 53 bits may enclose a double without
+// holding it (InputError).
+template <class T, class R, class M>
+WeightMatrix prepare_matrix(const Matrix<M>& master, Env<T, R>& env, const std::shared_ptr<const void>& owner) {
+  using Traits = numerics::ScalarTraits<T>;
+  if (master.empty()) return {};
+  if constexpr (std::is_same_v<M, float>) {
+    if (owner && numerics::holds_binary32(weights_format(env))) return {master.rows, master.cols, master.data.data(), owner};
+  }
+  std::vector<float> narrow;
+  std::vector<double> wide;
+  narrow.reserve(master.data.size());
+  for (const M& x : master.data) {
+    const auto [lo, hi] = Traits::bounds(env.input(Site::weights, static_cast<double>(x)));
+    if (!(lo == hi) && !(std::isnan(lo) && std::isnan(hi))) {
+      throw InputError(Traits::name(env.ctx) + " cannot hold the weight " + std::to_string(static_cast<double>(x)) +
+                       " exactly; use at least 53 bits");
+    }
+    const auto f = static_cast<float>(lo);
+    if (wide.empty() && (static_cast<double>(f) == lo || std::isnan(lo))) {
+      narrow.push_back(f);
+      continue;
+    }
+    if (wide.empty()) {
+      wide.reserve(master.data.size());
+      wide.assign(narrow.begin(), narrow.end());
+      narrow = {};
+    }
+    wide.push_back(lo);
+  }
+  if (wide.empty()) return {master.rows, master.cols, std::move(narrow)};
+  return {master.rows, master.cols, std::move(wide)};
+}
+
+}  // namespace detail
+
+// Rounds the master weights through the `weights` site (vectors into T,
+// matrices as WeightMatrix), packs the matrices when T has vector kernels,
+// and computes the constants. `owner`, when given, keeps a binary32 master
+// alive for the prepared matrices that read its values. Throws InputError
+// when the config is inconsistent.
+template <class T, class R, class M>
+PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, Env<T, R>& env,
+                         const std::shared_ptr<const void>& owner = {}) {
   validate(config);
   validate(config, master);
   PreparedModel<T> m;
   m.config = config;
   m.ctx = env.ctx;
-  m.w = map_weights<T>(master, [&](double x) { return env.input(Site::weights, x); });
-  for (const LayerWeights<T>& W : m.w.layers) {
-    m.packed.push_back(
-        {pack(W.w_q), pack(W.w_k), pack(W.w_v), pack(W.w_o), pack(W.w_up), pack(W.w_gate), pack(W.w_down)});
+  m.w = map_weights<T, WeightMatrix>(
+      master,
+      [&](const Vector<M>& v) {
+        Vector<T> r;
+        r.reserve(v.size());
+        for (const M& x : v) r.push_back(env.input(Site::weights, static_cast<double>(x)));
+        return r;
+      },
+      [&](const Matrix<M>& w) { return detail::prepare_matrix(w, env, owner); });
+  for (const LayerWeights<T, WeightMatrix>& W : m.w.layers) {
+    m.packed.push_back({pack<T>(W.w_q), pack<T>(W.w_k), pack<T>(W.w_v), pack<T>(W.w_o), pack<T>(W.w_up),
+                        pack<T>(W.w_gate), pack<T>(W.w_down)});
   }
-  m.packed_unembedding = pack(config.tied_unembedding ? m.w.token_embedding : m.w.unembedding);
+  m.packed_unembedding = pack<T>(config.tied_unembedding ? m.w.token_embedding : m.w.unembedding);
   m.zero = env.constant(0);
   m.one = env.constant(1);
   m.d_model = env.constant(config.d_model);
@@ -111,6 +176,24 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<double>& maste
     m.sinusoid_omega = inverse_frequencies(env, Site::activations, env.constant(10000), config.d_model);
   }
   return m;
+}
+
+// W's values as a Matrix<T>, for analyses of small models (the bounds of
+// the checks); the forward itself never makes one.
+template <class T>
+Matrix<T> as_matrix_of(const WeightMatrix& W, const typename numerics::ScalarTraits<T>::Context& ctx) {
+  Matrix<T> m(W.rows, W.cols, numerics::ScalarTraits<T>::from_double(ctx, 0));
+  for (std::size_t r = 0; r < W.rows; ++r) {
+    for (std::size_t c = 0; c < W.cols; ++c) m(r, c) = numerics::ScalarTraits<T>::from_double(ctx, W(r, c));
+  }
+  return m;
+}
+
+// The same from a source's master copy, whichever it holds.
+template <class T, class R>
+PreparedModel<T> prepare(const ModelSource& source, Env<T, R>& env) {
+  if (source.float_weights) return prepare(source.config, *source.float_weights, env, source.float_weights);
+  return prepare(source.config, source.weights, env);
 }
 
 // Per-layer quantities of one position.
@@ -208,8 +291,9 @@ class BlockSteps {
                          std::to_string(c.vocab_size) + ")");
       }
       if (m_.w.token_embedding.empty()) throw InputError("this model takes input rows, not token ids");
-      const T* e = m_.w.token_embedding.row(static_cast<std::size_t>(token));
-      for (std::size_t i = 0; i < d; ++i) v[i] = e[i];
+      m_.w.token_embedding.with_row(static_cast<std::size_t>(token), [&](const auto* e) {
+        for (std::size_t i = 0; i < d; ++i) v[i] = env_.from_double(static_cast<double>(e[i]));
+      });
     } else {
       for (std::size_t i = 0; i < d; ++i) v[i] = env_.input(Site::activations, row[i]);
     }
@@ -225,7 +309,7 @@ class BlockSteps {
   //   q = W_Q u' + b_Q,  k_t = W_K u' + b_K,  each head rotated by RoPE
   NormStats<T> project(std::size_t l, const T* v, std::size_t t, std::vector<T>& q) {
     const ModelConfig& c = m_.config;
-    const LayerWeights<T>& W = m_.w.layers[l];
+    const LayerWeights<T, WeightMatrix>& W = m_.w.layers[l];
     const PackedLayer& P = m_.packed[l];
     const std::size_t d = static_cast<std::size_t>(c.d_model), kv = static_cast<std::size_t>(c.kv_width());
     attn_in_.assign(d, m_.zero);
@@ -304,7 +388,7 @@ class BlockSteps {
   NormStats<T> mlp(std::size_t l, std::size_t t, T* z) {
     const ModelConfig& c = m_.config;
     if (c.activation == Activation::none) return {m_.zero, m_.one};
-    const LayerWeights<T>& W = m_.w.layers[l];
+    const LayerWeights<T, WeightMatrix>& W = m_.w.layers[l];
     const PackedLayer& P = m_.packed[l];
     const std::size_t d = static_cast<std::size_t>(c.d_model), dm = static_cast<std::size_t>(c.d_mlp);
     mlp_in_.assign(d, m_.zero);
@@ -346,7 +430,7 @@ class BlockSteps {
   std::vector<T> logits(const std::vector<T>& y) {
     const ModelConfig& c = m_.config;
     if (!c.has_unembedding) throw InputError("this model has no unembedding (no logits)");
-    const Matrix<T>& U = c.tied_unembedding ? m_.w.token_embedding : m_.w.unembedding;
+    const WeightMatrix& U = c.tied_unembedding ? m_.w.token_embedding : m_.w.unembedding;
     std::vector<T> out(U.rows, m_.zero);
     product(U, Vector<T>{}, y.data(), out.data(), m_.packed_unembedding, Site::output, Site::output);
     return out;
@@ -460,7 +544,11 @@ class BlockSteps {
     const ModelConfig& c = m_.config;
     const std::size_t d = static_cast<std::size_t>(c.d_model);
     if (c.positional == PositionalKind::learned) {
-      add_into(env_, x, m_.w.position_embedding.row(t), d);
+      position_.resize(d, m_.zero);
+      m_.w.position_embedding.with_row(t, [&](const auto* p) {
+        for (std::size_t i = 0; i < d; ++i) position_[i] = env_.from_double(static_cast<double>(p[i]));
+      });
+      add_into(env_, x, position_.data(), d);
     } else if (c.positional == PositionalKind::sinusoidal) {
       sinusoid_.grow(env_, Site::activations, m_.sinusoid_omega, t + 1);
       for (std::size_t k = 0; k < d / 2; ++k) {
@@ -502,7 +590,7 @@ class BlockSteps {
   // y = W x + b at (sum_site, store_site): rows split between the threads
   // for multiprecision T, else the packed copy's vector kernels when T has
   // them (same bits either way).
-  void product(const Matrix<T>& W, const Vector<T>& b, const T* x, T* y, const PackedMatrix& packed,
+  void product(const WeightMatrix& W, const Vector<T>& b, const T* x, T* y, const PackedMatrix& packed,
                Site sum_site = Site::matmul_accumulate, Site store_site = Site::activations) {
     if constexpr (kSplitRows) {
       split(W.rows, true, [&](std::size_t from, std::size_t to, int side) {
@@ -547,6 +635,7 @@ class BlockSteps {
   std::vector<T> hidden_;     // h = act(up) or silu(gate) ⊙ up                [d_mlp]
   std::vector<T> mlp_out_;    // W_down h + b_down                             [d]
   std::vector<T> centred_;    // the centred input of the last LayerNorm      [d]
+  std::vector<T> position_;   // p_t of learned positions                      [d]
   T p_ = m_.zero, p2_ = m_.zero;
 };
 

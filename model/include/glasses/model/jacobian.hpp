@@ -186,12 +186,15 @@ void axpy(T* y, const T& a, const T* x, std::size_t K, T& p) {
 }
 
 // x̄ += Wᵀ ȳ: x̄ (W.cols × K), ȳ (W.rows × K); each x̄_c accumulates over r = 0, 1, ….
+// W holds its values as stored (WeightMatrix); each is exactly a value of T.
 template <class T>
-void transpose_accumulate(const Matrix<T>& W, const T* ybar, T* xbar, std::size_t K, T& p) {
+void transpose_accumulate(const WeightMatrix& W, const T* ybar, T* xbar, std::size_t K, T& p,
+                          const typename numerics::ScalarTraits<T>::Context& ctx) {
   for (std::size_t r = 0; r < W.rows; ++r) {
-    const T* wr = W.row(r);
     const T* yr = ybar + r * K;
-    for (std::size_t c = 0; c < W.cols; ++c) axpy(xbar + c * K, wr[c], yr, K, p);
+    for (std::size_t c = 0; c < W.cols; ++c) {
+      axpy(xbar + c * K, numerics::ScalarTraits<T>::from_double(ctx, W(r, c)), yr, K, p);
+    }
   }
 }
 
@@ -450,7 +453,7 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
   }
 
   for (std::size_t l = L; l-- > 0;) {
-    const LayerWeights<T>& W = m.w.layers[l];
+    const LayerWeights<T, WeightMatrix>& W = m.w.layers[l];
     const TapeLayer<T>& rec = tape.layers[l];
     std::fill(touched_q.begin(), touched_q.end(), 0);
     std::fill(touched_kv.begin(), touched_kv.end(), 0);
@@ -464,7 +467,7 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
       //   z̄ = v̄' + N2ᵀ (W_upᵀ (act' ⊙ W_downᵀ v̄') [+ W_gateᵀ (…)]).
       if (c.activation != Activation::none) {
         std::fill(hbar.begin(), hbar.end(), zero);
-        detail::transpose_accumulate(W.w_down, g, hbar.data(), K, p);
+        detail::transpose_accumulate(W.w_down, g, hbar.data(), K, p, m.ctx);
         detail::activation_slopes(m, c.activation, rec.pre[t], rec.gate[t], slope_up, slope_gate);
         if (c.activation == Activation::swiglu) {
           for (std::size_t r = 0; r < dm; ++r) {
@@ -478,14 +481,14 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
           for (std::size_t k = 0; k < K; ++k) hbar[r * K + k] *= slope_up[r];
         }
         std::fill(ubar.begin(), ubar.end(), zero);
-        detail::transpose_accumulate(W.w_up, hbar.data(), ubar.data(), K, p);
-        if (c.activation == Activation::swiglu) detail::transpose_accumulate(W.w_gate, gbar.data(), ubar.data(), K, p);
+        detail::transpose_accumulate(W.w_up, hbar.data(), ubar.data(), K, p, m.ctx);
+        if (c.activation == Activation::swiglu) detail::transpose_accumulate(W.w_gate, gbar.data(), ubar.data(), K, p, m.ctx);
         detail::norm_backward(options.kind, c.norm, W.norm2_gain, rec.centred2[t], rec.norm2[t], m.d_model,
                               ubar.data(), g, d, K, work, sums, p);
       }
       // Attention: z = v + W_O concat_h o^h + b_O; ā = z̄ (the residual keeps z̄ for v̄^(l)).
       std::fill(cbar.begin(), cbar.end(), zero);
-      detail::transpose_accumulate(W.w_o, g, cbar.data(), K, p);
+      detail::transpose_accumulate(W.w_o, g, cbar.data(), K, p, m.ctx);
       const auto [first, last] = rec.keys[t];
       const std::size_t mk = last + 1 - first;
       for (int h = 0; h < c.n_heads; ++h) {
@@ -552,10 +555,10 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
                                   p, p2);
           }
         }
-        if (touched_q[j]) detail::transpose_accumulate(W.w_q, qb, ubar.data(), K, p);
-        if (touched_kv[j]) detail::transpose_accumulate(W.w_k, kb, ubar.data(), K, p);
+        if (touched_q[j]) detail::transpose_accumulate(W.w_q, qb, ubar.data(), K, p, m.ctx);
+        if (touched_kv[j]) detail::transpose_accumulate(W.w_k, kb, ubar.data(), K, p, m.ctx);
       }
-      if (touched_kv[j]) detail::transpose_accumulate(W.w_v, gval.data() + j * kvw * K, ubar.data(), K, p);
+      if (touched_kv[j]) detail::transpose_accumulate(W.w_v, gval.data() + j * kvw * K, ubar.data(), K, p, m.ctx);
       detail::norm_backward(options.kind, c.norm, W.norm1_gain, rec.centred1[j], rec.norm1[j], m.d_model, ubar.data(),
                             gv.data() + j * d * K, d, K, work, sums, p);
       active[j] = 1;

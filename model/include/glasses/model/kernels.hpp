@@ -168,6 +168,21 @@ inline void mul_into(numerics::MpfrReal& out, const numerics::MpfrReal& a, const
   mpfr_mul(out.data(), a.data(), b.data(), MPFR_RNDN);
 }
 
+// out = w · b for a weight w held as binary32 or binary64 (WeightMatrix):
+// the value of w in T is w itself (the weights site rounded it when the
+// model was prepared), so this is mul_into(out, T(w), b) without making
+// T(w) -- for MPFR a single mpfr_mul_d.
+template <class T>
+void mul_weight(T& out, double w, const T& b, const typename numerics::ScalarTraits<T>::Context& ctx) {
+  out = numerics::ScalarTraits<T>::from_double(ctx, w);
+  out *= b;
+}
+inline void mul_weight(numerics::MpfrReal& out, double w, const numerics::MpfrReal& b,
+                       const numerics::ScalarTraits<numerics::MpfrReal>::Context&) {
+  detail::set_precision(out, mpfr_get_prec(b.data()));
+  mpfr_mul_d(out.data(), b.data(), w, MPFR_RNDN);
+}
+
 // Asks the cache for the limbs of x[0..n) (MPFR values keep them on the
 // heap, one allocation each, so a walk over a row of keys would otherwise
 // wait on every one); nothing for other types.
@@ -207,13 +222,21 @@ inline void exp_into(numerics::MpfrReal& out, const numerics::MpfrReal& a) {
 }
 
 // out = Σ_{i<n} a_i b_i, left to right; products and partial sums rounded at
-// `site`. n >= 1. `p` is scratch.
-template <class T, class R>
-void dot(Env<T, R>& env, Site site, const T* a, const T* b, std::size_t n, T& out, T& p) {
-  mul_into(out, a[0], b[0]);
+// `site`. n >= 1. `p` is scratch. a may be a row of weights as stored
+// (binary32 or binary64, exactly their values in T).
+template <class T, class R, class A>
+void dot(Env<T, R>& env, Site site, const A* a, const T* b, std::size_t n, T& out, T& p) {
+  const auto product = [&](T& r, std::size_t i) {
+    if constexpr (std::is_same_v<A, T>) {
+      mul_into(r, a[i], b[i]);
+    } else {
+      mul_weight(r, static_cast<double>(a[i]), b[i], env.ctx);
+    }
+  };
+  product(out, 0);
   env.round(site, out);
   for (std::size_t i = 1; i < n; ++i) {
-    mul_into(p, a[i], b[i]);
+    product(p, i);
     env.round(site, p);
     out += p;
     env.round(site, out);
@@ -367,10 +390,10 @@ void combine_rows(Env<T, R>& env, Site sum_site, Site store_site, const T* a, co
 // rounded at `store_site`. Rows are independent: two threads may take a
 // range each (without a site rounder's random stream) and get the same bits.
 template <class T, class R>
-void matvec_rows(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>& W, const Vector<T>& bias,
+void matvec_rows(Env<T, R>& env, Site sum_site, Site store_site, const WeightMatrix& W, const Vector<T>& bias,
                  const T* x, T* y, T& p, std::size_t from, std::size_t to) {
   for (std::size_t r = from; r < to; ++r) {
-    dot(env, sum_site, W.row(r), x, W.cols, y[r], p);
+    W.with_row(r, [&](const auto* row) { dot(env, sum_site, row, x, W.cols, y[r], p); });
     if (!bias.empty()) {
       y[r] += bias[r];
       env.round(sum_site, y[r]);
@@ -383,7 +406,7 @@ void matvec_rows(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>
 // packed copy, if it has one: the dot products may then come from the
 // vector kernels (dot_rows), with the same bits.
 template <class T, class R>
-void matvec(Env<T, R>& env, Site sum_site, Site store_site, const Matrix<T>& W, const Vector<T>& bias,
+void matvec(Env<T, R>& env, Site sum_site, Site store_site, const WeightMatrix& W, const Vector<T>& bias,
             const T* x, T* y, T& p, const PackedMatrix& packed = {}) {
   if (!dot_rows(env, sum_site, packed, x, y)) {
     matvec_rows(env, sum_site, store_site, W, bias, x, y, p, 0, W.rows);

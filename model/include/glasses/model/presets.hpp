@@ -29,6 +29,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,7 +55,12 @@ struct ModelSource {
   std::string origin;       // "preset default:seed=3", or the checkpoint path
   std::string description;  // a sentence for reports
   ModelConfig config;
+  // The master copy of the parameters, one of the two: binary64 (synthetic
+  // models, F64 checkpoints), or binary32 for F32, F16 and BF16 checkpoints
+  // (each stored value exactly, half the memory; prepared models whose
+  // weights site leaves them unchanged read these values in place).
   Weights<double> weights;
+  std::shared_ptr<const Weights<float>> float_weights;
   std::optional<RowSource> rows;
   std::vector<std::string> warnings;  // from loading; never fatal
 };

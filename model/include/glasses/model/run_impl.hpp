@@ -49,7 +49,7 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
   const auto body = [&](auto& rounder) {
     using R = std::remove_reference_t<decltype(rounder)>;
     Env<T, R> env{ctx, rounder};
-    const PreparedModel<T> prepared = prepare(model.config, model.weights, env);
+    const PreparedModel<T> prepared = prepare(model, env);
     const Trace<T> trace = forward(prepared, env, input, options);
     result.scalar = numerics::ScalarTraits<T>::name(ctx);
     result.digits = digits > 0 ? digits : numerics::round_trip_digits(numerics::ScalarTraits<T>::format(ctx));

@@ -141,8 +141,12 @@ class SafetensorsFile {
 
   // The values of a tensor in stored (row-major) order, exactly.
   // Throws InputError if its dtype is not F64, F32, F16 or BF16.
-  std::vector<double> decode(const TensorInfo& tensor) const;
+  std::vector<double> decode(const TensorInfo& tensor) const { return decode_as<double>(tensor); }
   std::vector<double> decode(std::string_view name) const { return decode(at(name)); }
+  // The same as V = float or double; float holds every dtype but F64 exactly
+  // (Error for F64).
+  template <class V>
+  std::vector<V> decode_as(const TensorInfo& tensor) const;
 
  private:
   void release() noexcept;

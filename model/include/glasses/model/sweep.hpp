@@ -122,7 +122,8 @@ std::vector<TrackSpec> plan_tracks(const SweepSettings& settings);
 // reach is refused with the numbers instead of started.
 struct SweepEstimate {
   double cpu_seconds = 0;  // all tracks
-  double peak_bytes = 0;   // the `threads` largest KV caches at once, and every track's kept points
+  double peak_bytes = 0;   // the master weights, the `threads` largest tracks (KV caches and prepared
+                           // weights) at once, and every track's kept points
 };
 SweepEstimate estimate_sweep(const ModelSource& model, const PairFamily& family, const SweepSettings& settings,
                              std::size_t points, std::size_t largest_n);

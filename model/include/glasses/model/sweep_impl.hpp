@@ -245,7 +245,7 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
   const auto body = [&](auto& rounder) {
     using R = std::remove_reference_t<decltype(rounder)>;
     Env<T, R> env{ctx, rounder};
-    const PreparedModel<T> m = prepare(model.config, model.weights, env);
+    const PreparedModel<T> m = prepare(model, env);
     if (model.config.causal) {
       // When s is a prefix of s* (count-ones, repeat-last, commas, ...) one
       // decoder follows s, then s*, then the next s, which often equals the
@@ -319,7 +319,7 @@ DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, con
     const auto ctx = make_context<T>(spec);
     NoSiteRounding rounder;
     Env<T, NoSiteRounding> env{ctx, rounder};
-    const PreparedModel<T> prepared = prepare(model.config, model.weights, env);
+    const PreparedModel<T> prepared = prepare(model, env);
     LastPosition<T> ya, yb;
     if (model.config.causal) {
       FollowingDecoder<T, NoSiteRounding> decoder(prepared, env, model);

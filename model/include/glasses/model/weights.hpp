@@ -1,6 +1,9 @@
-// Weights: the parameters of a ModelConfig, in one master copy of doubles
-// (seeded synthetic values, or exactly as loaded from a checkpoint) and
-// rounded once into each scalar type by `convert_weights`.
+// Weights: the parameters of a ModelConfig. A source holds one master copy
+// (presets.hpp): Weights<double> for synthetic models and F64 checkpoints,
+// Weights<float> for F32, F16 and BF16 checkpoints (each stored value is a
+// binary32 number: half the memory). A prepared model (forward.hpp) holds
+// its vectors in its scalar type and its matrices as WeightMatrix: the
+// values of the `weights` site, never in the working type.
 //
 // Layout conventions (shape comments: rows × cols, row-major):
 // every projection is stored [out, in] as nn.Linear does, so y = W x reads
@@ -8,6 +11,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "glasses/model/config.hpp"
@@ -33,65 +38,98 @@ struct Matrix {
 template <class T>
 using Vector = std::vector<T>;  // empty means "absent"
 
-template <class T>
+// A weight matrix as a prepared model reads it: each value exactly as the
+// `weights` site left it, in binary32 when every value is a binary32 number
+// (all of an F32, F16 or BF16 checkpoint, and anything rounded to a format
+// of at most 24 bits), else in binary64 -- never in the working type, so an
+// MPFR or interval run holds no weight as an MPFR number. The values are
+// shared: copies cost nothing, and a prepared model whose site leaves a
+// binary32 master unchanged reads the master's own values.
+class WeightMatrix {
+ public:
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+
+  WeightMatrix() = default;
+  WeightMatrix(std::size_t r, std::size_t c, std::vector<float> values);
+  WeightMatrix(std::size_t r, std::size_t c, std::vector<double> values);
+  // rows × cols values owned by `owner`, which the matrix keeps alive.
+  WeightMatrix(std::size_t r, std::size_t c, const float* values, std::shared_ptr<const void> owner)
+      : rows(r), cols(c), f_(values), owner_(std::move(owner)) {}
+
+  bool empty() const { return f_ == nullptr && d_ == nullptr; }
+  const float* floats() const { return f_; }    // nullptr when held in binary64
+  const double* doubles() const { return d_; }  // nullptr when held in binary32
+  double operator()(std::size_t r, std::size_t c) const {
+    return f_ != nullptr ? static_cast<double>(f_[r * cols + c]) : d_[r * cols + c];
+  }
+  // f(row r) with row r as `const float*` or `const double*`.
+  template <class F>
+  decltype(auto) with_row(std::size_t r, F&& f) const {
+    if (f_ != nullptr) return f(f_ + r * cols);
+    return f(d_ + r * cols);
+  }
+  std::size_t bytes() const { return rows * cols * (f_ != nullptr ? sizeof(float) : sizeof(double)); }
+
+ private:
+  const float* f_ = nullptr;
+  const double* d_ = nullptr;
+  std::shared_ptr<const void> owner_;
+};
+
+// Vectors of T and matrices of M (Matrix<T> in master copies, WeightMatrix
+// in prepared models).
+template <class T, class M = Matrix<T>>
 struct LayerWeights {
   Vector<T> norm1_gain;  // d     (empty: g = 1)
   Vector<T> norm1_bias;  // d     (empty: b = 0)
-  Matrix<T> w_q;         // n_heads·d_h × d
-  Matrix<T> w_k;         // n_kv_heads·d_h × d
-  Matrix<T> w_v;         // n_kv_heads·d_h × d
-  Matrix<T> w_o;         // d × n_heads·d_h
+  M w_q;         // n_heads·d_h × d
+  M w_k;         // n_kv_heads·d_h × d
+  M w_v;         // n_kv_heads·d_h × d
+  M w_o;         // d × n_heads·d_h
   Vector<T> b_q;         // n_heads·d_h       (attention_bias)
   Vector<T> b_k;         // n_kv_heads·d_h
   Vector<T> b_v;         // n_kv_heads·d_h
   Vector<T> b_o;         // d
   Vector<T> norm2_gain;  // d
   Vector<T> norm2_bias;  // d
-  Matrix<T> w_up;        // d_mlp × d   (relu/gelu: the first layer; swiglu: the "up" branch)
-  Matrix<T> w_gate;      // d_mlp × d   (swiglu only)
-  Matrix<T> w_down;      // d × d_mlp
+  M w_up;        // d_mlp × d   (relu/gelu: the first layer; swiglu: the "up" branch)
+  M w_gate;      // d_mlp × d   (swiglu only)
+  M w_down;      // d × d_mlp
   Vector<T> b_up;        // d_mlp       (mlp_bias)
   Vector<T> b_down;      // d
 };
 
-template <class T>
+template <class T, class M = Matrix<T>>
 struct Weights {
-  Matrix<T> token_embedding;     // vocab × d   (may be empty for input-row-only models)
-  Matrix<T> position_embedding;  // max_positions × d   (learned positions only)
-  std::vector<LayerWeights<T>> layers;  // L
+  M token_embedding;             // vocab × d   (may be empty for input-row-only models)
+  M position_embedding;          // max_positions × d   (learned positions only)
+  std::vector<LayerWeights<T, M>> layers;  // L
   Vector<T> final_gain;          // d
   Vector<T> final_bias;          // d
-  Matrix<T> unembedding;         // vocab × d   (empty when tied or absent)
+  M unembedding;                 // vocab × d   (empty when tied or absent)
 };
+
+// The weights of a prepared model: vectors in T, matrices as stored.
+template <class T>
+using PreparedWeights = Weights<T, WeightMatrix>;
 
 // Checks shapes against the config; throws InputError naming the tensor.
 void validate(const ModelConfig& config, const Weights<double>& weights);
+void validate(const ModelConfig& config, const Weights<float>& weights);
 
-// Applies f to every tensor of `from`, building the same structure of U.
-template <class U, class T, class F>
-Weights<U> map_weights(const Weights<T>& from, F&& f) {
-  const auto mat = [&](const Matrix<T>& m) {
-    Matrix<U> r;
-    r.rows = m.rows;
-    r.cols = m.cols;
-    r.data.reserve(m.data.size());
-    for (const T& x : m.data) r.data.push_back(f(x));
-    return r;
-  };
-  const auto vec = [&](const Vector<T>& v) {
-    Vector<U> r;
-    r.reserve(v.size());
-    for (const T& x : v) r.push_back(f(x));
-    return r;
-  };
-  Weights<U> w;
+// The same structure with every vector mapped by vec and every matrix by
+// mat (empty tensors stay empty).
+template <class U, class MU, class T, class M, class VecF, class MatF>
+Weights<U, MU> map_weights(const Weights<T, M>& from, VecF&& vec, MatF&& mat) {
+  Weights<U, MU> w;
   w.token_embedding = mat(from.token_embedding);
   w.position_embedding = mat(from.position_embedding);
-  for (const LayerWeights<T>& l : from.layers) {
-    w.layers.push_back(LayerWeights<U>{vec(l.norm1_gain), vec(l.norm1_bias), mat(l.w_q), mat(l.w_k), mat(l.w_v),
-                                       mat(l.w_o), vec(l.b_q), vec(l.b_k), vec(l.b_v), vec(l.b_o),
-                                       vec(l.norm2_gain), vec(l.norm2_bias), mat(l.w_up), mat(l.w_gate),
-                                       mat(l.w_down), vec(l.b_up), vec(l.b_down)});
+  for (const LayerWeights<T, M>& l : from.layers) {
+    w.layers.push_back(LayerWeights<U, MU>{vec(l.norm1_gain), vec(l.norm1_bias), mat(l.w_q), mat(l.w_k), mat(l.w_v),
+                                           mat(l.w_o), vec(l.b_q), vec(l.b_k), vec(l.b_v), vec(l.b_o),
+                                           vec(l.norm2_gain), vec(l.norm2_bias), mat(l.w_up), mat(l.w_gate),
+                                           mat(l.w_down), vec(l.b_up), vec(l.b_down)});
   }
   w.final_gain = vec(from.final_gain);
   w.final_bias = vec(from.final_bias);

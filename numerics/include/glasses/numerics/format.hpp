@@ -55,6 +55,13 @@ struct Format {
   constexpr bool operator==(const Format&) const = default;
 };
 
+// Whether every binary32 number is a value of f (rounding into f then
+// leaves it unchanged, in any mode).
+constexpr bool holds_binary32(const Format& f) {
+  const int smallest = f.subnormals ? f.emin - f.p + 1 : f.emin;
+  return f.p >= 24 && f.emax >= 127 && smallest <= -149 && f.specials == Specials::ieee;
+}
+
 // Exponent range given to `mpfr:<bits>` formats (note 2 above).
 inline constexpr int kMpfrExponentLimit = 1 << 30;
 // Largest precision accepted for `mpfr:<bits>`.
