@@ -15,6 +15,8 @@ namespace {
 struct ForwardOptions {
   ModelOptions model;
   std::string tokens;
+  std::string text;
+  bool add_special_tokens = true;  // as Hugging Face pipelines do
   std::string format;
   std::string policy;
   std::string positions = "all";
@@ -38,9 +40,26 @@ int run(const ForwardOptions& o) {
   if (o.format.empty() == o.policy.empty()) throw InputError("give exactly one of --format and --policy");
   if (o.positions != "all" && o.positions != "last") throw InputError("--positions must be all or last");
   if (o.emit != "logits" && o.emit != "y") throw InputError("--emit must be logits or y");
+  if (o.tokens.empty() == o.text.empty()) throw InputError("give exactly one of --tokens and --text");
   const model::ModelSource source = o.model.open();
-  const std::vector<int> tokens = model::parse_tokens(source, o.tokens, "--tokens");
-  if (tokens.empty()) throw InputError("--tokens is empty");
+  std::vector<int> tokens;
+  if (!o.text.empty()) {
+    const std::optional<tokenizer::Tokenizer> tok = o.model.tokenizer();
+    if (!tok) {
+      throw InputError("--text needs a tokenizer: give --model DIR with DIR/tokenizer.json (" +
+                       (o.model.model_dir.empty() ? std::string("no --model given")
+                                                  : "none in " + o.model.model_dir) +
+                       "), or give token ids or vocabulary words with --tokens");
+    }
+    // Through parse_tokens, so the ids are checked against the model's vocabulary.
+    std::string ids;
+    for (int id : tok->encode(o.text, o.add_special_tokens)) ids += std::to_string(id) + " ";
+    tokens = model::parse_tokens(source, ids, "--text (token ids from tokenizer.json)");
+    if (tokens.empty()) throw InputError("--text gives no tokens");
+  } else {
+    tokens = model::parse_tokens(source, o.tokens, "--tokens");
+    if (tokens.empty()) throw InputError("--tokens is empty");
+  }
   const numerics::Format reference = numerics::parse_format(o.reference);
   const model::RunSpec spec = model::parse_run_spec(o.format.empty() ? o.policy : o.format, reference, o.seed);
   const bool want_logits = o.emit == "logits";
@@ -70,8 +89,14 @@ void add_forward_command(CLI::App& root, Action& action) {
   static ForwardOptions o;
   CLI::App* cmd = root.add_subcommand("forward", "Run the model once and print logits or final representations");
   o.model.add_to(*cmd, false);
-  cmd->add_option("--tokens", o.tokens, "Token ids or vocabulary words, space separated (row indices for row models)")
-      ->required();
+  auto* tokens =
+      cmd->add_option("--tokens", o.tokens, "Token ids or vocabulary words, space separated (row indices for row models)");
+  auto* text = cmd->add_option("--text", o.text,
+                               "Text to tokenize with the model folder's tokenizer.json (needs --model DIR)");
+  tokens->excludes(text);
+  cmd->add_flag("--add-special-tokens,!--no-add-special-tokens", o.add_special_tokens,
+                "With --text: add the tokenizer's special tokens (e.g. a BOS), as Hugging Face pipelines do "
+                "(default: true)");
   cmd->add_option("--format", o.format, "Number format: fp32, fp16, bf16, mpfr:256, interval:256, ...");
   cmd->add_option("--policy", o.policy, "Precision policy: mixed:bf16/fp32, ablate:softmax=bf16, sites:...");
   cmd->add_option("--positions", o.positions, "Print every position or only the last")->capture_default_str();

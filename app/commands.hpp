@@ -16,5 +16,6 @@ void add_forward_command(CLI::App& root, Action& action);
 void add_sweep_command(CLI::App& root, Action& action);
 void add_check_command(CLI::App& root, Action& action);
 void add_report_command(CLI::App& root, Action& action);
+void add_tokenize_command(CLI::App& root, Action& action);
 
 }  // namespace glasses::app

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add_sweep_command(root, action);
   add_check_command(root, action);
   add_report_command(root, action);
+  add_tokenize_command(root, action);
   try {
     root.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

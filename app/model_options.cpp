@@ -1,5 +1,7 @@
 #include "model_options.hpp"
 
+#include <filesystem>
+
 #include "glasses/model/checkpoint.hpp"
 #include "glasses/numerics/error.hpp"
 
@@ -26,6 +28,14 @@ model::ModelSource ModelOptions::open() const {
   if (!config.empty()) return model::load_model_config(config);
   if (preset.empty()) throw InputError("choose a model with --preset, --config or --model");
   return model::make_preset(preset);
+}
+
+std::optional<tokenizer::Tokenizer> ModelOptions::tokenizer() const {
+  if (model_dir.empty()) return std::nullopt;
+  const std::filesystem::path file = std::filesystem::path(model_dir) / "tokenizer.json";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  return tokenizer::Tokenizer::load(file);
 }
 
 }  // namespace glasses::app

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "glasses/model/presets.hpp"
+#include "glasses/tokenizer/tokenizer.hpp"
 
 namespace glasses::app {
 
@@ -18,6 +20,10 @@ struct ModelOptions {
   void add_to(CLI::App& cmd, bool preset_default);
   // The chosen model; throws InputError for a bad preset, file or folder.
   model::ModelSource open() const;
+  // The tokenizer of the model: DIR/tokenizer.json with --model DIR when
+  // the folder holds one; nullopt otherwise (presets and --config models
+  // have their own word vocabularies). Throws InputError for a bad file.
+  std::optional<tokenizer::Tokenizer> tokenizer() const;
 };
 
 }  // namespace glasses::app

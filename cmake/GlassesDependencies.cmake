@@ -12,3 +12,10 @@ find_package(MPFI REQUIRED)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
+
+# glasses::tokenizer: Oniguruma, the regular-expression engine of Hugging
+# Face's tokenizers (so \p{L}, \s and look-ahead match as there), and ICU
+# for Unicode normalization (the NFC normalizer of Qwen's tokenizer.json).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(Oniguruma REQUIRED IMPORTED_TARGET GLOBAL oniguruma)
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET GLOBAL icu-uc)
