@@ -78,37 +78,54 @@ std::optional<std::size_t> Regex::match_at(std::string_view text, std::size_t po
   return static_cast<std::size_t>(n);
 }
 
+namespace {
+
+// The multi-byte sequence starting at s[i] (s[i] >= 0x80): its length by
+// the lead byte (0: not a lead byte) and how many of its bytes are well
+// formed (Unicode's "maximal subpart"; == len when the sequence is valid).
+struct Utf8Sequence {
+  std::size_t len = 0;
+  std::size_t good = 0;
+};
+Utf8Sequence utf8_sequence(const unsigned char* s, std::size_t i, std::size_t n) {
+  Utf8Sequence q;
+  const unsigned char c = s[i];
+  unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    q.len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    q.len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    q.len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return q;
+  }
+  q.good = 1;
+  while (q.good < q.len && i + q.good < n) {
+    const unsigned char b = s[i + q.good];
+    if (b < (q.good == 1 ? lo : 0x80) || b > (q.good == 1 ? hi : 0xBF)) break;
+    ++q.good;
+  }
+  return q;
+}
+
+}  // namespace
+
 std::optional<std::size_t> invalid_utf8_offset(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
+  for (std::size_t i = 0; i < n;) {
+    if (s[i] < 0x80) {
       ++i;
       continue;
     }
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    if (s[i + 1] < lo || s[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k) {
-      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
-    }
-    i += len;
+    const Utf8Sequence q = utf8_sequence(s, i, n);
+    if (q.len == 0 || q.good != q.len) return i;
+    i += q.len;
   }
   return std::nullopt;
 }
@@ -118,44 +135,19 @@ std::string utf8_lossy(std::string_view bytes_in) {
   const std::size_t n = bytes_in.size();
   std::string out;
   out.reserve(n);
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      out += static_cast<char>(c);
+  for (std::size_t i = 0; i < n;) {
+    if (s[i] < 0x80) {
+      out += static_cast<char>(s[i]);
       ++i;
       continue;
     }
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    }
-    // The maximal subpart: the longest prefix of a well-formed sequence.
-    std::size_t good = 0;
-    if (len != 0) {
-      good = 1;
-      while (good < len && i + good < n) {
-        const unsigned char b = s[i + good];
-        const unsigned char l = good == 1 ? lo : 0x80, h = good == 1 ? hi : 0xBF;
-        if (b < l || b > h) break;
-        ++good;
-      }
-    }
-    if (len != 0 && good == len) {
-      out.append(bytes_in.substr(i, len));
-      i += len;
+    const Utf8Sequence q = utf8_sequence(s, i, n);
+    if (q.len != 0 && q.good == q.len) {
+      out.append(bytes_in.substr(i, q.len));
+      i += q.len;
     } else {
-      out += "\xEF\xBF\xBD";
-      i += good == 0 ? 1 : good;
+      out += "\xEF\xBF\xBD";  // U+FFFD for each maximal subpart
+      i += q.good == 0 ? 1 : q.good;
     }
   }
   return out;
