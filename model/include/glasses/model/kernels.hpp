@@ -478,15 +478,29 @@ struct ActivationConstants {
   T cubic;           // 0.044715
 };
 
+// Each operation is rounded at site `mlp`, as the activations that use them,
+// so that a site policy on a wider carrier computes what Emulated<F> does
+// (forward_test's uniform_policy_on_double_carrier_equals_emulated, with
+// Gemma-2's GeGLU): 1/√2 = 1 / sqrt(2), √(2/π) = sqrt(2 / π), 0.044715.
 template <class T, class R>
 ActivationConstants<T> activation_constants(Env<T, R>& env) {
   using numerics::sqrt;
   const T two = env.constant(2);
+  T root2 = sqrt(two);
+  env.round(Site::mlp, root2);
   T inv_sqrt2 = env.constant(1);
-  inv_sqrt2 /= sqrt(two);
+  inv_sqrt2 /= root2;
+  env.round(Site::mlp, inv_sqrt2);
+  T pi = numerics::ScalarTraits<T>::pi(env.ctx);
+  env.round(Site::mlp, pi);
   T ratio = two;
-  ratio /= numerics::ScalarTraits<T>::pi(env.ctx);
-  return {env.constant(0), env.constant(1), env.constant(1, 2), inv_sqrt2, sqrt(ratio), env.constant(44715, 1000000)};
+  ratio /= pi;
+  env.round(Site::mlp, ratio);
+  T root_ratio = sqrt(ratio);
+  env.round(Site::mlp, root_ratio);
+  T cubic = env.constant(44715, 1000000);
+  env.round(Site::mlp, cubic);
+  return {env.constant(0), env.constant(1), env.constant(1, 2), inv_sqrt2, root_ratio, cubic};
 }
 
 // ψ's nonlinearity applied in place to h (site `mlp`), with the gate for SwiGLU:
