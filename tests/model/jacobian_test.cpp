@@ -191,6 +191,12 @@ class Naive {
         return x * (num(1) + tanh(sqrt(num(2) / pi) * (x + cubic * x * x * x))) / num(2);
       }
       case gm::Activation::swiglu: return gate / (num(1) + exp(-gate)) * x;
+      case gm::Activation::geglu_tanh: {
+        M pi = num(0);
+        mpfr_const_pi(pi.data(), MPFR_RNDN);
+        const M cubic = M::from_string("0.044715", kBits);
+        return gate * (num(1) + tanh(sqrt(num(2) / pi) * (gate + cubic * gate * gate * gate))) / num(2) * x;
+      }
       case gm::Activation::none: return x;
     }
     return x;
@@ -285,6 +291,11 @@ std::vector<Arch> architectures() {
   a.act = A::gelu;
   a.causal = false;  // bidirectional: every position reaches y_n
   list.push_back(a);
+  a = {};
+  a.pos = P::rope;
+  a.act = A::geglu_tanh;  // Gemma's GeGLU
+  a.kv_heads = 1;
+  list.push_back(a);
   return list;
 }
 
@@ -306,10 +317,12 @@ gm::Jacobians<T> jacobians_of(const gm::ModelSource& s, const gm::InputSequence&
 // Largest |J − J_fd| over every block, with J_fd the central difference of
 // the naive forward (frozen or not) with step h = 2^-60 in MPFR-256; and the
 // largest |J| for scale.
+// `naive_model`: the model the naive forward differentiates (default: s).
 std::pair<double, double> finite_difference_gap(const gm::ModelSource& s, const gm::InputSequence& in,
-                                                gm::JacobianKind kind) {
+                                                gm::JacobianKind kind, const gm::ModelSource* naive_model = nullptr) {
   const gm::Jacobians<M> J = jacobians_of<M>(s, in, kind);
-  const Naive naive(s.config, s.weights);
+  const gm::ModelSource& ns = naive_model != nullptr ? *naive_model : s;
+  const Naive naive(ns.config, ns.weights);
   const std::size_t n = in.rows.rows, d = in.rows.cols, out = n - 1;
   std::vector<std::vector<M>> rows(n);
   for (std::size_t t = 0; t < n; ++t) {
@@ -514,6 +527,70 @@ BOOST_AUTO_TEST_CASE(frozen_jacobian_matches_frozen_forward_finite_differences) 
     BOOST_TEST(gap < 1e-28 * (1 + largest), gm::describe(s.config) << ": |J - FD| = " << gap);
     BOOST_TEST(largest > 1e-3);
   }
+}
+
+// Gemma (gemma-tiny: GeGLU, gains 1 + g, head_dim ≠ d/heads, one kv head):
+// the Jacobians of the library's model against finite differences of the
+// naive forward of the same model with the gains 1 + g written out (exact in
+// binary64 for these binary32 gains, and exact at 256 bits in prepare()).
+BOOST_AUTO_TEST_CASE(gemma_jacobians_match_finite_differences) {
+  const gm::ModelSource s = gm::open_checkpoint(std::string(GLASSES_TEST_FIXTURES) + "/refmodels/gemma-tiny");
+  BOOST_TEST_REQUIRE(s.config.norm_gain_offset);
+  gm::ModelSource folded = s;
+  folded.config.norm_gain_offset = false;
+  const auto offset = [](std::vector<double>& g) {
+    for (double& x : g) x = 1 + x;
+  };
+  for (gm::LayerWeights<double>& L : folded.weights.layers) {
+    offset(L.norm1_gain);
+    offset(L.norm2_gain);
+  }
+  offset(folded.weights.final_gain);
+  const gm::InputSequence in = rows_input(4, static_cast<std::size_t>(s.config.d_model), 3);
+  for (const gm::JacobianKind kind : {gm::JacobianKind::full, gm::JacobianKind::frozen}) {
+    const auto [gap, largest] = finite_difference_gap(s, in, kind, &folded);
+    BOOST_TEST_MESSAGE("gemma-tiny " << gm::to_string(kind) << ": |J - FD| " << gap << ", max |J| " << largest);
+    BOOST_TEST(gap < 1e-28 * (1 + largest), "gemma-tiny: |J - FD| = " << gap);
+    BOOST_TEST(largest > 1e-3);
+  }
+}
+
+// Features the backward sweep does not differentiate are refused by name,
+// by record() and by backward(), never answered with a wrong Jacobian.
+BOOST_AUTO_TEST_CASE(unsupported_features_are_refused) {
+  const auto expect_refusal = [](const gm::ModelSource& s, std::initializer_list<const char*> words) {
+    gm::NoSiteRounding none;
+    gm::Env<double, gm::NoSiteRounding> env{{}, none};
+    const gm::PreparedModel<double> m = gm::prepare(s.config, s.weights, env);
+    const gm::InputSequence in = rows_input(3, static_cast<std::size_t>(s.config.d_model), 1);
+    try {
+      (void)gm::jacobians(m, env, in);
+      BOOST_ERROR("no InputError for " << gm::describe(s.config));
+    } catch (const glasses::InputError& e) {
+      const std::string message = e.what();
+      for (const char* w : words) BOOST_TEST(message.find(w) != std::string::npos, message << " lacks " << w);
+    }
+    BOOST_CHECK_THROW((void)gm::backward(m, gm::Tape<double>{}), glasses::InputError);
+  };
+  expect_refusal(gm::open_checkpoint(std::string(GLASSES_TEST_FIXTURES) + "/refmodels/gemma2-tiny"),
+                 {"post-norms", "soft-capping"});
+  gm::ModelSource capped = tiny(Arch{}, 4);
+  capped.config.attn_softcap = 5;
+  expect_refusal(capped, {"attention logit soft-capping"});
+  // The final soft-cap acts on the logits only: y_n and its Jacobian are unchanged.
+  const gm::ModelSource plain = gm::open_checkpoint(std::string(GLASSES_TEST_FIXTURES) + "/refmodels/mistral-tiny");
+  gm::ModelSource final_cap = plain;
+  final_cap.config.final_softcap = 3;
+  const gm::InputSequence in = rows_input(3, static_cast<std::size_t>(plain.config.d_model), 1);
+  const gm::Jacobians<double> a = jacobians_of<double>(final_cap, in, gm::JacobianKind::full);
+  const gm::Jacobians<double> b = jacobians_of<double>(plain, in, gm::JacobianKind::full);
+  long mismatches = 0;
+  for (std::size_t i = 0; i < a.blocks.size(); ++i) {
+    for (std::size_t k = 0; k < a.blocks[i].data.size(); ++k) {
+      mismatches += !same_bits(a.blocks[i].data[k], b.blocks[i].data[k]);
+    }
+  }
+  BOOST_TEST(mismatches == 0);
 }
 
 // The two variants differ where the assumptions bite (not vacuous), and

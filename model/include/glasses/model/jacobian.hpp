@@ -275,7 +275,8 @@ T relu_slope(const T& x, const T& zero, const T& one) {
 //   gelu'(x)      = Φ(x) + x φ(x),  Φ(x) = (1 + erf(x/√2))/2,  φ(x) = exp(−x²/2)/√(2π)
 //   gelu_tanh'(x) = (1 + t)/2 + (x/2)(1 − t²) √(2/π)(1 + 3·0.044715 x²),  t = tanh(√(2/π)(x + 0.044715 x³))
 //   swiglu        h_k silu(g_k):  ∂/∂h = silu(g),  ∂/∂g = h σ(g)(1 + g(1 − σ(g))),  σ(g) = 1/(1 + e^−g)
-// `up` receives the factor of the up branch, `gate` (SwiGLU) that of the gate.
+//   geglu_tanh    h_k gelu_tanh(g_k):  ∂/∂h = gelu_tanh(g),  ∂/∂g = h gelu_tanh'(g)
+// `up` receives the factor of the up branch, `gate` (gated ψ) that of the gate.
 template <class T>
 void activation_slopes(const PreparedModel<T>& m, Activation kind, const std::vector<T>& pre,
                        const std::vector<T>& gate_in, std::vector<T>& up, std::vector<T>& gate) {
@@ -287,7 +288,21 @@ void activation_slopes(const PreparedModel<T>& m, Activation kind, const std::ve
   const ActivationConstants<T>& a = m.act;
   const std::size_t dm = pre.size();
   up.assign(dm, m.zero);
-  gate.assign(kind == Activation::swiglu ? dm : 0, m.zero);
+  gate.assign(gated(kind) ? dm : 0, m.zero);
+  // gelu_tanh(x) and gelu_tanh'(x) as written above (exact formulas in T, unrounded as the whole backward).
+  const auto gelu_tanh_value_slope = [&](const T& x, T& value, T& slope) {
+    const T three_cubic = a.cubic * Traits::from_ratio(m.ctx, 3, 1);
+    const T t = tanh((x + a.cubic * x * x * x) * a.sqrt_2_over_pi);
+    T first = a.one + t;
+    value = a.half * x;
+    value *= first;
+    first *= a.half;
+    T second = a.half * x;
+    second *= a.one - t * t;
+    second *= a.sqrt_2_over_pi;
+    second *= a.one + three_cubic * x * x;
+    slope = first + second;
+  };
   if (kind == Activation::gelu) {
     T two_pi = Traits::pi(m.ctx);
     two_pi *= Traits::from_ratio(m.ctx, 2, 1);
@@ -304,17 +319,13 @@ void activation_slopes(const PreparedModel<T>& m, Activation kind, const std::ve
       up[k] = phi_cdf + density;
     }
   } else if (kind == Activation::gelu_tanh) {
-    const T three_cubic = a.cubic * Traits::from_ratio(m.ctx, 3, 1);
+    T value = m.zero;
+    for (std::size_t k = 0; k < dm; ++k) gelu_tanh_value_slope(pre[k], value, up[k]);
+  } else if (kind == Activation::geglu_tanh) {
+    T slope = m.zero;
     for (std::size_t k = 0; k < dm; ++k) {
-      const T& x = pre[k];
-      const T t = tanh((x + a.cubic * x * x * x) * a.sqrt_2_over_pi);
-      T first = a.one + t;
-      first *= a.half;
-      T second = a.half * x;
-      second *= a.one - t * t;
-      second *= a.sqrt_2_over_pi;
-      second *= a.one + three_cubic * x * x;
-      up[k] = first + second;
+      gelu_tanh_value_slope(gate_in[k], up[k], slope);  // ∂/∂h = gelu_tanh(g)
+      gate[k] = pre[k] * slope;                         // ∂/∂g = h gelu_tanh'(g)
     }
   } else if (kind == Activation::relu) {
     for (std::size_t k = 0; k < dm; ++k) up[k] = relu_slope(pre[k], m.zero, m.one);
@@ -358,13 +369,29 @@ void rope_backward(RopeStyle style, const RotationTable<T>& table, std::size_t t
 
 }  // namespace detail
 
+// The features of a config that the backward sweep does not differentiate
+// (empty: all supported). Per-layer windows (the recorded N(t)), the gain
+// offset 1 + g (formed into m.w's gains at prepare, which the backward reads),
+// the embedding scale (it forms v^(0) itself) and the final soft-cap (it acts
+// on the logits, after y) need nothing; GeGLU has its slopes above.
+inline std::string jacobian_unsupported(const ModelConfig& c) {
+  std::string s;
+  if (c.post_norms) s += "post-norms (post_attention_layernorm/post_feedforward_layernorm)";
+  if (c.attn_softcap > 0) s += std::string(s.empty() ? "" : ", ") + "attention logit soft-capping";
+  return s;
+}
+
 // One forward pass over the whole sequence, recording the Tape: forward()
 // itself, watched by a TapeRecorder, so tape.y is forward(...).y bit for bit
 // (and the stochastic streams are reseeded as there). Throws InputError as
-// forward() does.
+// forward() does, and for a config the backward cannot differentiate
+// (jacobian_unsupported: never a silently wrong Jacobian).
 template <class T, class R>
 Tape<T> record(const PreparedModel<T>& m, Env<T, R>& env, const InputSequence& input) {
   const ModelConfig& c = m.config;
+  if (const std::string unsupported = jacobian_unsupported(c); !unsupported.empty()) {
+    throw InputError("Jacobians do not support " + unsupported + " (" + describe(c) + ")");
+  }
   const std::size_t n = input.size(), d = static_cast<std::size_t>(c.d_model);
   Tape<T> tape;
   tape.n = n;
@@ -401,6 +428,9 @@ Tape<T> record(const PreparedModel<T>& m, Env<T, R>& env, const InputSequence& i
 template <class T>
 Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const JacobianOptions& options = {}) {
   const ModelConfig& c = m.config;
+  if (const std::string unsupported = jacobian_unsupported(c); !unsupported.empty()) {
+    throw InputError("Jacobians do not support " + unsupported + " (" + describe(c) + ")");
+  }
   const std::size_t n = tape.n, d = static_cast<std::size_t>(c.d_model), L = static_cast<std::size_t>(c.n_layers);
   const std::size_t qw = static_cast<std::size_t>(c.q_width()), kvw = static_cast<std::size_t>(c.kv_width());
   const std::size_t dh = static_cast<std::size_t>(c.d_head), dm = static_cast<std::size_t>(c.d_mlp);
@@ -466,7 +496,7 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
         std::fill(hbar.begin(), hbar.end(), zero);
         detail::transpose_accumulate(W.w_down, g, hbar.data(), K, p);
         detail::activation_slopes(m, c.activation, rec.pre[t], rec.gate[t], slope_up, slope_gate);
-        if (c.activation == Activation::swiglu) {
+        if (gated(c.activation)) {
           for (std::size_t r = 0; r < dm; ++r) {
             for (std::size_t k = 0; k < K; ++k) {
               gbar[r * K + k] = hbar[r * K + k];
@@ -479,7 +509,7 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
         }
         std::fill(ubar.begin(), ubar.end(), zero);
         detail::transpose_accumulate(W.w_up, hbar.data(), ubar.data(), K, p);
-        if (c.activation == Activation::swiglu) detail::transpose_accumulate(W.w_gate, gbar.data(), ubar.data(), K, p);
+        if (gated(c.activation)) detail::transpose_accumulate(W.w_gate, gbar.data(), ubar.data(), K, p);
         detail::norm_backward(options.kind, c.norm, W.norm2_gain, rec.centred2[t], rec.norm2[t], m.d_model,
                               ubar.data(), g, d, K, work, sums, p);
       }
