@@ -173,7 +173,9 @@ struct PositionState {
 //   projected(l, t, q, k, v)         q (n_heads·d_h) and k (n_kv_heads·d_h) after RoPE, the values
 //   attention(l, t, first, last, α)  α[h] over N(t) = [first, last], every head (when `active`)
 //   mlp_input(l, t, up, gate)        W_up u + b_up before the nonlinearity (d_mlp), and
-//                                    W_gate u (SwiGLU; nullptr otherwise)
+//                                    W_gate u (gated ψ; nullptr otherwise)
+//   post_norm(l, t, which, stats, x) a post-norm (post_norms) and its input (d):
+//                                    which 0 = of the attention output, 1 = of the MLP's
 struct NoStepObserver {
   static constexpr bool active = false;  // true: attend() keeps α for attention()
   template <class T>
@@ -192,6 +194,8 @@ struct NoStepObserver {
   void attention(std::size_t, std::size_t, std::size_t, std::size_t, const std::vector<std::vector<T>>&) {}
   template <class T>
   void mlp_input(std::size_t, std::size_t, const T*, const T*) {}
+  template <class T>
+  void post_norm(std::size_t, std::size_t, int, const NormStats<T>&, const T*) {}
 };
 
 namespace detail {
@@ -329,7 +333,7 @@ class BlockSteps {
     }
     attn_out_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
     product(m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(), attn_out_.data(), m_.packed[l].w_o);
-    add_into(env_, v, post_norm(m_.w.layers[l].post_attention_gain, attn_out_), attn_out_.size());
+    add_into(env_, v, post_norm(l, t, 0, m_.w.layers[l].post_attention_gain, attn_out_), attn_out_.size());
   }
 
   // Two threads share the work of one position where that is worth it and
@@ -365,7 +369,7 @@ class BlockSteps {
     nonlinearity(hidden_.data(), has_gate ? gate_.data() : nullptr, dm);
     mlp_out_.assign(d, m_.zero);
     product(W.w_down, W.b_down, hidden_.data(), mlp_out_.data(), P.w_down);
-    add_into(env_, z, post_norm(W.post_mlp_gain, mlp_out_), d);
+    add_into(env_, z, post_norm(l, t, 1, W.post_mlp_gain, mlp_out_), d);
     return stats;
   }
 
@@ -523,12 +527,14 @@ class BlockSteps {
   // x itself, or norm(x) with gain g into post_out_ when the config has
   // post-norms (Gemma-2's post_attention_layernorm, post_feedforward_layernorm:
   // sites norm and activations as every norm).
-  const T* post_norm(const Vector<T>& gain, const std::vector<T>& x) {
+  // `which`: 0 after attention, 1 after the MLP (for the observer).
+  const T* post_norm(std::size_t l, std::size_t t, int which, const Vector<T>& gain, const std::vector<T>& x) {
     const ModelConfig& c = m_.config;
     if (!c.post_norms) return x.data();
     post_out_.assign(x.size(), m_.zero);
-    normalize(env_, c.norm, x.data(), x.size(), gain, Vector<T>{}, m_.norm_eps, m_.d_model, post_out_.data(),
-              centred_);
+    const NormStats<T> stats = normalize(env_, c.norm, x.data(), x.size(), gain, Vector<T>{}, m_.norm_eps,
+                                         m_.d_model, post_out_.data(), centred_);
+    observe_.post_norm(l, t, which, stats, centred_input(x.data()));
     return post_out_.data();
   }
 

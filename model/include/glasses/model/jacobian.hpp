@@ -48,6 +48,14 @@
 // ū_j in the order W_Q, W_K, W_V. The backward applies no site rounding: it is
 // the exact derivative formula evaluated in T at the recorded point.
 //
+// Options of current open architectures (config.hpp): post-norms are
+// differentiated as the other norms (recorded through the observer's
+// post_norm hook; their scales frozen in the frozen variant), the attention
+// soft-cap s = c·tanh(r/c) contributes ∂s/∂r = 1 − tanh²(r/c) with r
+// re-formed from the recorded q and k in the forward's order (frozen: α is
+// constant, so nothing), GeGLU its slopes; the gains 1 + g are in m.w already;
+// the embedding scale and the final soft-cap lie outside ∂y_n/∂v^(0).
+//
 // Derivative at kinks: ReLU'(0) is taken as 0 (PyTorch's convention); for
 // intervals straddling 0 the slope is the hull [0, 1], which encloses every
 // one-sided derivative. This is the only comparison of scalars here.
@@ -87,7 +95,11 @@ struct TapeLayer {
   std::vector<std::vector<T>> centred2;  // [t] d: norm2's input z_t, centred as above
   std::vector<NormStats<T>> norm2;       // [t]
   std::vector<std::vector<T>> pre;       // [t] d_mlp: W_up u + b_up before the activation (SwiGLU: the up branch)
-  std::vector<std::vector<T>> gate;      // [t] d_mlp: W_gate u (SwiGLU only)
+  std::vector<std::vector<T>> gate;      // [t] d_mlp: W_gate u (gated ψ only)
+  // Post-norms (post_norms): [0] of the attention output W_O concat + b_O,
+  // [1] of the MLP output W_down h + b_down: input (centred) and statistics.
+  std::vector<std::vector<T>> centred_post[2];  // [which][t] d
+  std::vector<NormStats<T>> post[2];            // [which][t]
 };
 
 // Everything the backward sweep needs, recorded by one forward pass.
@@ -170,6 +182,10 @@ struct TapeRecorder {
   void norm3(std::size_t t, const NormStats<T>& stats, const T* centred) {
     tape->norm3[t] = stats;
     tape->centred3[t] = copy(centred, d);
+  }
+  void post_norm(std::size_t l, std::size_t t, int which, const NormStats<T>& stats, const T* centred) {
+    tape->layers[l].post[which][t] = stats;
+    tape->layers[l].centred_post[which][t] = copy(centred, d);
   }
 };
 
@@ -370,16 +386,16 @@ void rope_backward(RopeStyle style, const RotationTable<T>& table, std::size_t t
 }  // namespace detail
 
 // The features of a config that the backward sweep does not differentiate
-// (empty: all supported). Per-layer windows (the recorded N(t)), the gain
-// offset 1 + g (formed into m.w's gains at prepare, which the backward reads),
-// the embedding scale (it forms v^(0) itself) and the final soft-cap (it acts
-// on the logits, after y) need nothing; GeGLU has its slopes above.
-inline std::string jacobian_unsupported(const ModelConfig& c) {
-  std::string s;
-  if (c.post_norms) s += "post-norms (post_attention_layernorm/post_feedforward_layernorm)";
-  if (c.attn_softcap > 0) s += std::string(s.empty() ? "" : ", ") + "attention logit soft-capping";
-  return s;
-}
+// (empty: all supported). Every option of ModelConfig is supported today:
+// per-layer windows (the recorded N(t)), the gain offset 1 + g (formed into
+// m.w's gains at prepare, which the backward reads), the embedding scale (it
+// forms v^(0) itself), the final soft-cap (it acts on the logits, after y),
+// GeGLU (its slopes above), post-norms (recorded, differentiated as the other
+// norms: frozen scales in the frozen variant) and the attention soft-cap
+// (s = c·tanh(r/c): ∂s/∂r = 1 − tanh²(r/c), with r re-formed from the
+// recorded q and k in the forward's order). A new option the backward does
+// not follow must be named here: record() and backward() then refuse it.
+inline std::string jacobian_unsupported(const ModelConfig&) { return {}; }
 
 // One forward pass over the whole sequence, recording the Tape: forward()
 // itself, watched by a TapeRecorder, so tape.y is forward(...).y bit for bit
@@ -409,6 +425,10 @@ Tape<T> record(const PreparedModel<T>& m, Env<T, R>& env, const InputSequence& i
     rec.norm2.assign(n, {m.zero, m.one});  // as without an MLP
     rec.pre.resize(n);
     rec.gate.resize(n);
+    for (int which = 0; which < 2; ++which) {
+      rec.centred_post[which].resize(n);
+      rec.post[which].assign(n, {m.zero, m.one});
+    }
   }
   tape.centred3.resize(n);
   tape.norm3.assign(n, {m.zero, m.one});  // as without a final norm
@@ -462,6 +482,9 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
   std::vector<T> gval(n * kvw * K, zero); // values
   std::vector<T> cbar(qw * K, zero), hbar(dm * K, zero), gbar(dm * K, zero), ubar(d * K, zero);
   std::vector<T> work(d * K, zero), sums(K, zero), abar, slope_up, slope_gate;
+  std::vector<T> pbar(c.post_norms ? d * K : 0, zero);  // the adjoint of a post-norm's input
+  // Soft-capped scores: the cap in T.
+  const T& cap = m.attn_softcap;  // as prepare() rounded it
   std::vector<char> active(n, 0), touched_q(n, 0), touched_kv(n, 0);
   T p = zero, p2 = zero;
 
@@ -494,7 +517,14 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
       //   z̄ = v̄' + N2ᵀ (W_upᵀ (act' ⊙ W_downᵀ v̄') [+ W_gateᵀ (…)]).
       if (c.activation != Activation::none) {
         std::fill(hbar.begin(), hbar.end(), zero);
-        detail::transpose_accumulate(W.w_down, g, hbar.data(), K, p);
+        if (c.post_norms) {  // v' = z + N_m(W_down h + b): the MLP output's adjoint is N_mᵀ v̄'
+          std::fill(pbar.begin(), pbar.end(), zero);
+          detail::norm_backward(options.kind, c.norm, W.post_mlp_gain, rec.centred_post[1][t], rec.post[1][t],
+                                m.d_model, g, pbar.data(), d, K, work, sums, p);
+          detail::transpose_accumulate(W.w_down, pbar.data(), hbar.data(), K, p);
+        } else {
+          detail::transpose_accumulate(W.w_down, g, hbar.data(), K, p);
+        }
         detail::activation_slopes(m, c.activation, rec.pre[t], rec.gate[t], slope_up, slope_gate);
         if (gated(c.activation)) {
           for (std::size_t r = 0; r < dm; ++r) {
@@ -515,7 +545,14 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
       }
       // Attention: z = v + W_O concat_h o^h + b_O; ā = z̄ (the residual keeps z̄ for v̄^(l)).
       std::fill(cbar.begin(), cbar.end(), zero);
-      detail::transpose_accumulate(W.w_o, g, cbar.data(), K, p);
+      if (c.post_norms) {  // z = v + N_a(W_O concat + b_O): N_aᵀ z̄ first
+        std::fill(pbar.begin(), pbar.end(), zero);
+        detail::norm_backward(options.kind, c.norm, W.post_attention_gain, rec.centred_post[0][t], rec.post[0][t],
+                              m.d_model, g, pbar.data(), d, K, work, sums, p);
+        detail::transpose_accumulate(W.w_o, pbar.data(), cbar.data(), K, p);
+      } else {
+        detail::transpose_accumulate(W.w_o, g, cbar.data(), K, p);
+      }
       const auto [first, last] = rec.keys[t];
       const std::size_t mk = last + 1 - first;
       for (int h = 0; h < c.n_heads; ++h) {
@@ -541,16 +578,27 @@ Jacobians<T> backward(const PreparedModel<T>& m, const Tape<T>& tape, const Jaco
           sums[k] *= alpha[0];
         }
         for (std::size_t j = 1; j < mk; ++j) detail::axpy(sums.data(), alpha[j], abar.data() + j * K, K, p);
+        const T* qt = rec.q[t].data() + hh * dh;
         for (std::size_t j = 0; j < mk; ++j) {
+          T slope = m.score_scale;  // ∂s_j/∂(q·k_j): scale, times 1 − tanh²(r/c) when soft-capped
+          if (c.attn_softcap > 0) {
+            using numerics::tanh;
+            const T* kj = rec.k[first + j].data() + kvh * dh;
+            T r = qt[0] * kj[0];  // r = (q·k_j) · scale, as the forward forms it
+            for (std::size_t i = 1; i < dh; ++i) r += qt[i] * kj[i];
+            r *= m.score_scale;
+            r /= cap;
+            const T th = tanh(r);
+            slope *= m.one - th * th;
+          }
           for (std::size_t k = 0; k < K; ++k) {
             T& s = abar[j * K + k];
             s -= sums[k];
             s *= alpha[j];
-            s *= m.score_scale;
+            s *= slope;
           }
         }
         T* qb = gq.data() + (t * qw + hh * dh) * K;
-        const T* qt = rec.q[t].data() + hh * dh;
         for (std::size_t j = 0; j < mk; ++j) {
           const T* kj = rec.k[first + j].data() + kvh * dh;
           T* kb = gk.data() + ((first + j) * kvw + kvh * dh) * K;
