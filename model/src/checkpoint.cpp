@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -24,7 +25,7 @@ namespace {
 
 using nlohmann::json;
 
-enum class Architecture : std::uint8_t { gpt2, llama };
+enum class Architecture : std::uint8_t { gpt2, llama, mistral, qwen2, gemma, gemma2 };
 
 struct SupportedArchitecture {
   std::string_view class_name;
@@ -34,6 +35,10 @@ struct SupportedArchitecture {
 constexpr SupportedArchitecture kSupported[] = {
     {"GPT2LMHeadModel", "gpt2", Architecture::gpt2},
     {"LlamaForCausalLM", "llama", Architecture::llama},
+    {"MistralForCausalLM", "mistral", Architecture::mistral},
+    {"Qwen2ForCausalLM", "qwen2", Architecture::qwen2},
+    {"GemmaForCausalLM", "gemma", Architecture::gemma},
+    {"Gemma2ForCausalLM", "gemma2", Architecture::gemma2},
 };
 
 std::string supported_list() {
@@ -114,6 +119,27 @@ class ConfigReader {
     if (!v.is_string()) fail(field, "must be a string, got " + v.dump());
     return v.get<std::string>();
   }
+  std::optional<std::string> optional_string(std::string_view field) const {
+    const json* v = optional(field);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_string()) fail(field, "must be a string, got " + v->dump());
+    return v->get<std::string>();
+  }
+
+  // A field whose transformers default would change the computation
+  // unnoticed (Mistral's sliding_window 4096, Gemma's head_dim 256, Gemma-2's
+  // soft-caps 50 and 30, …): it must be written, null where allowed.
+  // nullptr for null.
+  const json* present(std::string_view field, const std::string& transformers_default) const {
+    const auto it = j_.find(field);
+    if (it == j_.end()) {
+      fail(field, "is missing (transformers would use its default " + transformers_default +
+                      "; write it explicitly" + (transformers_default == "null" ? "" : ", or null for none") + ")");
+    }
+    return it->is_null() ? nullptr : &*it;
+  }
+  bool has(std::string_view field) const { return j_.find(field) != j_.end(); }
+  const json& root() const { return j_; }
 
  private:
   const json& j_;
@@ -206,15 +232,143 @@ ModelConfig read_gpt2_config(const ConfigReader& r, std::vector<std::string>& wa
   return c;
 }
 
-ModelConfig read_llama_config(const ConfigReader& r) {
+// RoPE scaling: rope_scaling (or transformers v5's rope_parameters), keyed by
+// rope_type or the legacy type (transformers modeling_rope_utils.py
+// rope_config_validation: rope_scaling.get("rope_type", rope_scaling.get("type"))).
+void read_rope_scaling(const ConfigReader& r, ModelConfig& c) {
+  const json* spec = r.optional("rope_scaling");
+  std::string field = "rope_scaling";
+  if (const json* v5 = r.optional("rope_parameters")) {
+    if (spec != nullptr) r.fail("rope_parameters", "and rope_scaling are both given; write one of them");
+    spec = v5;
+    field = "rope_parameters";
+  }
+  if (spec == nullptr) return;
+  if (!spec->is_object()) r.fail(field, "must be an object or null, got " + spec->dump());
+  const auto number = [&](const char* key) -> double {
+    const auto it = spec->find(key);
+    if (it == spec->end() || it->is_null()) r.fail(field + "." + key, "is missing");
+    if (!it->is_number() || !std::isfinite(it->get<double>())) {
+      r.fail(field + "." + key, "must be a finite number, got " + it->dump());
+    }
+    return it->get<double>();
+  };
+  std::string type = "default";
+  const std::string type_field = field + (spec->contains("rope_type") ? ".rope_type" : ".type");
+  for (const char* key : {"rope_type", "type"}) {
+    const auto it = spec->find(key);
+    if (it == spec->end()) continue;
+    if (!it->is_string()) r.fail(field + "." + key, "must be a string, got " + it->dump());
+    type = it->get<std::string>();
+    break;
+  }
+  if (!spec->contains("rope_type") && !spec->contains("type")) {
+    r.fail(field + ".rope_type", "is missing (per-layer-type RoPE parameters are not supported): " + spec->dump());
+  }
+  if (field == "rope_parameters" && spec->contains("rope_theta")) {
+    c.rope_theta = number("rope_theta");
+    if (!(c.rope_theta > 1)) r.fail("rope_parameters.rope_theta", "must be > 1");
+  }
+  if (type == "default") return;
+  if (type == "linear") {
+    c.rope_scaling.kind = RopeScalingKind::linear;
+    c.rope_scaling.factor = number("factor");
+    if (!(c.rope_scaling.factor >= 1)) r.fail(field + ".factor", "must be >= 1, got " + spec->at("factor").dump());
+    return;
+  }
+  if (type == "llama3") {
+    RopeScaling& s = c.rope_scaling;
+    s.kind = RopeScalingKind::llama3;
+    s.factor = number("factor");
+    s.low_freq_factor = number("low_freq_factor");
+    s.high_freq_factor = number("high_freq_factor");
+    const auto it = spec->find("original_max_position_embeddings");
+    if (it == spec->end() || it->is_null()) r.fail(field + ".original_max_position_embeddings", "is missing");
+    s.original_max_positions = r.positive_int(field + ".original_max_position_embeddings", *it);
+    if (!(s.factor >= 1)) r.fail(field + ".factor", "must be >= 1");
+    if (!(s.low_freq_factor > 0)) r.fail(field + ".low_freq_factor", "must be > 0");
+    if (!(s.high_freq_factor > s.low_freq_factor)) r.fail(field + ".high_freq_factor", "must be > low_freq_factor");
+    return;
+  }
+  r.fail(type_field, "value " + in_quotes(type) + " is not supported (supported: default, linear, llama3)");
+}
+
+// The activation of a gated MLP. Llama, Mistral, Qwen2: hidden_act, silu only.
+// Gemma-2: hidden_activation (modeling_gemma2.py Gemma2MLP:
+// ACT2FN[config.hidden_activation]). Gemma: transformers releases differ
+// (modeling_gemma.py GemmaMLP up to 4.4x: hidden_activation, and when it is
+// null gelu_pytorch_tanh whatever hidden_act says (PR 29402: Gemma was
+// trained with the tanh form, the hub configs' hidden_act "gelu" was a
+// mistake); later releases inherit LlamaMLP's ACT2FN[config.hidden_act]).
+// Rule here, for both: hidden_activation when given (a differing hidden_act
+// is then reported as a warning), else hidden_act, else gelu_pytorch_tanh
+// (the default of both configs). Only the tanh GELU is implemented, so a
+// config whose meaning depends on the release (hidden_act "gelu" alone)
+// is refused.
+Activation read_gated_activation(const ConfigReader& r, Architecture arch, std::vector<std::string>& warnings) {
+  if (arch != Architecture::gemma && arch != Architecture::gemma2) {
+    const std::string act = r.required_string("hidden_act");
+    if (act != "silu") r.fail("hidden_act", "value " + in_quotes(act) + " is not supported (supported: silu)");
+    return Activation::swiglu;
+  }
+  const std::optional<std::string> activation = r.optional_string("hidden_activation");
+  const std::optional<std::string> act = r.optional_string("hidden_act");
+  if (activation && act && *activation != *act) {
+    warnings.push_back("hidden_act " + in_quotes(*act) + " ignored: hidden_activation " + in_quotes(*activation) +
+                       " decides (transformers releases differ on which one Gemma uses)");
+  }
+  const std::string field = activation ? "hidden_activation" : "hidden_act";
+  const std::string value = activation ? *activation : act ? *act : "gelu_pytorch_tanh";
+  if (value != "gelu_pytorch_tanh" && value != "gelu_new") {
+    r.fail(field, "value " + in_quotes(value) + " is not supported (supported: gelu_pytorch_tanh, gelu_new)");
+  }
+  return Activation::geglu_tanh;
+}
+
+// Per-layer windows from an explicit layer_types list ("full_attention",
+// "sliding_attention"), as transformers' configs build it.
+std::vector<int> windows_from_layer_types(const ConfigReader& r, const json& types, int n_layers, int window) {
+  if (!types.is_array() || types.size() != static_cast<std::size_t>(n_layers)) {
+    r.fail("layer_types", "must be a list of " + std::to_string(n_layers) + " strings, got " + types.dump());
+  }
+  std::vector<int> windows;
+  for (const json& t : types) {
+    const std::string v = t.is_string() ? t.get<std::string>() : t.dump();
+    if (v == "full_attention") {
+      windows.push_back(0);
+    } else if (v == "sliding_attention") {
+      if (window == 0) r.fail("layer_types", "has sliding_attention layers but sliding_window is null");
+      windows.push_back(window);
+    } else {
+      r.fail("layer_types", "entry " + in_quotes(v) + " is not supported (supported: full_attention, sliding_attention)");
+    }
+  }
+  return windows;
+}
+
+// Llama and the architectures built on its block: Mistral, Qwen2, Gemma, Gemma-2.
+ModelConfig read_llama_like_config(const ConfigReader& r, Architecture arch, std::vector<std::string>& warnings) {
+  const bool gemma = arch == Architecture::gemma || arch == Architecture::gemma2;
   ModelConfig c;
-  c.family = Family::llama;
+  switch (arch) {
+    case Architecture::llama: c.family = Family::llama; break;
+    case Architecture::mistral: c.family = Family::mistral; break;
+    case Architecture::qwen2: c.family = Family::qwen2; break;
+    case Architecture::gemma: c.family = Family::gemma; break;
+    case Architecture::gemma2: c.family = Family::gemma2; break;
+    case Architecture::gpt2: break;
+  }
   c.d_model = r.required_int("hidden_size");
   c.d_mlp = r.required_int("intermediate_size");
   c.n_layers = r.required_int("num_hidden_layers");
   c.n_heads = r.required_int("num_attention_heads");
   c.n_kv_heads = r.optional_int("num_key_value_heads", c.n_heads);
-  if (r.optional("head_dim") != nullptr) {
+  if (gemma) {
+    // GemmaConfig/Gemma2Config default head_dim to 256, not hidden_size / heads.
+    const json* h = r.present("head_dim", "256");
+    if (h == nullptr) r.fail("head_dim", "is null");
+    c.d_head = r.positive_int("head_dim", *h);
+  } else if (r.optional("head_dim") != nullptr) {
     c.d_head = r.optional_int("head_dim", 0);
   } else {
     if (c.d_model % c.n_heads != 0) {
@@ -242,14 +396,21 @@ ModelConfig read_llama_config(const ConfigReader& r) {
   c.rope_style = RopeStyle::rotate_half;
   c.rope_theta = r.optional_number("rope_theta", 10000.0);
   if (!(c.rope_theta > 1)) r.fail("rope_theta", "must be > 1");
-  if (const json* s = r.optional("rope_scaling")) {
-    r.fail("rope_scaling", "is not supported (only null or absent): " + s->dump());
+  read_rope_scaling(r, c);
+  c.activation = read_gated_activation(r, arch, warnings);
+  // Biases: Llama and Gemma read attention_bias (q, k, v and o_proj);
+  // Qwen2 has q, k, v biases and none on o_proj, whatever the config says
+  // (modeling_qwen2.py Qwen2Attention: bias=True, o_proj bias=False);
+  // Mistral has none (MistralAttention: bias=False).
+  if (arch == Architecture::qwen2) {
+    c.attention_bias = true;
+    c.attention_output_bias = false;
+  } else if (arch == Architecture::mistral) {
+    c.attention_bias = false;
+  } else {
+    c.attention_bias = r.optional_bool("attention_bias", false);
   }
-  const std::string act = r.required_string("hidden_act");
-  if (act != "silu") r.fail("hidden_act", "value " + in_quotes(act) + " is not supported (supported: silu)");
-  c.activation = Activation::swiglu;
-  c.attention_bias = r.optional_bool("attention_bias", false);
-  if (r.optional_bool("mlp_bias", false)) {
+  if (arch == Architecture::llama && r.optional_bool("mlp_bias", false)) {
     r.fail("mlp_bias", "= true is not supported: Weights has no bias for gate_proj");
   }
   c.mlp_bias = false;
@@ -257,7 +418,69 @@ ModelConfig read_llama_config(const ConfigReader& r) {
   c.window = 0;
   c.score_scale = ScoreScale::inv_sqrt_head_dim;
   c.has_unembedding = true;
-  c.tied_unembedding = r.optional_bool("tie_word_embeddings", false);
+  c.tied_unembedding = r.optional_bool("tie_word_embeddings", gemma);  // GemmaConfig: true; the others: false
+
+  if (arch == Architecture::mistral) {
+    // MistralConfig's default sliding_window is 4096; null: none. Every layer
+    // (modeling_mistral.py MistralAttention sliding_window=config.sliding_window).
+    if (const json* w = r.present("sliding_window", "4096")) c.window = r.positive_int("sliding_window", *w);
+  }
+  if (arch == Architecture::qwen2) {
+    // configuration_qwen2.py: sliding_window = sliding_window if use_sliding_window
+    // else None; layer i slides iff sliding_window is not None and
+    // i >= max_window_layers, unless layer_types lists the layers.
+    int window = 0;
+    if (r.optional_bool("use_sliding_window", false)) {
+      const json* w = r.present("sliding_window", "4096");
+      if (w != nullptr) window = r.positive_int("sliding_window", *w);
+    }
+    if (const json* types = r.optional("layer_types")) {
+      c.layer_windows = windows_from_layer_types(r, *types, c.n_layers, window);
+    } else if (window > 0) {
+      const json* m = r.present("max_window_layers", "28");
+      if (m == nullptr || !m->is_number_integer() || m->get<std::int64_t>() < 0) {
+        r.fail("max_window_layers", "must be an integer >= 0");
+      }
+      const std::int64_t first = m->get<std::int64_t>();
+      c.layer_windows.assign(static_cast<std::size_t>(c.n_layers), 0);
+      for (int l = 0; l < c.n_layers; ++l) c.layer_windows[static_cast<std::size_t>(l)] = l >= first ? window : 0;
+    }
+  }
+  if (gemma) {
+    // modeling_gemma.py GemmaModel.forward: hidden_states * torch.tensor(hidden_size**0.5,
+    // dtype=…): Python's float hidden_size**0.5 (std::sqrt, both correctly rounded),
+    // rounded into T by prepare(). GemmaRMSNorm: output * (1 + w).
+    c.embedding_scale = std::sqrt(static_cast<double>(c.d_model));
+    c.norm_gain_offset = true;
+  }
+  if (arch == Architecture::gemma2) {
+    c.post_norms = true;
+    // Gemma2Config defaults: query_pre_attn_scalar 256, attn_logit_softcapping 50.0,
+    // final_logit_softcapping 30.0, sliding_window 4096: all must be written.
+    // modeling_gemma2.py Gemma2Attention: scaling = query_pre_attn_scalar**-0.5.
+    const json* q = r.present("query_pre_attn_scalar", "256");
+    if (q == nullptr) r.fail("query_pre_attn_scalar", "is null");
+    c.score_scale_dim = r.positive_int("query_pre_attn_scalar", *q);
+    for (const auto& [field, fallback, target] :
+         {std::tuple{"attn_logit_softcapping", "50.0", &c.attn_softcap},
+          std::tuple{"final_logit_softcapping", "30.0", &c.final_softcap}}) {
+      if (const json* v = r.present(field, fallback)) {
+        *target = r.number(field, *v);
+        if (!(*target > 0)) r.fail(field, "must be > 0 or null, got " + v->dump());
+      }
+    }
+    int window = 0;
+    if (const json* w = r.present("sliding_window", "4096")) window = r.positive_int("sliding_window", *w);
+    if (const json* types = r.optional("layer_types")) {
+      c.layer_windows = windows_from_layer_types(r, *types, c.n_layers, window);
+    } else {
+      // Gemma2Config: layer_types[i] = sliding_attention if (i + 1) % 2 else
+      // full_attention (older modeling_gemma2.py: is_sliding = not bool(layer_idx % 2)):
+      // the even layers slide.
+      c.layer_windows.assign(static_cast<std::size_t>(c.n_layers), 0);
+      for (int l = 0; l < c.n_layers; l += 2) c.layer_windows[static_cast<std::size_t>(l)] = window;
+    }
+  }
   return c;
 }
 
@@ -282,7 +505,7 @@ ParsedConfig parse_config(const std::filesystem::path& file, std::vector<std::st
   const ConfigReader r(j, file);
   if (!j.is_object()) r.fail("not a JSON object");
   const Architecture arch = read_architecture(r);
-  ModelConfig c = arch == Architecture::gpt2 ? read_gpt2_config(r, warnings) : read_llama_config(r);
+  ModelConfig c = arch == Architecture::gpt2 ? read_gpt2_config(r, warnings) : read_llama_like_config(r, arch, warnings);
   try {
     validate(c);
   } catch (const InputError& e) {
@@ -513,12 +736,20 @@ Weights<M> load_llama(TensorLoader& t, const ModelConfig& c) {
     L.w_v = mat(p + "self_attn.v_proj.weight", kv, d, "[num_key_value_heads·head_dim, hidden_size]");
     L.w_o = mat(p + "self_attn.o_proj.weight", d, q, "[hidden_size, num_attention_heads·head_dim]");
     if (c.attention_bias) {
-      L.b_q = vec(p + "self_attn.q_proj.bias", q, "attention_bias true: [num_attention_heads·head_dim]");
-      L.b_k = vec(p + "self_attn.k_proj.bias", kv, "attention_bias true: [num_key_value_heads·head_dim]");
-      L.b_v = vec(p + "self_attn.v_proj.bias", kv, "attention_bias true: [num_key_value_heads·head_dim]");
-      L.b_o = vec(p + "self_attn.o_proj.bias", d, "attention_bias true: [hidden_size]");
+      L.b_q = vec(p + "self_attn.q_proj.bias", q, "attention bias: [num_attention_heads·head_dim]");
+      L.b_k = vec(p + "self_attn.k_proj.bias", kv, "attention bias: [num_key_value_heads·head_dim]");
+      L.b_v = vec(p + "self_attn.v_proj.bias", kv, "attention bias: [num_key_value_heads·head_dim]");
+      if (c.attention_output_bias) L.b_o = vec(p + "self_attn.o_proj.bias", d, "attention_bias true: [hidden_size]");
     }
-    L.norm2_gain = vec(p + "post_attention_layernorm.weight", d, "RMSNorm gain [hidden_size]");
+    if (c.post_norms) {
+      // Gemma-2 (modeling_gemma2.py Gemma2DecoderLayer): post_attention_layernorm
+      // norms the attention OUTPUT; pre_feedforward_layernorm is the norm before the MLP.
+      L.post_attention_gain = vec(p + "post_attention_layernorm.weight", d, "RMSNorm gain of the attention output [hidden_size]");
+      L.norm2_gain = vec(p + "pre_feedforward_layernorm.weight", d, "RMSNorm gain [hidden_size]");
+      L.post_mlp_gain = vec(p + "post_feedforward_layernorm.weight", d, "RMSNorm gain of the MLP output [hidden_size]");
+    } else {
+      L.norm2_gain = vec(p + "post_attention_layernorm.weight", d, "RMSNorm gain [hidden_size]");
+    }
     L.w_gate = mat(p + "mlp.gate_proj.weight", m, d, "[intermediate_size, hidden_size]");
     L.w_up = mat(p + "mlp.up_proj.weight", m, d, "[intermediate_size, hidden_size]");
     L.w_down = mat(p + "mlp.down_proj.weight", d, m, "[hidden_size, intermediate_size]");

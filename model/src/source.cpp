@@ -8,8 +8,10 @@
 
 namespace glasses::model {
 
-ModelSource open_checkpoint(const std::string& dir) {
-  Checkpoint c = load_checkpoint(dir);
+ModelSource open_checkpoint(const std::string& dir, bool binary64_master) {
+  CheckpointOptions options;
+  options.binary64_master = binary64_master;
+  Checkpoint c = load_checkpoint(dir, options);
   ModelSource s;
   s.origin = "checkpoint " + dir;
   s.description = "Hugging Face checkpoint " + dir + " (" + describe(c.config) + ")";

@@ -129,7 +129,7 @@ double weight_bytes(const ModelSource& model, const RunSpec& run) {
 namespace detail {
 double position_work(const ModelConfig& c, double length) {
   const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp;
-  const double matrices = d * (q + 2 * kv) + q * d + (c.activation == Activation::swiglu ? 3.0 : 2.0) * d * mlp;
+  const double matrices = d * (q + 2 * kv) + q * d + (gated(c.activation) ? 3.0 : 2.0) * d * mlp;
   const double unembedding = c.has_unembedding ? static_cast<double>(c.vocab_size) * d : 0.0;
   return c.n_layers * (matrices + 2.0 * q * length) + unembedding;
 }

@@ -65,16 +65,17 @@ void validate_weights(const ModelConfig& c, const Weights<T>& w) {
     expect_optional(L.b_q, c.attention_bias, q, p + "q bias");
     expect_optional(L.b_k, c.attention_bias, kv, p + "k bias");
     expect_optional(L.b_v, c.attention_bias, kv, p + "v bias");
-    expect_optional(L.b_o, c.attention_bias, d, p + "output bias");
+    expect_optional(L.b_o, c.attention_bias && c.attention_output_bias, d, p + "output bias");
     const bool mlp = c.activation != Activation::none;
     expect_optional(L.norm2_gain, gains && mlp, d, p + "norm2 gain");
     expect_optional(L.norm2_bias, biases && mlp, d, p + "norm2 bias");
     expect(L.w_up, mlp ? m : 0, mlp ? d : 0, p + "W_up");
-    expect(L.w_gate, c.activation == Activation::swiglu ? m : 0, c.activation == Activation::swiglu ? d : 0,
-           p + "W_gate");
+    expect(L.w_gate, gated(c.activation) ? m : 0, gated(c.activation) ? d : 0, p + "W_gate");
     expect(L.w_down, mlp ? d : 0, mlp ? m : 0, p + "W_down");
     expect_optional(L.b_up, mlp && c.mlp_bias, m, p + "up bias");
     expect_optional(L.b_down, mlp && c.mlp_bias, d, p + "down bias");
+    expect_optional(L.post_attention_gain, gains && c.post_norms, d, p + "post-attention norm gain");
+    expect_optional(L.post_mlp_gain, gains && c.post_norms && mlp, d, p + "post-MLP norm gain");
   }
   expect_optional(w.final_gain, gains && c.final_norm, d, "final norm gain");
   expect_optional(w.final_bias, biases && c.final_norm, d, "final norm bias");

@@ -157,6 +157,7 @@ Bounds max_activation_slope(model::Activation a) {
       return value;
     }
     case model::Activation::swiglu:
+    case model::Activation::geglu_tanh:  // gated: no global slope (the local bound applies)
     case model::Activation::none: break;
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -139,7 +139,7 @@ class Evaluator {
     // Lip(ψ_l) = ‖W_down‖∞ · max|act'| · ‖W_up‖∞ where a global constant exists.
     if (c_.activation == model::Activation::none) {
       lipschitz_ = "none (no MLP)";
-    } else if (c_.activation == model::Activation::swiglu || options_.local_lipschitz) {
+    } else if (model::gated(c_.activation) || options_.local_lipschitz) {
       lipschitz_ = "local";
     } else {
       lipschitz_ = "global";
@@ -284,7 +284,7 @@ class Evaluator {
       for (std::size_t col = 0; col < d; ++col) {
         M(k, col) = Traits<T>::from_double(m_.ctx, W.w_up(k, col));
         M(k, col) *= slope_up_[k];
-        if (c_.activation == model::Activation::swiglu) {
+        if (model::gated(c_.activation)) {
           p = Traits<T>::from_double(m_.ctx, W.w_gate(k, col));
           p *= slope_gate_[k];
           M(k, col) += p;

@@ -1131,9 +1131,9 @@ BOOST_AUTO_TEST_CASE(invalid_gpt2_checkpoints_throw_input_errors_naming_the_culp
       {"unknown model_type",
        [](TinyModel& m) {
          m.config.erase("architectures");
-         m.config["model_type"] = "mistral";
+         m.config["model_type"] = "mixtral";
        },
-       {"mistral", "gpt2", "llama"}},
+       {"mixtral", "gpt2", "llama", "gemma2"}},
       {"no architecture at all",
        [](TinyModel& m) {
          m.config.erase("architectures");
@@ -1175,8 +1175,14 @@ BOOST_AUTO_TEST_CASE(invalid_llama_checkpoints_throw_input_errors_naming_the_cul
       {"NaN in the head",
        [](TinyModel& m) { m.tensor("lm_head.weight").values[19] = std::nan(""); },
        {"lm_head.weight", "NaN", "[4, 3]"}},
-      {"rope_scaling", [](TinyModel& m) { m.config["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}}; },
-       {"rope_scaling", "not supported"}},
+      {"rope_scaling yarn", [](TinyModel& m) { m.config["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 8.0}}; },
+       {"rope_scaling.rope_type", "yarn", "not supported"}},
+      {"rope_scaling dynamic (legacy key)",
+       [](TinyModel& m) { m.config["rope_scaling"] = {{"type", "dynamic"}, {"factor", 2.0}}; },
+       {"rope_scaling.type", "dynamic", "not supported"}},
+      {"llama3 rope_scaling without its fields",
+       [](TinyModel& m) { m.config["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}}; },
+       {"rope_scaling.low_freq_factor", "missing"}},
       {"mlp_bias", [](TinyModel& m) { m.config["mlp_bias"] = true; }, {"mlp_bias"}},
       {"hidden_act", [](TinyModel& m) { m.config["hidden_act"] = "gelu"; }, {"hidden_act", "gelu"}},
       {"missing rms_norm_eps", [](TinyModel& m) { m.config.erase("rms_norm_eps"); }, {"rms_norm_eps", "missing"}},
@@ -1219,6 +1225,167 @@ BOOST_AUTO_TEST_CASE(missing_files_are_input_errors) {
   expect_input_error([&] { static_cast<void>(gm::load_checkpoint(tmp.path())); }, {"model.safetensors"});
   write_text(tmp / "config.json", "{\"model_type\": ");
   expect_input_error([&] { static_cast<void>(gm::load_checkpoint(tmp.path())); }, {"config.json", "JSON"});
+}
+
+// ---- current open architectures ------------------------------------------------
+
+namespace {
+
+// The config of refmodels/<fixture>, changed by `edit`, read by load_hf_config.
+gm::ModelConfig edited_config(const std::string& fixture, const std::function<void(json&)>& edit) {
+  json j = json::parse(read_bytes(kRefModels / fixture / "config.json"));
+  edit(j);
+  TempDir tmp;
+  write_text(tmp / "config.json", j.dump());
+  return gm::load_hf_config(tmp / "config.json");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(open_architecture_fixtures_load_with_their_features) {
+  {
+    const gm::Checkpoint ck = load64(kRefModels / "mistral-tiny");
+    BOOST_TEST((ck.config.family == gm::Family::mistral));
+    BOOST_TEST(ck.config.window == 8);
+    BOOST_TEST(ck.config.layer_windows.empty());
+    BOOST_TEST(!ck.config.attention_bias);
+  }
+  {
+    const gm::Checkpoint ck = load64(kRefModels / "gemma-tiny");
+    const gm::ModelConfig& c = ck.config;
+    BOOST_TEST((c.family == gm::Family::gemma));
+    BOOST_TEST((c.activation == gm::Activation::geglu_tanh));
+    BOOST_TEST(c.embedding_scale == std::sqrt(48.0));
+    BOOST_TEST(c.norm_gain_offset);
+    BOOST_TEST(c.tied_unembedding);
+    BOOST_TEST(c.d_head == 16);
+    BOOST_TEST(c.n_kv_heads == 1);
+    BOOST_TEST(!c.post_norms);
+  }
+  {
+    const gm::Checkpoint ck = load64(kRefModels / "gemma2-tiny");
+    const gm::ModelConfig& c = ck.config;
+    BOOST_TEST((c.family == gm::Family::gemma2));
+    BOOST_TEST(c.post_norms);
+    BOOST_TEST(c.attn_softcap == 5.0);
+    BOOST_TEST(c.final_softcap == 3.0);
+    BOOST_TEST(c.score_scale_dim == 24);
+    BOOST_TEST((c.layer_windows == std::vector<int>{5, 0, 5}));
+    for (const gm::LayerWeights<double>& L : ck.weights.layers) {
+      BOOST_TEST(L.post_attention_gain.size() == 32u);
+      BOOST_TEST(L.post_mlp_gain.size() == 32u);
+      BOOST_TEST(L.norm2_gain.size() == 32u);
+    }
+  }
+  {
+    const gm::Checkpoint ck = load64(kRefModels / "qwen2-tied");
+    const gm::ModelConfig& c = ck.config;
+    BOOST_TEST((c.family == gm::Family::qwen2));
+    BOOST_TEST((c.layer_windows == std::vector<int>{0, 6, 6}));
+    BOOST_TEST(c.attention_bias);
+    BOOST_TEST(!c.attention_output_bias);
+    BOOST_TEST(c.tied_unembedding);
+    BOOST_TEST(ck.weights.layers[0].b_q.size() == 32u);
+    BOOST_TEST(ck.weights.layers[0].b_o.empty());
+  }
+  {
+    const gm::Checkpoint ck = load64(kRefModels / "qwen2-untied-bf16-sharded");
+    BOOST_TEST(ck.config.layer_windows.empty());
+    BOOST_TEST(ck.config.window == 0);
+    BOOST_TEST(!ck.config.tied_unembedding);
+    BOOST_TEST(ck.weights.unembedding.rows == 64u);
+  }
+  {
+    const gm::ModelConfig c = gm::load_hf_config(kRefModels / "llama3-rope-f16" / "config.json");
+    BOOST_TEST((c.rope_scaling.kind == gm::RopeScalingKind::llama3));
+    BOOST_TEST(c.rope_scaling.factor == 8.0);
+    BOOST_TEST(c.rope_scaling.original_max_positions == 64);
+    const gm::ModelConfig l = gm::load_hf_config(kRefModels / "llama-rope-linear" / "config.json");
+    BOOST_TEST((l.rope_scaling.kind == gm::RopeScalingKind::linear));
+    BOOST_TEST(l.rope_scaling.factor == 4.0);
+  }
+  // The explicit layer_types list wins over the rules.
+  const gm::ModelConfig odd = edited_config("gemma2-tiny", [](json& j) {
+    j["layer_types"] = {"full_attention", "sliding_attention", "full_attention"};
+  });
+  BOOST_TEST((odd.layer_windows == std::vector<int>{0, 5, 0}));
+  const gm::ModelConfig no_window = edited_config("gemma2-tiny", [](json& j) { j["sliding_window"] = nullptr; });
+  BOOST_TEST((no_window.layer_windows == std::vector<int>{0, 0, 0}));
+  const gm::ModelConfig no_caps = edited_config("gemma2-tiny", [](json& j) {
+    j["attn_logit_softcapping"] = nullptr;
+    j["final_logit_softcapping"] = nullptr;
+  });
+  BOOST_TEST(no_caps.attn_softcap == 0.0);
+  BOOST_TEST(no_caps.final_softcap == 0.0);
+  const gm::ModelConfig qwen_layers = edited_config("qwen2-tied", [](json& j) { j["max_window_layers"] = 2; });
+  BOOST_TEST((qwen_layers.layer_windows == std::vector<int>{0, 0, 6}));
+  // Gemma's hub configs: hidden_act "gelu" with hidden_activation "gelu_pytorch_tanh": the latter decides.
+  const gm::ModelConfig gemma_hub = edited_config("gemma-tiny", [](json& j) { j["hidden_act"] = "gelu"; });
+  BOOST_TEST((gemma_hub.activation == gm::Activation::geglu_tanh));
+  // use_sliding_window with sliding_window null: no window (transformers' sliding_window None).
+  const gm::ModelConfig qwen_null = edited_config("qwen2-tied", [](json& j) { j["sliding_window"] = nullptr; });
+  BOOST_TEST(qwen_null.layer_windows.empty());
+  const gm::ModelConfig mistral_full = edited_config("mistral-tiny", [](json& j) { j["sliding_window"] = nullptr; });
+  BOOST_TEST(mistral_full.window == 0);
+  // describe() names the features.
+  const std::string text = gm::describe(gm::load_checkpoint(kRefModels / "gemma2-tiny").config);
+  for (const char* w : {"gemma2", "geglu_tanh", "windows=5,full,5", "attn-softcap=5", "final-softcap=3", "post-norms",
+                        "norm-gain=1+g", "embedding-scale=", "score-scale=1/sqrt(24)"}) {
+    BOOST_TEST(text.find(w) != std::string::npos, text << " lacks " << w);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(open_architecture_configs_refuse_what_they_cannot_compute) {
+  const auto bad = [](const std::string& fixture, const std::function<void(json&)>& edit,
+                      std::initializer_list<std::string_view> words) {
+    expect_input_error([&] { static_cast<void>(edited_config(fixture, edit)); }, words);
+  };
+  bad("gemma2-tiny", [](json& j) { j.erase("attn_logit_softcapping"); }, {"attn_logit_softcapping", "missing", "50.0"});
+  bad("gemma2-tiny", [](json& j) { j.erase("final_logit_softcapping"); }, {"final_logit_softcapping", "30.0"});
+  bad("gemma2-tiny", [](json& j) { j.erase("query_pre_attn_scalar"); }, {"query_pre_attn_scalar", "missing"});
+  bad("gemma2-tiny", [](json& j) { j.erase("sliding_window"); }, {"sliding_window", "4096"});
+  bad("gemma2-tiny", [](json& j) { j["hidden_activation"] = "gelu"; }, {"hidden_activation", "gelu", "not supported"});
+  bad("gemma2-tiny", [](json& j) { j["attn_logit_softcapping"] = -1.0; }, {"attn_logit_softcapping", "> 0"});
+  bad("gemma2-tiny", [](json& j) { j["layer_types"] = {"full_attention", "chunked_attention", "full_attention"}; },
+      {"layer_types", "chunked_attention"});
+  bad("gemma2-tiny", [](json& j) { j["layer_types"] = {"full_attention"}; }, {"layer_types", "3"});
+  bad("gemma2-tiny",
+      [](json& j) { j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}}; },
+      {"rope_scaling.rope_type", "yarn"});
+  bad("gemma-tiny", [](json& j) { j.erase("head_dim"); }, {"head_dim", "missing", "256"});
+  bad("gemma-tiny",
+      [](json& j) {
+        j.erase("hidden_activation");
+        j["hidden_act"] = "gelu";  // exact GELU in current transformers, the tanh form in older ones
+      },
+      {"hidden_act", "gelu", "not supported"});
+  bad("mistral-tiny", [](json& j) { j.erase("sliding_window"); }, {"sliding_window", "missing", "4096"});
+  bad("mistral-tiny", [](json& j) { j["hidden_act"] = "gelu"; }, {"hidden_act", "gelu"});
+  bad("mistral-tiny", [](json& j) { j.erase("rms_norm_eps"); }, {"rms_norm_eps", "missing"});
+  bad("qwen2-tied", [](json& j) { j.erase("max_window_layers"); }, {"max_window_layers", "missing"});
+  bad("qwen2-tied", [](json& j) { j["rope_scaling"] = {{"rope_type", "longrope"}}; },
+      {"rope_scaling.rope_type", "longrope"});
+  bad("llama3-rope-f16", [](json& j) { j["rope_scaling"].erase("original_max_position_embeddings"); },
+      {"rope_scaling.original_max_position_embeddings", "missing"});
+  bad("llama3-rope-f16", [](json& j) { j["rope_scaling"]["high_freq_factor"] = 0.5; },
+      {"rope_scaling.high_freq_factor"});
+  bad("llama3-rope-f16", [](json& j) { j["rope_parameters"] = {{"rope_type", "default"}}; },
+      {"rope_parameters", "rope_scaling"});
+  bad("gemma-tiny",
+      [](json& j) {
+        j["architectures"] = {"Gemma3ForCausalLM"};
+        j["model_type"] = "gemma3_text";
+      },
+      {"unsupported architecture", "Gemma3ForCausalLM"});
+  // Every tensor is accounted for: a Gemma-2 file with a stray tensor or
+  // without a post-norm is refused by name.
+  TempDir tmp;
+  for (const char* f : {"config.json", "model.safetensors"}) fs::copy(kRefModels / "gemma2-tiny" / f, tmp / f);
+  json j = json::parse(read_bytes(tmp / "config.json"));
+  j["num_hidden_layers"] = 2;
+  write_text(tmp / "config.json", j.dump());
+  expect_input_error([&] { static_cast<void>(gm::load_checkpoint(tmp.path())); },
+                     {"unexpected tensor", "model.layers.2."});
 }
 
 BOOST_AUTO_TEST_CASE(load_hf_config_reads_only_the_config) {

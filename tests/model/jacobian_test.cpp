@@ -36,6 +36,7 @@ constexpr long kBits = 256;
 struct Frozen {
   std::vector<std::vector<std::vector<std::vector<M>>>> alpha;  // [l][t][h][j]
   std::vector<std::vector<M>> s1, s2;                           // [l][t]
+  std::vector<std::vector<M>> post_a, post_m;                   // [l][t] post-norm scales (post_norms)
   std::vector<M> s3;                                            // [t]
 };
 
@@ -54,13 +55,16 @@ class Naive {
       fz->alpha.assign(L, std::vector<std::vector<std::vector<M>>>(n));
       fz->s1.assign(L, std::vector<M>(n));
       fz->s2.assign(L, std::vector<M>(n));
+      fz->post_a.assign(L, std::vector<M>(n));
+      fz->post_m.assign(L, std::vector<M>(n));
       fz->s3.assign(n, M());
     }
     std::vector<std::vector<M>> v = rows;
     for (std::size_t t = 0; t < n; ++t) {
       if (c_.absolute_into == gm::AbsolutePositionsInto::residual) add_position(v[t], t);
     }
-    const M scale = c_.score_scale == gm::ScoreScale::one ? num(1) : num(1) / sqrt(num(static_cast<double>(dh)));
+    const double scale_dim = c_.score_scale_dim > 0 ? c_.score_scale_dim : static_cast<double>(dh);
+    const M scale = c_.score_scale == gm::ScoreScale::one ? num(1) : num(1) / sqrt(num(scale_dim));
     for (std::size_t l = 0; l < L; ++l) {
       const gm::LayerWeights<double>& W = w_.layers[l];
       std::vector<std::vector<M>> q(n), k(n), val(n);
@@ -78,8 +82,8 @@ class Naive {
       }
       std::vector<std::vector<M>> next(n);
       for (std::size_t t = 0; t < n; ++t) {
-        const std::size_t first =
-            c_.causal && c_.window > 0 && t + 1 > static_cast<std::size_t>(c_.window) ? t + 1 - c_.window : 0;
+        const std::size_t w = static_cast<std::size_t>(c_.window_of(l));  // i − w < j <= i
+        const std::size_t first = c_.causal && w > 0 && t + 1 > w ? t + 1 - w : 0;
         const std::size_t last = c_.causal ? t : n - 1;
         std::vector<M> concat(c_.q_width(), num(0));
         if (fz && !use) fz->alpha[l][t].assign(c_.n_heads, {});
@@ -94,6 +98,7 @@ class Naive {
               M dotp = num(0);
               for (std::size_t i = 0; i < dh; ++i) dotp = dotp + q[t][h * dh + i] * k[j][kvh * dh + i];
               M score = dotp * scale;
+              if (c_.attn_softcap > 0) score = num(c_.attn_softcap) * tanh(score / num(c_.attn_softcap));
               if (c_.positional == gm::PositionalKind::alibi) {
                 // m_h = scale · 2^(-8(h+1)/H), H a power of two here
                 const M slope = num(c_.alibi_slope_scale) *
@@ -114,7 +119,8 @@ class Naive {
           }
         }
         std::vector<M> z = v[t];
-        const std::vector<M> a = affine(w_.layers[l].w_o, concat, w_.layers[l].b_o);
+        std::vector<M> a = affine(w_.layers[l].w_o, concat, w_.layers[l].b_o);
+        if (c_.post_norms) a = norm(a, W.post_attention_gain, {}, fz ? &fz->post_a[l][t] : nullptr, use);
         for (std::size_t i = 0; i < d; ++i) z[i] = z[i] + a[i];
         if (c_.activation != gm::Activation::none) {
           M* s = fz ? &fz->s2[l][t] : nullptr;
@@ -122,7 +128,8 @@ class Naive {
           std::vector<M> hidden = affine(W.w_up, u, W.b_up);
           const std::vector<M> gate = W.w_gate.empty() ? hidden : affine(W.w_gate, u, {});
           for (std::size_t i = 0; i < hidden.size(); ++i) hidden[i] = act(hidden[i], gate[i]);
-          const std::vector<M> o = affine(W.w_down, hidden, W.b_down);
+          std::vector<M> o = affine(W.w_down, hidden, W.b_down);
+          if (c_.post_norms) o = norm(o, W.post_mlp_gain, {}, fz ? &fz->post_m[l][t] : nullptr, use);
           for (std::size_t i = 0; i < d; ++i) z[i] = z[i] + o[i];
         }
         next[t] = z;
@@ -170,7 +177,7 @@ class Naive {
     std::vector<M> y;
     for (std::size_t i = 0; i < x.size(); ++i) {
       M e = centred[i] * scale;
-      if (!g.empty()) e = e * num(g[i]);
+      if (!g.empty()) e = e * (c_.norm_gain_offset ? num(1) + num(g[i]) : num(g[i]));  // Gemma: 1 + g
       if (!b.empty()) e = e + num(b[i]);
       y.push_back(e);
     }
@@ -191,6 +198,12 @@ class Naive {
         return x * (num(1) + tanh(sqrt(num(2) / pi) * (x + cubic * x * x * x))) / num(2);
       }
       case gm::Activation::swiglu: return gate / (num(1) + exp(-gate)) * x;
+      case gm::Activation::geglu_tanh: {
+        M pi = num(0);
+        mpfr_const_pi(pi.data(), MPFR_RNDN);
+        const M cubic = M::from_string("0.044715", kBits);
+        return gate * (num(1) + tanh(sqrt(num(2) / pi) * (gate + cubic * gate * gate * gate))) / num(2) * x;
+      }
       case gm::Activation::none: return x;
     }
     return x;
@@ -285,6 +298,11 @@ std::vector<Arch> architectures() {
   a.act = A::gelu;
   a.causal = false;  // bidirectional: every position reaches y_n
   list.push_back(a);
+  a = {};
+  a.pos = P::rope;
+  a.act = A::geglu_tanh;  // Gemma's GeGLU
+  a.kv_heads = 1;
+  list.push_back(a);
   return list;
 }
 
@@ -306,10 +324,12 @@ gm::Jacobians<T> jacobians_of(const gm::ModelSource& s, const gm::InputSequence&
 // Largest |J − J_fd| over every block, with J_fd the central difference of
 // the naive forward (frozen or not) with step h = 2^-60 in MPFR-256; and the
 // largest |J| for scale.
+// `naive_model`: the model the naive forward differentiates (default: s).
 std::pair<double, double> finite_difference_gap(const gm::ModelSource& s, const gm::InputSequence& in,
-                                                gm::JacobianKind kind) {
+                                                gm::JacobianKind kind, const gm::ModelSource* naive_model = nullptr) {
   const gm::Jacobians<M> J = jacobians_of<M>(s, in, kind);
-  const Naive naive(s.config, s.weights);
+  const gm::ModelSource& ns = naive_model != nullptr ? *naive_model : s;
+  const Naive naive(ns.config, ns.weights);
   const std::size_t n = in.rows.rows, d = in.rows.cols, out = n - 1;
   std::vector<std::vector<M>> rows(n);
   for (std::size_t t = 0; t < n; ++t) {
@@ -514,6 +534,77 @@ BOOST_AUTO_TEST_CASE(frozen_jacobian_matches_frozen_forward_finite_differences) 
     BOOST_TEST(gap < 1e-28 * (1 + largest), gm::describe(s.config) << ": |J - FD| = " << gap);
     BOOST_TEST(largest > 1e-3);
   }
+}
+
+// Gemma (gemma-tiny: GeGLU, gains 1 + g, head_dim ≠ d/heads, one kv head):
+// the Jacobians of the library's model against finite differences of the
+// naive forward of the same model with the gains 1 + g written out (exact in
+// binary64 for these binary32 gains, and exact at 256 bits in prepare()).
+BOOST_AUTO_TEST_CASE(gemma_jacobians_match_finite_differences) {
+  const gm::ModelSource s = gm::open_checkpoint(std::string(GLASSES_TEST_FIXTURES) + "/refmodels/gemma-tiny", true);
+  BOOST_TEST_REQUIRE(s.config.norm_gain_offset);
+  gm::ModelSource folded = s;
+  folded.config.norm_gain_offset = false;
+  const auto offset = [](std::vector<double>& g) {
+    for (double& x : g) x = 1 + x;
+  };
+  for (gm::LayerWeights<double>& L : folded.weights.layers) {
+    offset(L.norm1_gain);
+    offset(L.norm2_gain);
+  }
+  offset(folded.weights.final_gain);
+  const gm::InputSequence in = rows_input(4, static_cast<std::size_t>(s.config.d_model), 3);
+  for (const gm::JacobianKind kind : {gm::JacobianKind::full, gm::JacobianKind::frozen}) {
+    const auto [gap, largest] = finite_difference_gap(s, in, kind, &folded);
+    BOOST_TEST_MESSAGE("gemma-tiny " << gm::to_string(kind) << ": |J - FD| " << gap << ", max |J| " << largest);
+    BOOST_TEST(gap < 1e-28 * (1 + largest), "gemma-tiny: |J - FD| = " << gap);
+    BOOST_TEST(largest > 1e-3);
+  }
+}
+
+// Gemma-2 (gemma2-tiny: post-norms, attention soft-cap 5, alternating
+// windows of 5 over 7 positions, query_pre_attn_scalar, GeGLU, 1 + g): both
+// variants against finite differences of the naive forward, which applies
+// every one of these itself.
+BOOST_AUTO_TEST_CASE(gemma2_jacobians_match_finite_differences) {
+  const gm::ModelSource s = gm::open_checkpoint(std::string(GLASSES_TEST_FIXTURES) + "/refmodels/gemma2-tiny", true);
+  BOOST_TEST_REQUIRE(gm::jacobian_unsupported(s.config).empty());
+  const gm::InputSequence in = rows_input(7, static_cast<std::size_t>(s.config.d_model), 5);
+  for (const gm::JacobianKind kind : {gm::JacobianKind::full, gm::JacobianKind::frozen}) {
+    const auto [gap, largest] = finite_difference_gap(s, in, kind);
+    BOOST_TEST_MESSAGE("gemma2-tiny " << gm::to_string(kind) << ": |J - FD| " << gap << ", max |J| " << largest);
+    BOOST_TEST(gap < 1e-28 * (1 + largest), "gemma2-tiny: |J - FD| = " << gap);
+    BOOST_TEST(largest > 1e-3);
+  }
+  // The soft-cap and the post-norms matter here: without them the blocks differ.
+  gm::ModelSource uncapped = s;
+  uncapped.config.attn_softcap = 0;
+  const gm::Jacobians<double> a = jacobians_of<double>(s, in, gm::JacobianKind::full);
+  const gm::Jacobians<double> b = jacobians_of<double>(uncapped, in, gm::JacobianKind::full);
+  double moved = 0;
+  for (std::size_t i = 0; i < a.blocks.size(); ++i) {
+    for (std::size_t k = 0; k < a.blocks[i].data.size(); ++k) {
+      moved = std::max(moved, std::fabs(a.blocks[i].data[k] - b.blocks[i].data[k]));
+    }
+  }
+  BOOST_TEST(moved > 1e-3);
+}
+
+BOOST_AUTO_TEST_CASE(final_soft_cap_leaves_the_jacobians_unchanged) {
+  // The final soft-cap acts on the logits only: y_n and its Jacobian are unchanged.
+  const gm::ModelSource plain = gm::open_checkpoint(std::string(GLASSES_TEST_FIXTURES) + "/refmodels/mistral-tiny", true);
+  gm::ModelSource final_cap = plain;
+  final_cap.config.final_softcap = 3;
+  const gm::InputSequence in = rows_input(3, static_cast<std::size_t>(plain.config.d_model), 1);
+  const gm::Jacobians<double> a = jacobians_of<double>(final_cap, in, gm::JacobianKind::full);
+  const gm::Jacobians<double> b = jacobians_of<double>(plain, in, gm::JacobianKind::full);
+  long mismatches = 0;
+  for (std::size_t i = 0; i < a.blocks.size(); ++i) {
+    for (std::size_t k = 0; k < a.blocks[i].data.size(); ++k) {
+      mismatches += !same_bits(a.blocks[i].data[k], b.blocks[i].data[k]);
+    }
+  }
+  BOOST_TEST(mismatches == 0);
 }
 
 // The two variants differ where the assumptions bite (not vacuous), and

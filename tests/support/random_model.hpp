@@ -91,7 +91,7 @@ inline model::ModelSource tiny_model(const TinyModel& a, std::uint64_t seed) {
       if (gains) L.norm2_gain = vec(d, 1, 0.2);
       if (gains && c.norm_has_bias) L.norm2_bias = vec(d, 0, 0.2);
       L.w_up = mat(d_mlp, d, a.sigma_up);
-      if (a.act == gm::Activation::swiglu) L.w_gate = mat(d_mlp, d, a.sigma_up);
+      if (gm::gated(a.act)) L.w_gate = mat(d_mlp, d, a.sigma_up);
       L.w_down = mat(d, d_mlp, a.sigma_down);
       if (a.bias) {
         L.b_up = vec(d_mlp, 0, 0.1);

@@ -8,6 +8,17 @@
 //   y_i   = norm3(v_i^(L));  logits_i = W_U y_i
 //
 // Dimensions use THEORY's names: d (d_model), d_h (d_head), L (n_layers).
+//
+// Options of current open architectures (Hugging Face checkpoints,
+// checkpoint.hpp), each off by default so that the block above is the
+// default reading:
+//   v^(0) = e_token · embedding_scale                        (Gemma: √d)
+//   norms multiply by (1 + g) instead of g                   (Gemma's RMSNorm)
+//   a_i = postnorm_a(W_O …),  v_i' = z_i + postnorm_m(ψ(…))  (Gemma-2's sandwich norms)
+//   s_ij ← c_a · tanh(s_ij / c_a)                            (attention soft-cap, before the mask)
+//   logits ← c_f · tanh(logits / c_f)                        (final soft-cap)
+//   a window per layer (Mistral, Qwen2, Gemma-2's alternating local/global layers)
+//   RoPE inverse frequencies rescaled (Llama-3's rope_scaling: linear, llama3)
 #pragma once
 
 #include <cstdint>
@@ -19,7 +30,9 @@ namespace glasses::model {
 // Where the architecture comes from; `paper` is THEORY's paper-literal block
 // (W_V = W_O = I, one head), stored as explicit identity matrices so that one
 // forward serves every family.
-enum class Family : std::uint8_t { paper, gpt2, llama, synthetic };
+// mistral, qwen2, gemma, gemma2: Hugging Face checkpoints of those model
+// types (checkpoint.hpp), which differ from llama only by the options below.
+enum class Family : std::uint8_t { paper, gpt2, llama, synthetic, mistral, qwen2, gemma, gemma2 };
 
 enum class NormKind : std::uint8_t {
   layernorm,  // g ⊙ (x - mean) / sqrt(var + eps) + b, biased variance
@@ -53,6 +66,26 @@ enum class Activation : std::uint8_t {
   gelu,       // exact GELU, x Φ(x) = x (1 + erf(x/√2)) / 2
   gelu_tanh,  // GPT-2's gelu_new: x (1 + tanh(√(2/π)(x + 0.044715 x³))) / 2
   swiglu,     // W_down (silu(W_gate x) ⊙ W_up x), silu(x) = x / (1 + e^-x)
+  geglu_tanh, // W_down (gelu_tanh(W_gate x) ⊙ W_up x)  (Gemma's GeGLU, gelu_pytorch_tanh)
+};
+
+// Whether ψ has a gate branch W_gate (SwiGLU, GeGLU).
+inline bool gated(Activation a) { return a == Activation::swiglu || a == Activation::geglu_tanh; }
+
+// Rescaling of RoPE's inverse frequencies ω_j (Hugging Face rope_scaling,
+// transformers modeling_rope_utils.py; positional.hpp computes them).
+enum class RopeScalingKind : std::uint8_t {
+  none,    // "default" or null: ω_j as is
+  linear,  // ω_j / factor                                      (_compute_linear_scaling_rope_parameters)
+  llama3,  // three bands by wavelength 2π/ω_j                 (_compute_llama3_parameters)
+};
+
+struct RopeScaling {
+  RopeScalingKind kind = RopeScalingKind::none;
+  double factor = 1;                   // linear, llama3
+  double low_freq_factor = 1;          // llama3
+  double high_freq_factor = 4;         // llama3 (> low_freq_factor)
+  int original_max_positions = 8192;   // llama3: original_max_position_embeddings
 };
 
 // The factor multiplying q·k before the softmax.
@@ -82,27 +115,43 @@ struct ModelConfig {
   AbsolutePositionsInto absolute_into = AbsolutePositionsInto::residual;
   RopeStyle rope_style = RopeStyle::rotate_half;
   double rope_theta = 10000.0;
+  RopeScaling rope_scaling;        // RoPE only
   double alibi_slope_scale = 1.0;  // ALiBi slopes m_h = scale · 2^(-8(h+1)/n_heads) (Press et al.)
 
   Activation activation = Activation::swiglu;
   bool attention_bias = false;  // biases on q, k, v and the output projection (GPT-2)
+  bool attention_output_bias = true;  // with attention_bias: b_O too (false: q, k, v only, as Qwen2)
   bool mlp_bias = false;
 
   bool causal = true;  // N(i) = {j <= i}; false: all j (bidirectional)
   int window = 0;      // sliding window w: N(i) = {i-w < j <= i}; 0: none
+  // Per-layer windows: layer l uses layer_windows[l] (0: none) in place of
+  // `window`; empty: every layer uses `window`.
+  std::vector<int> layer_windows;  // [l]
   ScoreScale score_scale = ScoreScale::inv_sqrt_head_dim;
+  int score_scale_dim = 0;  // the n of 1/sqrt(n) (0: d_h; Gemma-2: query_pre_attn_scalar)
+
+  // Gemma's conventions (all off by default).
+  double embedding_scale = 1;     // token embeddings times this, rounded once into T (1: none); raw rows are v^(0)
+  bool norm_gain_offset = false;  // every norm's gain is (1 + g), formed once in T at prepare (site norm)
+  bool post_norms = false;        // the attention output and the MLP output are normed (gains
+                                  // post_attention_gain, post_mlp_gain) before their residual adds
+  double attn_softcap = 0;        // scores s ← c·tanh(s/c) after scaling, before the mask (0: none)
+  double final_softcap = 0;       // logits ← c·tanh(logits/c) (0: none)
 
   bool has_unembedding = true;   // logits = W_U y
   bool tied_unembedding = false; // W_U = token embedding
 
   std::vector<std::string> vocabulary;  // token strings when known (synthetic presets); may be empty
 
+  // The window of layer l (0: none).
+  int window_of(std::size_t l) const { return layer_windows.empty() ? window : layer_windows[l]; }
   int kv_width() const { return n_kv_heads * d_head; }
   int q_width() const { return n_heads * d_head; }
 };
 
 // Checks every field for consistency (positive sizes, heads dividing, RoPE
-// with even d_h, ...). Throws InputError naming the first problem.
+// with even d_h, windows, soft-caps and RoPE scaling in range, ...). Throws InputError naming the first problem.
 void validate(const ModelConfig& config);
 
 // A one-line human description ("llama d=32 L=3 heads=2/2 rope rmsnorm swiglu").

@@ -4,12 +4,16 @@
 //   u_i  = norm1(v_i)                                           (pre-attention norm)
 //   q_i  = W_Q u_i,  k_i = W_K u_i,  v_i = W_V u_i   (+ biases; RoPE rotates q, k)
 //   s_ij = (q_i^h · k_j^h) · scale − m_h (i − j)                 (ALiBi term when used)
-//   α_ij = softmax_{j∈N(i)} s_ij
+//          with the soft-cap s ← c·tanh(s/c) after the scale, before the ALiBi term
+//   α_ij = softmax_{j∈N_l(i)} s_ij                              (N_l: the window of layer l)
 //   o_i^h = Σ_{j∈N(i)} α_ij v_j^h
-//   a_i  = W_O concat_h o_i^h  (+ b_O)
+//   a_i  = W_O concat_h o_i^h  (+ b_O)       (post-norms: a_i = postnorm_a(W_O …))
 //   z_i  = v_i + a_i                                            (residual)
-//   v_i' = z_i + ψ(norm2(z_i))                                  (MLP with residual)
-// and at the end y_i = norm3(v_i^(L)), logits_i = W_U y_i.
+//   v_i' = z_i + ψ(norm2(z_i))                                  (MLP with residual; post-norms:
+//                                                                z_i + postnorm_m(ψ(norm2(z_i))))
+// and at the end y_i = norm3(v_i^(L)), logits_i = W_U y_i (final soft-cap:
+// c·tanh(logits/c)). v^(0) is the token embedding times embedding_scale
+// (Gemma) when the config has one.
 //
 // Two drivers share the per-position steps, so they give the same bits:
 //   Decoder  position by position with a KV cache (causal attention only):
@@ -75,6 +79,7 @@ struct PreparedModel {
   std::vector<T> alibi;       // per head
   std::vector<T> rope_omega;  // d_h/2
   std::vector<T> sinusoid_omega;  // d/2
+  T embedding_scale, attn_softcap, final_softcap;  // as in the config, rounded once into T (used when set)
 };
 
 namespace detail {
@@ -157,12 +162,40 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   m.packed_unembedding = pack<T>(config.tied_unembedding ? m.w.token_embedding : m.w.unembedding);
   m.zero = env.constant(0);
   m.one = env.constant(1);
+  // Gemma's norms multiply by (1 + g) (transformers modeling_gemma.py
+  // GemmaRMSNorm.forward: output * (1.0 + self.weight.float())): the sum is
+  // formed here once, in T at site `norm`, and becomes the gain every norm
+  // and the Jacobians (jacobian.hpp reads m.w) use. Forming it per position
+  // would give the same bits (the same operation on the same operands) except
+  // under stochastic rounding, where a weight-derived constant is rounded once.
+  if (config.norm_gain_offset) {
+    const auto offset = [&](Vector<T>& g) {
+      for (T& x : g) {
+        x += m.one;
+        env.round(Site::norm, x);
+      }
+    };
+    for (LayerWeights<T, WeightMatrix>& W : m.w.layers) {
+      offset(W.norm1_gain);
+      offset(W.norm2_gain);
+      offset(W.post_attention_gain);
+      offset(W.post_mlp_gain);
+    }
+    offset(m.w.final_gain);
+  }
+  // Gemma's normaliser torch.tensor(hidden_size**0.5, dtype=…)
+  // (modeling_gemma.py GemmaModel.forward): the binary64 value of the config
+  // rounded once into T at site `activations` (checkpoint.cpp sets it to
+  // std::sqrt(d), Python's float **0.5).
+  m.embedding_scale = env.input(Site::activations, config.embedding_scale);
+  m.attn_softcap = env.input(Site::attention_scores, config.attn_softcap);
+  m.final_softcap = env.input(Site::output, config.final_softcap);
   m.d_model = env.constant(config.d_model);
   m.norm_eps = env.from_double(config.norm_eps);
   m.score_scale = env.constant(1);
   if (config.score_scale == ScoreScale::inv_sqrt_head_dim) {
     using numerics::sqrt;
-    T root = sqrt(env.constant(config.d_head));
+    T root = sqrt(env.constant(config.score_scale_dim > 0 ? config.score_scale_dim : config.d_head));
     env.round(Site::attention_scores, root);
     m.score_scale /= root;
     env.round(Site::attention_scores, m.score_scale);
@@ -171,6 +204,8 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   if (config.positional == PositionalKind::alibi) m.alibi = alibi_slopes(env, config.n_heads, config.alibi_slope_scale);
   if (config.positional == PositionalKind::rope) {
     m.rope_omega = inverse_frequencies(env, Site::attention_scores, env.from_double(config.rope_theta), config.d_head);
+    scale_inverse_frequencies(env, Site::attention_scores, m.rope_omega, config.rope_scaling, config.rope_theta,
+                              config.d_head);
   }
   if (config.positional == PositionalKind::sinusoidal) {
     m.sinusoid_omega = inverse_frequencies(env, Site::activations, env.constant(10000), config.d_model);
@@ -221,7 +256,9 @@ struct PositionState {
 //   projected(l, t, q, k, v)         q (n_heads·d_h) and k (n_kv_heads·d_h) after RoPE, the values
 //   attention(l, t, first, last, α)  α[h] over N(t) = [first, last], every head (when `active`)
 //   mlp_input(l, t, up, gate)        W_up u + b_up before the nonlinearity (d_mlp), and
-//                                    W_gate u (SwiGLU; nullptr otherwise)
+//                                    W_gate u (gated ψ; nullptr otherwise)
+//   post_norm(l, t, which, stats, x) a post-norm (post_norms) and its input (d):
+//                                    which 0 = of the attention output, 1 = of the MLP's
 struct NoStepObserver {
   static constexpr bool active = false;  // true: attend() keeps α for attention()
   template <class T>
@@ -240,6 +277,8 @@ struct NoStepObserver {
   void attention(std::size_t, std::size_t, std::size_t, std::size_t, const std::vector<std::vector<T>>&) {}
   template <class T>
   void mlp_input(std::size_t, std::size_t, const T*, const T*) {}
+  template <class T>
+  void post_norm(std::size_t, std::size_t, int, const NormStats<T>&, const T*) {}
 };
 
 namespace detail {
@@ -294,6 +333,12 @@ class BlockSteps {
       m_.w.token_embedding.with_row(static_cast<std::size_t>(token), [&](const auto* e) {
         for (std::size_t i = 0; i < d; ++i) v[i] = env_.from_double(static_cast<double>(e[i]));
       });
+      if (c.embedding_scale != 1) {  // Gemma: e · √d (the tied W_U stays the unscaled e)
+        for (std::size_t i = 0; i < d; ++i) {
+          v[i] *= m_.embedding_scale;
+          env_.round(Site::activations, v[i]);
+        }
+      }
     } else {
       for (std::size_t i = 0; i < d; ++i) v[i] = env_.input(Site::activations, row[i]);
     }
@@ -346,7 +391,7 @@ class BlockSteps {
   // Attention of query position t over key positions N(t) = [first, last]
   // of layer l:
   //   o^h = Σ_{j∈N(t)} α_tj^h v_j^h     every head h (attend_head)
-  //   a = W_O concat_h o^h + b_O
+  //   a = W_O concat_h o^h + b_O       (post-norms: a = norm(W_O concat_h o^h), Gemma-2)
   //   z = v + a                        (in place: v is the residual stream)
   // Heads are independent: with `two_threads`, long attentions give half
   // the heads to each thread (split()).
@@ -372,7 +417,7 @@ class BlockSteps {
     }
     attn_out_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
     product(m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(), attn_out_.data(), m_.packed[l].w_o);
-    add_into(env_, v, attn_out_.data(), attn_out_.size());
+    add_into(env_, v, post_norm(l, t, 0, m_.w.layers[l].post_attention_gain, attn_out_), attn_out_.size());
   }
 
   // Two threads share the work of one position where that is worth it and
@@ -383,8 +428,9 @@ class BlockSteps {
 
   // The MLP of position t in layer l, with its residual:
   //   u = norm2(z)
-  //   h = act(W_up u + b_up)       (SwiGLU: silu(W_gate u) ⊙ (W_up u + b_up))
-  //   v' = z + W_down h + b_down   (in place: z is the residual stream)
+  //   h = act(W_up u + b_up)       (SwiGLU: silu(W_gate u) ⊙ (W_up u + b_up); GeGLU: gelu_tanh(W_gate u) ⊙ …)
+  //   v' = z + W_down h + b_down   (in place: z is the residual stream; post-norms:
+  //                                 z + norm(W_down h), Gemma-2's post_feedforward_layernorm)
   NormStats<T> mlp(std::size_t l, std::size_t t, T* z) {
     const ModelConfig& c = m_.config;
     if (c.activation == Activation::none) return {m_.zero, m_.one};
@@ -397,17 +443,17 @@ class BlockSteps {
     observe_.norm2(l, t, stats, centred_input(z));
     up_.assign(dm, m_.zero);
     product(W.w_up, W.b_up, mlp_in_.data(), up_.data(), P.w_up);
-    const bool gated = c.activation == Activation::swiglu;
-    if (gated) {
+    const bool has_gate = gated(c.activation);
+    if (has_gate) {
       gate_.assign(dm, m_.zero);
       product(W.w_gate, Vector<T>{}, mlp_in_.data(), gate_.data(), P.w_gate);
     }
-    observe_.mlp_input(l, t, up_.data(), gated ? gate_.data() : nullptr);
+    observe_.mlp_input(l, t, up_.data(), has_gate ? gate_.data() : nullptr);
     hidden_.assign(up_.begin(), up_.end());
-    nonlinearity(hidden_.data(), gated ? gate_.data() : nullptr, dm);
+    nonlinearity(hidden_.data(), has_gate ? gate_.data() : nullptr, dm);
     mlp_out_.assign(d, m_.zero);
     product(W.w_down, W.b_down, hidden_.data(), mlp_out_.data(), P.w_down);
-    add_into(env_, z, mlp_out_.data(), d);
+    add_into(env_, z, post_norm(l, t, 1, W.post_mlp_gain, mlp_out_), d);
     return stats;
   }
 
@@ -426,21 +472,26 @@ class BlockSteps {
     return stats;
   }
 
-  // logits = W_U y (site `output`).
+  // logits = W_U y (site `output`), soft-capped when the config says so.
   std::vector<T> logits(const std::vector<T>& y) {
     const ModelConfig& c = m_.config;
     if (!c.has_unembedding) throw InputError("this model has no unembedding (no logits)");
     const WeightMatrix& U = c.tied_unembedding ? m_.w.token_embedding : m_.w.unembedding;
     std::vector<T> out(U.rows, m_.zero);
     product(U, Vector<T>{}, y.data(), out.data(), m_.packed_unembedding, Site::output, Site::output);
+    if (c.final_softcap > 0) {  // Gemma-2: c·tanh(logits/c) (modeling_gemma2.py Gemma2ForCausalLM.forward)
+      for (T& x : out) soft_cap(env_, Site::output, x, m_.final_softcap);
+    }
     return out;
   }
 
-  // Key range N(t) = [first, last] of a query at t in a sequence of length n.
-  std::pair<std::size_t, std::size_t> neighbourhood(std::size_t t, std::size_t n) const {
+  // Key range N_l(t) = [first, last] of a query at t in layer l in a
+  // sequence of length n: with the window w of layer l, i − w < j <= i
+  // (transformers masking_utils sliding_window_overlay: kv_idx > q_idx − sliding_window).
+  std::pair<std::size_t, std::size_t> neighbourhood(std::size_t l, std::size_t t, std::size_t n) const {
     const ModelConfig& c = m_.config;
     if (!c.causal) return {0, n - 1};
-    const std::size_t w = static_cast<std::size_t>(c.window);
+    const std::size_t w = static_cast<std::size_t>(c.window_of(l));
     return {w > 0 && t + 1 > w ? t + 1 - w : 0, t};
   }
 
@@ -463,7 +514,8 @@ class BlockSteps {
   };
 
   // One head h of query position t over the keys N = [first, first + m):
-  //   s_j = (q^h · k_j^h) · scale − m_h |t − j|      (the ALiBi term when used)
+  //   s_j = (q^h · k_j^h) · scale − m_h |t − j|      (the ALiBi term when used; soft-cap c·tanh(·/c)
+  //                                                  of the scaled dot first when the config has one)
   //   α = softmax(s)
   //   o^h = Σ_j α_j v_j^h  (left to right over j), into concat_
   void attend_head(std::size_t l, std::size_t t, std::size_t first, std::size_t m, int h, const std::vector<T>& q,
@@ -479,6 +531,9 @@ class BlockSteps {
       if (!dots_done) key_dot(l, kvh, first, j, m, qh, s, w.p);
       s *= m_.score_scale;
       env_.round(Site::attention_scores, s);
+      // Gemma-2's soft-cap, after the scale and before the mask (modeling_gemma2.py
+      // eager_attention_forward); an ALiBi term is a bias like the mask, so it comes after.
+      if (c.attn_softcap > 0) soft_cap(env_, Site::attention_scores, s, m_.attn_softcap);
       if (c.positional == PositionalKind::alibi) {
         const std::size_t key = first + j;
         w.p = m_.alibi[static_cast<std::size_t>(h)];
@@ -560,6 +615,20 @@ class BlockSteps {
     }
   }
 
+  // x itself, or norm(x) with gain g into post_out_ when the config has
+  // post-norms (Gemma-2's post_attention_layernorm, post_feedforward_layernorm:
+  // sites norm and activations as every norm).
+  // `which`: 0 after attention, 1 after the MLP (for the observer).
+  const T* post_norm(std::size_t l, std::size_t t, int which, const Vector<T>& gain, const std::vector<T>& x) {
+    const ModelConfig& c = m_.config;
+    if (!c.post_norms) return x.data();
+    post_out_.assign(x.size(), m_.zero);
+    const NormStats<T> stats = normalize(env_, c.norm, x.data(), x.size(), gain, Vector<T>{}, m_.norm_eps,
+                                         m_.d_model, post_out_.data(), centred_);
+    observe_.post_norm(l, t, which, stats, centred_input(x.data()));
+    return post_out_.data();
+  }
+
   // The centred input of the norm just computed on x (for the observer).
   const T* centred_input(const T* x) const {
     switch (m_.config.norm) {
@@ -637,6 +706,7 @@ class BlockSteps {
   std::vector<T> centred_;    // the centred input of the last LayerNorm      [d]
   std::vector<T> position_;   // p_t of learned positions                      [d]
   T p_ = m_.zero, p2_ = m_.zero;
+  std::vector<T> post_out_;   // norm(a) or norm(W_down h) with post-norms     [d]
 };
 
 template <class T>
@@ -726,7 +796,7 @@ class Decoder {
       const int layer = static_cast<int>(l);
       env.reseed(h, layer, detail::kProject);
       state_.norm1[l] = steps_.project(l, v.data(), t, q);
-      const auto [first, last] = steps_.neighbourhood(t, t + 1);
+      const auto [first, last] = steps_.neighbourhood(l, t, t + 1);
       env.reseed(h, layer, detail::kAttend);
       steps_.attend(l, t, first, last, q, v.data(), state_.head_outputs[l],
                     record_attention ? &state_.attention[l] : nullptr);
@@ -830,7 +900,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
       trace.attention.emplace_back(static_cast<std::size_t>(c.n_heads), Matrix<T>(n, n, model.zero));
     }
     for (std::size_t t = 0; t < n; ++t) {
-      const auto [first, last] = steps.neighbourhood(t, n);
+      const auto [first, last] = steps.neighbourhood(l, t, n);
       env.reseed(h[t], static_cast<int>(l), detail::kAttend);
       steps.attend(l, t, first, last, queries[t], v.row(t), head_outputs, options.keep_attention ? &alpha : nullptr);
       if (options.keep_attention) {

@@ -501,15 +501,29 @@ struct ActivationConstants {
   T cubic;           // 0.044715
 };
 
+// Each operation is rounded at site `mlp`, as the activations that use them,
+// so that a site policy on a wider carrier computes what Emulated<F> does
+// (forward_test's uniform_policy_on_double_carrier_equals_emulated, with
+// Gemma-2's GeGLU): 1/√2 = 1 / sqrt(2), √(2/π) = sqrt(2 / π), 0.044715.
 template <class T, class R>
 ActivationConstants<T> activation_constants(Env<T, R>& env) {
   using numerics::sqrt;
   const T two = env.constant(2);
+  T root2 = sqrt(two);
+  env.round(Site::mlp, root2);
   T inv_sqrt2 = env.constant(1);
-  inv_sqrt2 /= sqrt(two);
+  inv_sqrt2 /= root2;
+  env.round(Site::mlp, inv_sqrt2);
+  T pi = numerics::ScalarTraits<T>::pi(env.ctx);
+  env.round(Site::mlp, pi);
   T ratio = two;
-  ratio /= numerics::ScalarTraits<T>::pi(env.ctx);
-  return {env.constant(0), env.constant(1), env.constant(1, 2), inv_sqrt2, sqrt(ratio), env.constant(44715, 1000000)};
+  ratio /= pi;
+  env.round(Site::mlp, ratio);
+  T root_ratio = sqrt(ratio);
+  env.round(Site::mlp, root_ratio);
+  T cubic = env.constant(44715, 1000000);
+  env.round(Site::mlp, cubic);
+  return {env.constant(0), env.constant(1), env.constant(1, 2), inv_sqrt2, root_ratio, cubic};
 }
 
 // ψ's nonlinearity applied in place to h (site `mlp`), with the gate for SwiGLU:
@@ -517,12 +531,17 @@ ActivationConstants<T> activation_constants(Env<T, R>& env) {
 //   gelu(x)      = (x · 0.5) · (1 + erf(x · (1/√2)))                     (PyTorch's order)
 //   gelu_tanh(x) = (0.5 · x) · (1 + tanh(√(2/π) · (x + ((0.044715 · x) · x) · x)))   (llm.c's order)
 //   swiglu       h_k = (g_k · (1 / (1 + exp(-g_k)))) · h_k                (silu(gate) ⊙ up)
+//   geglu_tanh   h_k = gelu_tanh(g_k) · h_k, gelu_tanh(g_k) in the order above   (Gemma's GeGLU:
+//                down(act(gate(x)) * up(x)), transformers modeling_gemma.py GemmaMLP.forward)
 template <class T, class R>
 void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, T* h, const T* gate,
               std::size_t n, T& t) {
   using numerics::erf;
   using numerics::max;
   using numerics::tanh;
+  // GeGLU's gelu(g) is formed apart from h_k: one scratch per call, not per entry.
+  std::optional<T> gelu_gate;
+  if (kind == Activation::geglu_tanh) gelu_gate.emplace(c.half);
   for (std::size_t k = 0; k < n; ++k) {
     T& x = h[k];
     switch (kind) {
@@ -566,6 +585,33 @@ void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, 
         env.round(Site::mlp, y);
         break;
       }
+      case Activation::geglu_tanh: {
+        const T& g = gate[k];
+        t = c.cubic;  // 1 + tanh(√(2/π) · (g + ((0.044715 · g) · g) · g)), as gelu_tanh
+        t *= g;
+        env.round(Site::mlp, t);
+        t *= g;
+        env.round(Site::mlp, t);
+        t *= g;
+        env.round(Site::mlp, t);
+        t += g;
+        env.round(Site::mlp, t);
+        t *= c.sqrt_2_over_pi;
+        env.round(Site::mlp, t);
+        t = tanh(t);
+        env.round(Site::mlp, t);
+        t += c.one;
+        env.round(Site::mlp, t);
+        T& y = *gelu_gate;
+        y = c.half;
+        y *= g;  // 0.5 · g
+        env.round(Site::mlp, y);
+        y *= t;  // gelu_tanh(g)
+        env.round(Site::mlp, y);
+        x *= y;  // h_k = gelu_tanh(g_k) · up_k
+        env.round(Site::mlp, x);
+        break;
+      }
       case Activation::swiglu: {
         neg_into(t, gate[k]);
         exp_into(t, t);
@@ -583,6 +629,21 @@ void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, 
     }
     env.round(Site::activations, x);
   }
+}
+
+// Soft-capping (Gemma-2), x ← c · tanh(x / c) in place, each step rounded at
+// `site`, in transformers' order (modeling_gemma2.py eager_attention_forward:
+// attn_weights / softcap, tanh, * softcap; Gemma2ForCausalLM.forward the same
+// on the logits with final_logit_softcapping).
+template <class T, class R>
+void soft_cap(Env<T, R>& env, Site site, T& x, const T& cap) {
+  using numerics::tanh;
+  x /= cap;
+  env.round(site, x);
+  x = tanh(x);
+  env.round(site, x);
+  x *= cap;
+  env.round(site, x);
 }
 
 // Softmax over s_0..s_{m-1} in place (site `softmax`):

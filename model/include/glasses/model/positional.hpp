@@ -5,6 +5,7 @@
 //               rotate_half pairs channel j with j + d_h/2; interleaved pairs 2j, 2j+1:
 //               (a, b) -> (a cos - b sin, a sin + b cos)
 //   sinusoidal: p_(t,2k) = sin(t · ω_k), p_(t,2k+1) = cos(t · ω_k), ω_k = 1 / 10000^(2k/d)
+//   scaling:    ω_j rescaled by Hugging Face's rope_scaling (linear, llama3: below)
 //   ALiBi:      b_ij = -m_h (i - j), m_h = scale · 2^(-8(h+1)/H) for H a power of two,
 //               Press et al.'s interpolation otherwise
 //
@@ -14,6 +15,7 @@
 #pragma once
 
 #include <cmath>
+#include <numbers>
 #include <vector>
 
 #include "glasses/model/kernels.hpp"
@@ -35,6 +37,82 @@ std::vector<T> inverse_frequencies(Env<T, R>& env, Site site, const T& base, int
     omega.push_back(w);
   }
   return omega;
+}
+
+// RoPE scaling of Hugging Face's rope_scaling (transformers
+// modeling_rope_utils.py) applied to ω = inverse_frequencies(θ, d_h), in T
+// at `site`, in transformers' formula order:
+//   linear  ω_j / factor                  (_compute_linear_scaling_rope_parameters: inv_freq /= factor)
+//   llama3  with λ_j = 2π / ω_j, λ_lo = old / low_freq_factor, λ_hi = old / high_freq_factor
+//           (_compute_llama3_parameters; old = original_max_position_embeddings):
+//             λ_j < λ_hi            ω_j                              (high frequencies: kept)
+//             λ_j > λ_lo            ω_j / factor                     (low frequencies: scaled)
+//             otherwise             ((1 − σ_j) · ω_j) / factor + σ_j · ω_j,
+//                                   σ_j = (old / λ_j − low_freq_factor) / (high_freq_factor − low_freq_factor)
+// Rounding choices. Every tensor operation of transformers is one operation
+// in T here: 2π is π rounded into T times 2 (exact), λ_j = 2π / ω_j, and old,
+// factor and low_freq_factor enter as T values. The denominator
+// high_freq_factor − low_freq_factor is Python float arithmetic in
+// transformers, so it is formed in binary64 and rounded once into T. The band
+// of each j is decided once in binary64 (λ_j from the binary64 ω_j =
+// 1 / θ^(2j/d_h)) rather than by comparing values of T: it is a property of
+// the config, every scalar type (intervals included) takes the same band, and
+// no scalar comparison branches the computation (DESIGN.md, Scalars). The
+// attention factor of both types is 1 (no rescaling of cos and sin).
+template <class T, class R>
+void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega, const RopeScaling& scaling,
+                               double theta, int d_h) {
+  if (scaling.kind == RopeScalingKind::none) return;
+  const T factor = env.from_double(scaling.factor);
+  if (scaling.kind == RopeScalingKind::linear) {
+    for (T& w : omega) {
+      w /= factor;
+      env.round(site, w);
+    }
+    return;
+  }
+  const double old = scaling.original_max_positions;
+  const double low_wavelength = old / scaling.low_freq_factor, high_wavelength = old / scaling.high_freq_factor;
+  T two_pi = numerics::ScalarTraits<T>::pi(env.ctx);
+  env.round(site, two_pi);
+  two_pi *= env.constant(2);
+  env.round(site, two_pi);
+  const T old_t = env.constant(scaling.original_max_positions);
+  const T low = env.from_double(scaling.low_freq_factor);
+  const T band = env.from_double(scaling.high_freq_factor - scaling.low_freq_factor);
+  for (std::size_t j = 0; j < omega.size(); ++j) {
+    const double omega_binary64 = 1.0 / std::pow(theta, static_cast<double>(2 * j) / d_h);
+    const double wavelength = 2 * std::numbers::pi / omega_binary64;
+    T& w = omega[j];
+    if (wavelength < high_wavelength) continue;  // high frequency: kept
+    if (wavelength > low_wavelength) {           // low frequency: divided by the factor
+      w /= factor;
+      env.round(site, w);
+      continue;
+    }
+    T lambda = two_pi;  // medium: σ = (old / (2π / ω) − low) / (high − low)
+    lambda /= w;
+    env.round(site, lambda);
+    T sigma = old_t;
+    sigma /= lambda;
+    env.round(site, sigma);
+    sigma -= low;
+    env.round(site, sigma);
+    sigma /= band;
+    env.round(site, sigma);
+    T scaled = env.constant(1);  // ((1 − σ) · ω) / factor
+    scaled -= sigma;
+    env.round(site, scaled);
+    scaled *= w;
+    env.round(site, scaled);
+    scaled /= factor;
+    env.round(site, scaled);
+    sigma *= w;  // + σ · ω
+    env.round(site, sigma);
+    scaled += sigma;
+    env.round(site, scaled);
+    w = scaled;
+  }
 }
 
 // cos and sin of t · ω_j for every j, for positions 0..n-1 (grown on demand).

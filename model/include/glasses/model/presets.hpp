@@ -103,8 +103,10 @@ Weights<double> synthetic_weights(const ModelConfig& config, std::uint64_t seed,
 // naming a missing or bad field.
 ModelSource load_model_config(const std::string& path);
 
-// A Hugging Face checkpoint folder (checkpoint.hpp) as a ModelSource.
-ModelSource open_checkpoint(const std::string& dir);
+// A Hugging Face checkpoint folder (checkpoint.hpp) as a ModelSource;
+// `binary64_master` asks for the master copy in `weights` even when binary32
+// holds every value (CheckpointOptions::binary64_master).
+ModelSource open_checkpoint(const std::string& dir, bool binary64_master = false);
 
 // The vocabulary of the default and paper-literal presets: "0".."9", ",",
 // then prompt words.

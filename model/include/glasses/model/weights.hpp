@@ -98,6 +98,8 @@ struct LayerWeights {
   M w_down;      // d × d_mlp
   Vector<T> b_up;        // d_mlp       (mlp_bias)
   Vector<T> b_down;      // d
+  Vector<T> post_attention_gain;  // d   (post_norms: norm of a before z = v + a; Gemma-2 post_attention_layernorm)
+  Vector<T> post_mlp_gain;        // d   (post_norms: norm of ψ's output; Gemma-2 post_feedforward_layernorm)
 };
 
 template <class T, class M = Matrix<T>>
@@ -129,7 +131,8 @@ Weights<U, MU> map_weights(const Weights<T, M>& from, VecF&& vec, MatF&& mat) {
     w.layers.push_back(LayerWeights<U, MU>{vec(l.norm1_gain), vec(l.norm1_bias), mat(l.w_q), mat(l.w_k), mat(l.w_v),
                                            mat(l.w_o), vec(l.b_q), vec(l.b_k), vec(l.b_v), vec(l.b_o),
                                            vec(l.norm2_gain), vec(l.norm2_bias), mat(l.w_up), mat(l.w_gate),
-                                           mat(l.w_down), vec(l.b_up), vec(l.b_down)});
+                                           mat(l.w_down), vec(l.b_up), vec(l.b_down), vec(l.post_attention_gain),
+                                           vec(l.post_mlp_gain)});
   }
   w.final_gain = vec(from.final_gain);
   w.final_bias = vec(from.final_bias);
