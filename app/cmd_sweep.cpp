@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unistd.h>
@@ -225,7 +226,7 @@ int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
   const model::ModelSource source = o.model.open();
-  const model::FamilyOptions f = model::family_options(source, o.family, o.family_arguments, o.seed);
+  const model::FamilyOptions f = model::family_options(source, o.family, o.family_arguments, o.seed, o.model.encoder());
   const model::PairFamily family(source, f);
 
   model::SweepSettings settings;
@@ -247,6 +248,12 @@ int run(const SweepOptions& o) {
   check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
                      o.max_hours);
   settings.ns = ns.values();
+  // Text families: n counts units; say when a unit is not one token.
+  std::optional<model::TokensPerUnit> tokens_per_unit;
+  if (family.text()) {
+    tokens_per_unit = family.tokens_per_unit(settings.ns);
+    if (!tokens_per_unit->note.empty()) std::cerr << "glasses: note: " << tokens_per_unit->note << "\n";
+  }
 
   // The settings that must match for --resume.
   json identity;
@@ -328,6 +335,14 @@ int run(const SweepOptions& o) {
   json summary;
   summary["family"] = o.family;
   summary["family_description"] = family.describe();
+  summary["sequences"] = family.text() ? "text" : "tokens";
+  if (tokens_per_unit) {
+    summary["template"] = family.sequence_template();
+    summary["tokens_per_unit"] = {{"min", tokens_per_unit->min},
+                                  {"max", tokens_per_unit->max},
+                                  {"prefixes", tokens_per_unit->prefixes},
+                                  {"note", tokens_per_unit->note}};
+  }
   summary["n"] = settings.ns;
   summary["reference"] = settings.reference;
   summary["formats"] = json::object();
@@ -376,7 +391,9 @@ void add_sweep_command(CLI::App& root, Action& action) {
     CLI::Option* option = cmd->add_option_function<std::string>(
         "--" + std::string(p.option), [id = p.id](const std::string& value) { o.family_arguments[id] = value; },
         std::string(p.help));
-    if (const std::string d = model::family_parameter_default(p.id); !d.empty()) option->default_str(d);
+    if (const std::string d = model::family_parameter_default(p.id); !d.empty()) {
+      option->default_str(d.find(' ') == std::string::npos ? d : "'" + d + "'");
+    }
   }
   cmd->add_option("--seed", o.seed, "Seed of sampled digits and stochastic rounding")->capture_default_str();
   cmd->add_option("--out", o.out, "Output directory")->required();
