@@ -495,10 +495,12 @@ double carrier_cost(const model::Execution& e) {
 // projections and MLP (per layer ~ d (4d + 3 d_mlp)) plus attention over
 // ~N/2 keys; without a causal mask every n is recomputed from scratch.
 double estimate_seconds(const model::ModelSource& m, const model::SweepSettings& s,
-                        const std::vector<model::TrackSpec>& tracks) {
+                        const std::vector<model::TrackSpec>& tracks, const model::PairFamily& family) {
   const model::ModelConfig& c = m.config;
   const double d = c.d_model, L = c.n_layers, d_mlp = c.d_mlp;
-  const double N = static_cast<double>(s.ns.back());
+  // The longest sequence: about n for token families, measured for text
+  // families (a unit may cost several tokens).
+  const double N = family.text() ? family.length(s.ns.back()) : static_cast<double>(s.ns.back());
   const double per_position = L * (d * (4 * d + 3 * d_mlp) + 2 * d * N / 2);
   double positions = 2 * N;
   if (!c.causal) {
@@ -596,7 +598,7 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
         throw InputError("n = " + std::to_string(spec.n.values.back()) + " gives sequences of " +
                          std::to_string(std::max(last.a.size(), last.b.size())) + " tokens, but the model supports " +
                          std::to_string(max_positions));
-      p.estimated_cost = estimate_seconds(*p.model, p.settings, p.tracks);
+      p.estimated_cost = estimate_seconds(*p.model, p.settings, p.tracks, *p.family);
       prepared->sweeps.push_back(std::move(p));
     } catch (const InputError& e) {
       throw InputError(where + e.what());
