@@ -478,7 +478,12 @@ TokensPerUnit PairFamily::tokens_per_unit(const std::vector<std::size_t>& ns) co
                      number(t.min) + (t.min == t.max ? "" : " to " + number(t.max)) + " tokens";
   if (f == "commas") note += " (with the comma's tokens when a comma comes before the unit)";
   if (t.min < 1) note += "; repeats merge into fewer tokens";
-  if (!t.prefixes) note += "; s(n) is not always a prefix of s*(n): tokens merge across units, so the KV cache shares less";
+  const bool suffix = template_.size() > template_.find(kSeq) + kSeq.size();
+  if (!t.prefixes && suffix) {
+    note += "; s(n) is no prefix of s*(n) (the template goes on after {seq}), so the KV cache shares less";
+  } else if (!t.prefixes) {
+    note += "; s(n) is not always a prefix of s*(n): tokens merge across units, so the KV cache shares less";
+  }
   t.note = note;
   return t;
 }

@@ -129,16 +129,17 @@ BOOST_AUTO_TEST_CASE(cached_sweep_equals_from_scratch_for_text_families) {
     const char* separator;
     std::vector<std::size_t> ns;
     bool walked;  // the n between points lie on the walk
+    const char* sequence_template = "{seq}";
   };
   const std::vector<Case> cases{
       {&tiny, "count-ones", " ", {1, 2, 5, 9}, true},     {&tiny, "commas", " ", {1, 4, 8}, true},
       {&tiny, "copy-first", " ", {1, 2, 5}, false},       {&merging, "count-ones", "", {1, 2, 3, 6, 11}, false},
-      {&merging, "alternating", "", {2, 4, 8}, false},
+      {&merging, "alternating", "", {2, 4, 8}, false},    {&tiny, "count-ones", " ", {1, 3, 7}, false, "{seq}."},
   };
   for (const Case& c : cases) {
     const glasses::tokenizer::Tokenizer& t = *c.tokenizer;
     const gm::TextEncoder encode = [&t](std::string_view text, bool special) { return t.encode(text, special); };
-    gm::FamilyArguments args{{gm::FamilyParameter::sequence_template, "{seq}"},
+    gm::FamilyArguments args{{gm::FamilyParameter::sequence_template, c.sequence_template},
                              {gm::FamilyParameter::unit_separator, c.separator}};
     const gm::PairFamily family(m, gm::family_options(m, c.family, args, 0, encode));
     const gm::SweepResult r = sweep(m, family, c.ns, {"bf16", "fp32"}, "fp64");

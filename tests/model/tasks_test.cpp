@@ -187,6 +187,14 @@ BOOST_AUTO_TEST_CASE(merging_repeats_are_noted) {
   const gm::TokensPerUnit two = spaced_family.tokens_per_unit({1, 2, 3});
   BOOST_TEST(two.min == 2);
   BOOST_TEST(two.max == 2);
+  // Text after {seq}: "1 1." ends in ▁ 1 <unk> (by hand), so s is no prefix of s*, for that reason.
+  const gm::PairFamily after = text_family(tiny(), "count-ones", {{gm::FamilyParameter::sequence_template, "{seq}."}});
+  BOOST_TEST(after.at(2).a == (Ids{1, 2, 30, 2, 30, 0}));
+  const gm::TokensPerUnit dot = after.tokens_per_unit({1, 2, 3});
+  BOOST_TEST(dot.min == 2);
+  BOOST_TEST(dot.max == 2);
+  BOOST_TEST(!dot.prefixes);
+  BOOST_TEST(dot.note.find("goes on after {seq}") != std::string::npos, dot.note);
   // Exactly one token per unit: no note.
   const gm::TokensPerUnit one = text_family(tiny(), "count-ones", {{gm::FamilyParameter::unit_separator, ""}}).tokens_per_unit({1, 2, 3});
   BOOST_TEST(one.min == 1);
