@@ -387,6 +387,7 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--policies", o.policies, "Precision policies, comma separated: mixed:bf16/fp32,ablate:softmax=bf16");
   cmd->add_option("--reference", o.reference, "Reference format (errors, predicted onsets)")->capture_default_str();
   cmd->add_option("--ablate", o.ablate, "Low format whose rounding sites are tried one at a time");
+  CLI::Option* special = nullptr;
   for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
     CLI::Option* option = cmd->add_option_function<std::string>(
         "--" + std::string(p.option), [id = p.id](const std::string& value) { o.family_arguments[id] = value; },
@@ -394,7 +395,14 @@ void add_sweep_command(CLI::App& root, Action& action) {
     if (const std::string d = model::family_parameter_default(p.id); !d.empty()) {
       option->default_str(d.find(' ') == std::string::npos ? d : "'" + d + "'");
     }
+    if (p.id == model::FamilyParameter::add_special_tokens) special = option;
   }
+  // As `glasses forward --text`.
+  cmd->add_flag_callback(
+         "--no-add-special-tokens",
+         [] { o.family_arguments[model::FamilyParameter::add_special_tokens] = "false"; },
+         "Text families: the same as --add-special-tokens false")
+      ->excludes(special);
   cmd->add_option("--seed", o.seed, "Seed of sampled digits and stochastic rounding")->capture_default_str();
   cmd->add_option("--out", o.out, "Output directory")->required();
   cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");

@@ -29,7 +29,7 @@ assert {"bf16", "fp32", "fp64"} == set(s["formats"]), s["formats"]  # the refere
 assert "tokenised whole with special tokens" in s["family_description"], s["family_description"]
 PY
 
-"$glasses" sweep --model "$dir" --family copy-last --unit-sep '' --add-special-tokens false --n 1,3,8 \
+"$glasses" sweep --model "$dir" --family copy-last --unit-sep '' --no-add-special-tokens --n 1,3,8 \
   --formats bf16 --reference fp32 --no-certify --out "$dir/packed" > /dev/null 2> "$dir/packed.err"
 grep -q "note" "$dir/packed.err" && fail "unexpected note: $(cat "$dir/packed.err")"
 python3 - "$dir/packed/summary.json" <<'PY' || fail "packed summary"
@@ -55,5 +55,6 @@ expect_2 "template: text families only; the model has no tokenizer" \
 expect_2 "unit: text families only; the model has no tokenizer" sweep --preset default --unit one --out "$dir/never"
 expect_2 "sequences: text sequences need a tokenizer" sweep --model "$model" --sequences text --out "$dir/never"
 expect_2 "one: token families only" sweep --model "$dir" --one 5 --out "$dir/never"
+expect_2 "add_special_tokens: 'yes' is neither true nor false" sweep --model "$dir" --add-special-tokens yes --out "$dir/never"
 [[ ! -e "$dir/never" ]] || fail "a refused sweep wrote $dir/never"
 echo ok
