@@ -248,6 +248,16 @@ int run(const SweepOptions& o) {
   check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
                      o.max_hours);
   settings.ns = ns.values();
+  // Sequences the model cannot hold are refused before anything is written
+  // (text families: a unit may cost several tokens).
+  if (const int max_positions = source.config.max_positions; max_positions > 0) {
+    const model::SequencePair last = family.at(settings.ns.back());
+    const std::size_t longest = std::max(last.a.size(), last.b.size());
+    if (longest > static_cast<std::size_t>(max_positions)) {
+      throw InputError("n = " + std::to_string(settings.ns.back()) + " gives sequences of " + std::to_string(longest) +
+                       " tokens, but the model supports " + std::to_string(max_positions) + " positions");
+    }
+  }
   // Text families: n counts units; say when a unit is not one token.
   std::optional<model::TokensPerUnit> tokens_per_unit;
   if (family.text()) {

@@ -213,8 +213,7 @@ FamilyOptions family_options(const ModelSource& model, std::string_view name, co
                        "(give the text with template, unit, zero_unit, unit_separator, comma, or use sequences: tokens)");
     }
   }
-  for (const auto& [p, value] : arguments) {
-    const std::string& text_value = value;
+  for (const auto& [p, text_value] : arguments) {
     const std::string where = name_of(p);
     try {
       check_family_parameter(p, text_value);
@@ -269,8 +268,18 @@ PairFamily::PairFamily(const ModelSource& model, FamilyOptions options) : o_(std
     if (o_.comma_every < 1) throw InputError("the separator period k must be >= 1");
     if (o_.ratio_ones < 1 || o_.ratio_zeros < 1) throw InputError("ratio parts must be >= 1");
     if (o_.name == "pair" && (o_.a_text.empty() || o_.b_text.empty())) throw InputError("the pair family needs --a and --b");
-    if (o_.name == "sampled-digits" || o_.name == "repeat-last") {
-      for (int d = 0; d <= 9; ++d) digits_.push_back(d);  // indices into kDigitText
+    // A tokenizer that does not belong to the model gives ids beyond its
+    // vocabulary: say so before anything runs.
+    const SequencePair first = text_at(o_.name == "alternating" ? 2 : 1);
+    for (const std::vector<int>* ids : {&first.a, &first.b}) {
+      for (int id : *ids) {
+        if (id < 0 || id >= model.config.vocab_size) {
+          throw InputError("family '" + o_.name + "': the tokenizer gives token id " + std::to_string(id) +
+                           " for the family's text, outside the model's vocabulary of " +
+                           std::to_string(model.config.vocab_size) +
+                           " tokens; does the tokenizer.json belong to this model?");
+        }
+      }
     }
     return;
   }

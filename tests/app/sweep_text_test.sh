@@ -54,7 +54,20 @@ expect_2 "template: text families only; the model has no tokenizer" \
   sweep --model "$model" --template '{seq}' --out "$dir/never"
 expect_2 "unit: text families only; the model has no tokenizer" sweep --preset default --unit one --out "$dir/never"
 expect_2 "sequences: text sequences need a tokenizer" sweep --model "$model" --sequences text --out "$dir/never"
+# 30 units of two tokens, after <s>: 1 + 60 and 1 + 62 tokens; 31 units: 63 and 65 > 64.
+expect_2 "n = 31 gives sequences of 65 tokens, but the model supports 64 positions" \
+  sweep --model "$dir" --template '{seq}' --n 1:31 --out "$dir/never"
+"$glasses" sweep --model "$dir" --template '{seq}' --n 30 --formats bf16 --reference fp32 --no-certify \
+  --out "$dir/fits" > /dev/null 2>&1 || fail "n = 30 (63 tokens) should fit in 64 positions"
 expect_2 "one: token families only" sweep --model "$dir" --one 5 --out "$dir/never"
 expect_2 "add_special_tokens: 'yes' is neither true nor false" sweep --model "$dir" --add-special-tokens yes --out "$dir/never"
+mkdir "$dir/foreign"
+cp "$model/config.json" "$model/model.safetensors" "$dir/foreign/"
+printf '%s' '{"version": "1.0", "truncation": null, "padding": null, "added_tokens": [], "normalizer": null,
+  "pre_tokenizer": null, "post_processor": null, "decoder": null, "model": {"type": "BPE", "dropout": null,
+  "unk_token": null, "continuing_subword_prefix": null, "end_of_word_suffix": null, "fuse_unk": false,
+  "byte_fallback": false, "ignore_merges": false, "vocab": {"1": 100, " ": 101}, "merges": []}}' > "$dir/foreign/tokenizer.json"
+expect_2 "token id 100 for the family's text, outside the model's vocabulary of 48 tokens" \
+  sweep --model "$dir/foreign" --template '{seq}' --out "$dir/never"
 [[ ! -e "$dir/never" ]] || fail "a refused sweep wrote $dir/never"
 echo ok
