@@ -36,6 +36,8 @@
 //   "▁" "1" in a SentencePiece vocabulary with split digits), and repeats
 //   may merge ("111" is one Llama-3 token when the separator is empty), in
 //   which case s is not even a prefix of s*. tokens_per_unit() measures it.
+//   The pair family takes two texts (--a, --b) without a template. A
+//   tokenizer whose ids fall outside the model's vocabulary is refused.
 //
 // Why a function and not the tokenizer: glasses::model stays free of
 // glasses::tokenizer (DESIGN.md's one-way dependencies); the app and the
