@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unistd.h>
@@ -225,7 +226,7 @@ int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
   const model::ModelSource source = o.model.open();
-  const model::FamilyOptions f = model::family_options(source, o.family, o.family_arguments, o.seed);
+  const model::FamilyOptions f = model::family_options(source, o.family, o.family_arguments, o.seed, o.model.encoder());
   const model::PairFamily family(source, f);
 
   model::SweepSettings settings;
@@ -247,6 +248,22 @@ int run(const SweepOptions& o) {
   check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
                      o.max_hours);
   settings.ns = ns.values();
+  // Sequences the model cannot hold are refused before anything is written
+  // (text families: a unit may cost several tokens).
+  if (const int max_positions = source.config.max_positions; max_positions > 0) {
+    const model::SequencePair last = family.at(settings.ns.back());
+    const std::size_t longest = std::max(last.a.size(), last.b.size());
+    if (longest > static_cast<std::size_t>(max_positions)) {
+      throw InputError("n = " + std::to_string(settings.ns.back()) + " gives sequences of " + std::to_string(longest) +
+                       " tokens, but the model supports " + std::to_string(max_positions) + " positions");
+    }
+  }
+  // Text families: n counts units; say when a unit is not one token.
+  std::optional<model::TokensPerUnit> tokens_per_unit;
+  if (family.text()) {
+    tokens_per_unit = family.tokens_per_unit(settings.ns);
+    if (!tokens_per_unit->note.empty()) std::cerr << "glasses: note: " << tokens_per_unit->note << "\n";
+  }
 
   // The settings that must match for --resume.
   json identity;
@@ -328,6 +345,14 @@ int run(const SweepOptions& o) {
   json summary;
   summary["family"] = o.family;
   summary["family_description"] = family.describe();
+  summary["sequences"] = family.text() ? "text" : "tokens";
+  if (tokens_per_unit) {
+    summary["template"] = family.sequence_template();
+    summary["tokens_per_unit"] = {{"min", tokens_per_unit->min},
+                                  {"max", tokens_per_unit->max},
+                                  {"prefixes", tokens_per_unit->prefixes},
+                                  {"note", tokens_per_unit->note}};
+  }
   summary["n"] = settings.ns;
   summary["reference"] = settings.reference;
   summary["formats"] = json::object();
@@ -372,12 +397,22 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--policies", o.policies, "Precision policies, comma separated: mixed:bf16/fp32,ablate:softmax=bf16");
   cmd->add_option("--reference", o.reference, "Reference format (errors, predicted onsets)")->capture_default_str();
   cmd->add_option("--ablate", o.ablate, "Low format whose rounding sites are tried one at a time");
+  CLI::Option* special = nullptr;
   for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
     CLI::Option* option = cmd->add_option_function<std::string>(
         "--" + std::string(p.option), [id = p.id](const std::string& value) { o.family_arguments[id] = value; },
         std::string(p.help));
-    if (const std::string d = model::family_parameter_default(p.id); !d.empty()) option->default_str(d);
+    if (const std::string d = model::family_parameter_default(p.id); !d.empty()) {
+      option->default_str(d.find(' ') == std::string::npos ? d : "'" + d + "'");
+    }
+    if (p.id == model::FamilyParameter::add_special_tokens) special = option;
   }
+  // As `glasses forward --text`.
+  cmd->add_flag_callback(
+         "--no-add-special-tokens",
+         [] { o.family_arguments[model::FamilyParameter::add_special_tokens] = "false"; },
+         "Text families: the same as --add-special-tokens false")
+      ->excludes(special);
   cmd->add_option("--seed", o.seed, "Seed of sampled digits and stochastic rounding")->capture_default_str();
   cmd->add_option("--out", o.out, "Output directory")->required();
   cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");

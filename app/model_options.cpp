@@ -38,4 +38,10 @@ std::optional<tokenizer::Tokenizer> ModelOptions::tokenizer() const {
   return tokenizer::Tokenizer::load(file);
 }
 
+model::TextEncoder ModelOptions::encoder() const {
+  std::optional<tokenizer::Tokenizer> t = tokenizer();
+  if (!t) return {};
+  return [t = std::move(*t)](std::string_view text, bool add_special_tokens) { return t.encode(text, add_special_tokens); };
+}
+
 }  // namespace glasses::app

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "glasses/model/presets.hpp"
+#include "glasses/model/tasks.hpp"
 #include "glasses/tokenizer/tokenizer.hpp"
 
 namespace glasses::app {
@@ -24,6 +25,9 @@ struct ModelOptions {
   // the folder holds one; nullopt otherwise (presets and --config models
   // have their own word vocabularies). Throws InputError for a bad file.
   std::optional<tokenizer::Tokenizer> tokenizer() const;
+  // tokenizer()'s encode, for the text pair families (model/tasks.hpp);
+  // empty when the model has no tokenizer.
+  model::TextEncoder encoder() const;
 };
 
 }  // namespace glasses::app

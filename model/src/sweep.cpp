@@ -375,25 +375,28 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     result.tracks.back().summary.label = tracks[t].label;
     if (tracks[t].label == settings.reference) result.reference_track = t;
   }
-  // Progress in units of estimated operations.
+  // Progress in units of estimated operations. The work from each first
+  // index is walked once (it builds every pair: text families tokenise).
+  std::map<std::size_t, double> work_from;
+  const auto work = [&](std::size_t first) {
+    auto it = work_from.find(first);
+    if (it == work_from.end()) it = work_from.emplace(first, estimated_work(model.config, family, settings.ns, first)).first;
+    return it->second;
+  };
   std::vector<double> weight(tracks.size());
   double total = 0;
   for (std::size_t t = 0; t < tracks.size(); ++t) {
     weight[t] = carrier_cost(tracks[t].run.execution);
-    total += weight[t] * estimated_work(model.config, family, settings.ns, 0);
+    total += weight[t] * work(0);
   }
   std::mutex progress_mutex;
   double done = 0;
   for (std::size_t t = 0; t < tracks.size(); ++t) {
-    if (!result.tracks[t].points.empty()) {
-      done += weight[t] * (estimated_work(model.config, family, settings.ns, 0) -
-                           estimated_work(model.config, family, settings.ns, result.tracks[t].points.size()));
-    }
+    if (!result.tracks[t].points.empty()) done += weight[t] * (work(0) - work(result.tracks[t].points.size()));
   }
   // The costliest tracks (MPFR, long remaining work) start first.
   std::vector<double> costs(tracks.size());
-  for (std::size_t t = 0; t < tracks.size(); ++t)
-    costs[t] = weight[t] * estimated_work(model.config, family, settings.ns, result.tracks[t].points.size());
+  for (std::size_t t = 0; t < tracks.size(); ++t) costs[t] = weight[t] * work(result.tracks[t].points.size());
   numerics::run_longest_first(costs, std::max(1, settings.threads), [&](std::size_t t) {
     TrackResult& track = result.tracks[t];
     const std::size_t first = track.points.size();

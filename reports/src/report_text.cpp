@@ -140,12 +140,19 @@ std::string certify_text(const SweepSpec& s) {
          " bits (doubling up to " + integer(static_cast<std::size_t>(s.interval_bits_limit)) + ")";
 }
 
+// The family as instantiated; for text families, what a unit costs.
+std::string family_text(const PreparedSweep& p) {
+  std::string out = escape(p.family->describe());
+  if (p.tokens_per_unit && !p.tokens_per_unit->note.empty()) out += "; " + escape(p.tokens_per_unit->note);
+  return out;
+}
+
 std::string describe_sweep(const PreparedSweep& p) {
   const SweepSpec& s = *p.spec;
   std::vector<std::string> formats;
   for (const std::string& f : s.formats) formats.push_back(code(f));
   std::string out = "Sweep " + code(s.id) + ": " + model_text(p) + " (" + escape(model::describe(p.model->config)) +
-                    alibi_note(p.model->config) + "); family " + code(s.family) + " (" + escape(p.family->describe()) + "); " + s.n.description +
+                    alibi_note(p.model->config) + "); family " + code(s.family) + " (" + family_text(p) + "); " + s.n.description +
                     "; formats " + join(formats, ", ");
   if (s.ablate) out += "; rounding sites ablated in " + code(*s.ablate);
   out += "; reference " + reference_text(s.reference) + "; seed " + integer(s.seed) + "; " + certify_text(s) + ".";
@@ -156,7 +163,7 @@ std::string describe_sweeps(const std::vector<const PreparedSweep*>& sweeps) {
   if (sweeps.size() == 1) return describe_sweep(*sweeps.front());
   const auto shared = [](const PreparedSweep& p) {
     const SweepSpec& s = *p.spec;
-    std::string key = s.family + "|" + p.family->describe() + "|" + s.n.description + "|" + s.reference + "|" +
+    std::string key = s.family + "|" + family_text(p) + "|" + s.n.description + "|" + s.reference + "|" +
                       std::to_string(s.seed) + "|" + certify_text(s) + "|" + (s.ablate ? *s.ablate : "");
     for (const std::string& f : s.formats) key += "|" + f;
     return key;
@@ -175,7 +182,7 @@ std::string describe_sweeps(const std::vector<const PreparedSweep*>& sweeps) {
   const SweepSpec& s = *p.spec;
   std::vector<std::string> formats;
   for (const std::string& f : s.formats) formats.push_back(code(f));
-  std::string out = "Sweeps " + join(models, "; ") + ". Each: family " + code(s.family) + " (" + escape(p.family->describe()) +
+  std::string out = "Sweeps " + join(models, "; ") + ". Each: family " + code(s.family) + " (" + family_text(p) +
                     "); " + s.n.description + "; formats " + join(formats, ", ");
   if (s.ablate) out += "; rounding sites ablated in " + code(*s.ablate);
   return out + "; reference " + reference_text(s.reference) + "; seed " + integer(s.seed) + "; " + certify_text(s) + ".";

@@ -12,6 +12,7 @@
 #include "glasses/model/checkpoint.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/proofs/check.hpp"
+#include "glasses/tokenizer/tokenizer.hpp"
 
 namespace glasses::reports {
 namespace {
@@ -78,11 +79,13 @@ class Parser {
       text = v.get<std::string>();
     } else if (v.is_number_integer()) {
       text = v.dump();
+    } else if (v.is_boolean()) {
+      text = v.get<bool>() ? "true" : "false";
     } else if (v.is_array() && !v.empty() &&
                std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); })) {
       for (const json& e : v) text += (text.empty() ? "" : ":") + e.dump();
     } else {
-      fail(where, "expected a string, an integer or an array of integers, got " + type_name(v));
+      fail(where, "expected a string, an integer, true or false, or an array of integers, got " + type_name(v));
     }
     try {
       model::check_family_parameter(p.id, text);
@@ -492,10 +495,12 @@ double carrier_cost(const model::Execution& e) {
 // projections and MLP (per layer ~ d (4d + 3 d_mlp)) plus attention over
 // ~N/2 keys; without a causal mask every n is recomputed from scratch.
 double estimate_seconds(const model::ModelSource& m, const model::SweepSettings& s,
-                        const std::vector<model::TrackSpec>& tracks) {
+                        const std::vector<model::TrackSpec>& tracks, const model::PairFamily& family) {
   const model::ModelConfig& c = m.config;
   const double d = c.d_model, L = c.n_layers, d_mlp = c.d_mlp;
-  const double N = static_cast<double>(s.ns.back());
+  // The longest sequence: about n for token families, measured for text
+  // families (a unit may cost several tokens).
+  const double N = family.text() ? family.length(s.ns.back()) : static_cast<double>(s.ns.back());
   const double per_position = L * (d * (4 * d + 3 * d_mlp) + 2 * d * N / 2);
   double positions = 2 * N;
   if (!c.causal) {
@@ -543,6 +548,7 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
   const Suite& s = prepared->suite;
   const std::string origin = "suite '" + s.origin + "': ";
   std::map<std::string, std::shared_ptr<const model::ModelSource>> models;
+  std::map<std::string, model::TextEncoder> encoders;  // checkpoints with a tokenizer.json: text families
   for (std::size_t i = 0; i < s.sweeps.size(); ++i) {
     const SweepSpec& spec = s.sweeps[i];
     const std::string where = origin + "sweeps[" + std::to_string(i) + "] ('" + spec.id + "'): ";
@@ -555,12 +561,25 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
         switch (spec.model.kind) {
           case ModelKind::preset: shared = std::make_shared<const model::ModelSource>(model::make_preset(spec.model.text)); break;
           case ModelKind::config: shared = std::make_shared<const model::ModelSource>(model::load_model_config(spec.model.resolved.string())); break;
-          case ModelKind::checkpoint: shared = std::make_shared<const model::ModelSource>(model::open_checkpoint(spec.model.resolved.string())); break;
+          case ModelKind::checkpoint: {
+            shared = std::make_shared<const model::ModelSource>(model::open_checkpoint(spec.model.resolved.string()));
+            // As `glasses sweep --model DIR`: the folder's tokenizer.json, when it has one.
+            const std::filesystem::path file = spec.model.resolved / "tokenizer.json";
+            std::error_code ec;
+            if (std::filesystem::is_regular_file(file, ec)) {
+              encoders[key] = [t = tokenizer::Tokenizer::load(file)](std::string_view text, bool special) {
+                return t.encode(text, special);
+              };
+            }
+            break;
+          }
         }
       }
       p.model = shared;
-      const model::FamilyOptions f = model::family_options(*p.model, spec.family, spec.family_arguments, spec.seed);
+      const model::FamilyOptions f =
+          model::family_options(*p.model, spec.family, spec.family_arguments, spec.seed, encoders[key]);
       p.family = std::make_shared<const model::PairFamily>(*p.model, f);
+      if (p.family->text()) p.tokens_per_unit = p.family->tokens_per_unit(spec.n.values);
       p.settings.ns = spec.n.values;
       p.settings.formats = spec.formats;
       p.settings.reference = spec.reference;
@@ -579,7 +598,7 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
         throw InputError("n = " + std::to_string(spec.n.values.back()) + " gives sequences of " +
                          std::to_string(std::max(last.a.size(), last.b.size())) + " tokens, but the model supports " +
                          std::to_string(max_positions));
-      p.estimated_cost = estimate_seconds(*p.model, p.settings, p.tracks);
+      p.estimated_cost = estimate_seconds(*p.model, p.settings, p.tracks, *p.family);
       prepared->sweeps.push_back(std::move(p));
     } catch (const InputError& e) {
       throw InputError(where + e.what());

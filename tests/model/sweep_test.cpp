@@ -9,9 +9,11 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 
+#include "glasses/model/checkpoint.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/model/tasks.hpp"
 #include "glasses/numerics/fit.hpp"
+#include "glasses/tokenizer/tokenizer.hpp"
 #include "support/bits.hpp"
 
 namespace gm = glasses::model;
@@ -103,6 +105,68 @@ BOOST_AUTO_TEST_CASE(cached_sweep_equals_from_scratch_for_every_family) {
       }
     }
     BOOST_TEST(mismatches == 0, c.family << " on " << c.model << ": " << mismatches << " mismatches");
+  }
+}
+
+// Text families: a unit of two tokens (" 1" is ▁ 1 in the tiny
+// tokenizer), and repeats that merge (the BPE "1 1" -> "11" without a
+// separator: s(n) is not always a prefix of s*(n)). The walk keeps common
+// prefixes of any length, tests the n between points only when they lie
+// on it, and gives the bits of from-scratch forwards.
+BOOST_AUTO_TEST_CASE(cached_sweep_equals_from_scratch_for_text_families) {
+  const gm::ModelSource m = gm::open_checkpoint(std::string(GLASSES_TEST_FIXTURES) + "/refmodels/gpt2-small");
+  const glasses::tokenizer::Tokenizer tiny =
+      glasses::tokenizer::Tokenizer::load(std::string(GLASSES_TEST_FIXTURES) + "/tokenizers/tiny/tokenizer.json");
+  const glasses::tokenizer::Tokenizer merging = glasses::tokenizer::Tokenizer::parse(R"({
+    "version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+    "normalizer": null, "pre_tokenizer": null, "post_processor": null, "decoder": null,
+    "model": {"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": null,
+              "end_of_word_suffix": null, "fuse_unk": false, "byte_fallback": false, "ignore_merges": false,
+              "vocab": {"1": 0, "0": 1, " ": 2, "11": 3}, "merges": ["1 1"]}})");
+  struct Case {
+    const glasses::tokenizer::Tokenizer* tokenizer;
+    const char* family;
+    const char* separator;
+    std::vector<std::size_t> ns;
+    bool walked;  // the n between points lie on the walk
+    const char* sequence_template = "{seq}";
+  };
+  const std::vector<Case> cases{
+      {&tiny, "count-ones", " ", {1, 2, 5, 9}, true},     {&tiny, "commas", " ", {1, 4, 8}, true},
+      {&tiny, "copy-first", " ", {1, 2, 5}, false},       {&merging, "count-ones", "", {1, 2, 3, 6, 11}, false},
+      {&merging, "alternating", "", {2, 4, 8}, false},    {&tiny, "count-ones", " ", {1, 3, 7}, false, "{seq}."},
+  };
+  for (const Case& c : cases) {
+    const glasses::tokenizer::Tokenizer& t = *c.tokenizer;
+    const gm::TextEncoder encode = [&t](std::string_view text, bool special) { return t.encode(text, special); };
+    gm::FamilyArguments args{{gm::FamilyParameter::sequence_template, c.sequence_template},
+                             {gm::FamilyParameter::unit_separator, c.separator}};
+    const gm::PairFamily family(m, gm::family_options(m, c.family, args, 0, encode));
+    const gm::SweepResult r = sweep(m, family, c.ns, {"bf16", "fp32"}, "fp64");
+    long mismatches = 0, walked = 0;
+    for (const gm::TrackResult& tr : r.tracks) {
+      for (const gm::PointMetrics& p : tr.points) {
+        const gm::SequencePair pair = family.at(p.n);
+        const std::vector<double> a = y_from_scratch(m, tr.spec.label, pair.a);
+        const std::vector<double> b = y_from_scratch(m, tr.spec.label, pair.b);
+        double dinf = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          if (!glasses::test::same_value(a[i], p.y_a[i].to_double())) ++mismatches;
+          dinf = std::max(dinf, std::fabs(a[i] - b[i]));
+        }
+        if (dinf != p.dinf) ++mismatches;
+        if (p.walked_from > 0) {
+          ++walked;
+          // Every walked n collapsed in the sweep is collapsed from scratch.
+          for (std::size_t n : p.walked_collapsed) {
+            const gm::SequencePair q = family.at(n);
+            if (y_from_scratch(m, tr.spec.label, q.a) != y_from_scratch(m, tr.spec.label, q.b)) ++mismatches;
+          }
+        }
+      }
+    }
+    BOOST_TEST(mismatches == 0, c.family << " '" << c.separator << "': " << mismatches << " mismatches");
+    BOOST_TEST((walked > 0) == c.walked, c.family << " '" << c.separator << "': " << walked << " walked points");
   }
 }
 

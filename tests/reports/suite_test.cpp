@@ -4,8 +4,11 @@
 #include "glasses/reports/suite.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "glasses/numerics/error.hpp"
 #include "glasses/reports/document.hpp"
@@ -237,6 +240,42 @@ BOOST_AUTO_TEST_CASE(track_labels_become_column_keys) {
   BOOST_TEST(gr::track_key("mixed:bf16/fp32") == "mixed-bf16-fp32");
   BOOST_TEST(gr::track_key("custom:p=5,emax=15") == "custom-p-5-emax-15");
   BOOST_TEST(gr::track_key("fp16~stochastic") == "fp16-stochastic");
+}
+
+// A checkpoint folder with a tokenizer.json (relative to the suite file)
+// gets text families, as `glasses sweep --model DIR`: with the tiny
+// tokenizer " 1" is two tokens (▁ 1), which the prepared sweep records.
+// Without a tokenizer, text keys are refused with the place named.
+BOOST_AUTO_TEST_CASE(checkpoint_folders_with_a_tokenizer_get_text_families) {
+  namespace fs = std::filesystem;
+  const fs::path fixtures = fs::path(GLASSES_TESTS_DIR) / "fixtures";
+  const fs::path dir = fs::temp_directory_path() / ("glasses-suite-text-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "model");
+  for (const char* f : {"config.json", "model.safetensors"}) fs::copy_file(fixtures / "refmodels/gpt2-small" / f, dir / "model" / f);
+  fs::copy_file(fixtures / "tokenizers/tiny/tokenizer.json", dir / "model/tokenizer.json");
+  const std::string sweep = R"({"suite": "t", "sweeps": [{"id": "a", "model": {"checkpoint": "model"}, "family": "count-ones",
+      "template": "{seq}", "unit_separator": " ", "add_special_tokens": true, "n": [1, 2, 4], "formats": ["bf16"]}]})";
+  const std::unique_ptr<gr::PreparedSuite> p = gr::prepare_suite(gr::parse_suite(sweep, "t.json", dir));
+  BOOST_TEST(p->sweeps.front().family->text());
+  BOOST_TEST(p->sweeps.front().family->at(2).b == (std::vector<int>{1, 2, 30, 2, 30, 2, 30}));
+  BOOST_TEST_REQUIRE(p->sweeps.front().tokens_per_unit.has_value());
+  BOOST_TEST(p->sweeps.front().tokens_per_unit->min == 2);
+  BOOST_TEST(has(p->sweeps.front().tokens_per_unit->note, "costs 2 tokens"));
+  const auto refused = [&](const std::string& text) {
+    try {
+      gr::prepare_suite(gr::parse_suite(text, "t.json", dir));
+    } catch (const glasses::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  const std::string no_seq = refused(R"({"suite": "t", "sweeps": [{"id": "a", "model": {"checkpoint": "model"},
+      "family": "count-ones", "template": "ones", "n": [1], "formats": ["bf16"]}]})");
+  BOOST_TEST(has(no_seq, "sweeps[0].template: 'ones' has no {seq}"), no_seq);
+  const std::string no_tokenizer = refused(suite_with(R"(, "unit": "one")"));
+  BOOST_TEST(has(no_tokenizer, "unit: text families only; the model has no tokenizer"), no_tokenizer);
+  fs::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -27,13 +27,17 @@
 //       "label": "count-ones, NoPE",       optional (the id): legends and tables (user text)
 //       "model": "paper-literal:positional=rope"     a preset spec, or
 //              | {"preset": "..."} | {"config": "file.json"} | {"checkpoint": "dir"}
-//                                          (paths relative to the suite file's directory)
+//                                          (paths relative to the suite file's directory; a
+//                                          checkpoint folder with a tokenizer.json gets text
+//                                          families, as `glasses sweep --model DIR`)
 //       "family": "count-ones",            required; one of model::kFamilies but `pair`
 //       "<key>": value,                    optional: the family parameters that have a suite key in
 //                                          model::kFamilyParameters (prompt, one, zero, separator,
-//                                          comma_every, ratio), with the syntax and defaults of
-//                                          `glasses sweep --<option>`; numbers may be JSON numbers
-//                                          and the ratio an array [a, b]
+//                                          comma_every, ratio; for text families sequences,
+//                                          template, unit, zero_unit, unit_separator, comma,
+//                                          add_special_tokens), with the syntax and defaults of
+//                                          `glasses sweep --<option>`; numbers may be JSON numbers,
+//                                          add_special_tokens true or false, the ratio an array [a, b]
 //       "n": {"from": 1, "to": 1024, "points": 24}   geometric: `points` log-spaced values,
 //          | {"from": 1, "to": 64, "step": 1}          arithmetic,
 //          | [1, 2, 4, 8]                              or a list (increasing)
@@ -203,6 +207,7 @@ struct PreparedSweep {
   const SweepSpec* spec = nullptr;
   std::shared_ptr<const model::ModelSource> model;
   std::shared_ptr<const model::PairFamily> family;
+  std::optional<model::TokensPerUnit> tokens_per_unit;  // text families: the cost of a unit over the sweep's n
   model::SweepSettings settings;  // threads = 1 (run_suite runs sweeps side by side)
   std::vector<model::TrackSpec> tracks;
   double estimated_cost = 0;  // arbitrary units, for scheduling and progress
