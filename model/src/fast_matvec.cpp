@@ -13,6 +13,7 @@ namespace glasses::model {
 namespace detail {
 
 const KernelSet kPortableKernels{&dot_rows_with, &combine_rows_with};
+static_assert(kPanel == kPanelRows && kLanes == kTailPanelRows, "WeightMatrix::panels reads this layout");
 
 namespace {
 

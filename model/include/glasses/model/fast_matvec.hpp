@@ -132,6 +132,10 @@ struct CacheLineAllocator {
 };
 }  // namespace detail
 
+// Panel heights of the layout: full panels, and the panels of the last rows.
+inline constexpr std::size_t kPanelRows = 64;
+inline constexpr std::size_t kTailPanelRows = 16;
+
 // A rows × cols matrix of binary32 values in panels (see "Layout").
 // Empty: no packed copy.
 struct PackedMatrix {
@@ -204,7 +208,7 @@ PackedMatrix pack(const WeightMatrix& W) {
     return {};
   } else {
     if (W.empty()) return {};
-    if (W.floats() == nullptr) throw Error("pack: weights of a binary32 kernel type held as binary64");
+    if (W.floats() == nullptr) throw Error("pack: weights of a binary32 kernel type not held row-major in binary32");
     return pack_rows(W.floats(), W.rows, W.cols);
   }
 }

@@ -29,6 +29,7 @@
 
 #include <bit>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,9 +65,16 @@ struct PackedLayer {
 };
 
 // The model's parameters and constants: vectors and constants rounded into
-// T, matrices as the weights site leaves them (WeightMatrix).
+// T, matrices as the weights site leaves them (WeightMatrix). Move-only: its
+// matrices may read its own packed copies.
 template <class T>
 struct PreparedModel {
+  PreparedModel() = default;
+  PreparedModel(PreparedModel&&) noexcept = default;
+  PreparedModel& operator=(PreparedModel&&) noexcept = default;
+  PreparedModel(const PreparedModel&) = delete;
+  PreparedModel& operator=(const PreparedModel&) = delete;
+
   ModelConfig config;
   typename numerics::ScalarTraits<T>::Context ctx;
   PreparedWeights<T> w;
@@ -146,6 +154,11 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   PreparedModel<T> m;
   m.config = config;
   m.ctx = env.ctx;
+  // Each matrix through the weights site and, for the types the vector
+  // kernels serve, packed at once: a matrix of the model's own (rounded)
+  // values is then read from its packed copy, so it is held once, never
+  // twice even for a moment; the master's own values stay where they are.
+  std::map<const void*, PackedMatrix> packed_of;  // by master matrix
   m.w = map_weights<T, WeightMatrix>(
       master,
       [&](const Vector<M>& v) {
@@ -154,12 +167,35 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
         for (const M& x : v) r.push_back(env.input(Site::weights, static_cast<double>(x)));
         return r;
       },
-      [&](const Matrix<M>& w) { return detail::prepare_matrix(w, env, owner); });
-  for (const LayerWeights<T, WeightMatrix>& W : m.w.layers) {
-    m.packed.push_back({pack<T>(W.w_q), pack<T>(W.w_k), pack<T>(W.w_v), pack<T>(W.w_o), pack<T>(W.w_up),
-                        pack<T>(W.w_gate), pack<T>(W.w_down)});
+      [&](const Matrix<M>& master_matrix) {
+        WeightMatrix W = detail::prepare_matrix(master_matrix, env, owner);
+        // The kernels read the layers' matrices and W_U (the token embedding when tied).
+        const bool kernels_read = &master_matrix != &master.position_embedding &&
+                                  (&master_matrix != &master.token_embedding || config.tied_unembedding);
+        if constexpr (PackedScalar<T>::served) {
+          if (!kernels_read) return W;
+          PackedMatrix P = pack<T>(W);
+          if (!W.borrowed() && !P.empty()) {
+            W = WeightMatrix::panels(P.rows, P.cols, P.data.data(), kPanelRows, kTailPanelRows);
+          }
+          packed_of.emplace(&master_matrix, std::move(P));  // the panels keep their address
+        }
+        static_cast<void>(kernels_read);
+        return W;
+      });
+  // Every entry is taken (moved into m), so every panel view stays valid.
+  const auto packed = [&](const Matrix<M>& master_matrix) {
+    const auto it = packed_of.find(&master_matrix);
+    return it == packed_of.end() ? PackedMatrix{} : std::move(it->second);
+  };
+  for (const LayerWeights<M>& W : master.layers) {
+    m.packed.push_back({packed(W.w_q), packed(W.w_k), packed(W.w_v), packed(W.w_o), packed(W.w_up),
+                        packed(W.w_gate), packed(W.w_down)});
   }
-  m.packed_unembedding = pack<T>(config.tied_unembedding ? m.w.token_embedding : m.w.unembedding);
+  m.packed_unembedding = packed(config.tied_unembedding ? master.token_embedding : master.unembedding);
+  for (const auto& entry : packed_of) {
+    if (!entry.second.data.empty()) throw Error("prepare: a packed copy that a weight matrix reads was not kept");
+  }
   m.zero = env.constant(0);
   m.one = env.constant(1);
   // Gemma's norms multiply by (1 + g) (transformers modeling_gemma.py

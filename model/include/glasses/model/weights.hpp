@@ -53,28 +53,62 @@ class WeightMatrix {
   WeightMatrix() = default;
   WeightMatrix(std::size_t r, std::size_t c, std::vector<float> values);
   WeightMatrix(std::size_t r, std::size_t c, std::vector<double> values);
-  // rows × cols values owned by `owner`, which the matrix keeps alive.
+  // rows × cols values of someone else's (a master copy's), which `owner`
+  // keeps alive.
   WeightMatrix(std::size_t r, std::size_t c, const float* values, std::shared_ptr<const void> owner)
-      : rows(r), cols(c), f_(values), owner_(std::move(owner)) {}
+      : rows(r), cols(c), f_(values), owner_(std::move(owner)), borrowed_(true) {}
+  // rows × cols binary32 values in panels (fast_matvec.hpp "Layout": `panel`
+  // rows a panel, the last rows in panels of `tail`, each panel column-major)
+  // that the caller keeps alive: a prepared model's packed copy, so that its
+  // values are held once. Rows are gathered when read.
+  static WeightMatrix panels(std::size_t r, std::size_t c, const float* data, std::size_t panel, std::size_t tail) {
+    WeightMatrix m;
+    m.rows = r;
+    m.cols = c;
+    m.p_ = data;
+    m.panel_ = panel;
+    m.tail_ = tail;
+    m.borrowed_ = true;
+    return m;
+  }
 
-  bool empty() const { return f_ == nullptr && d_ == nullptr; }
-  const float* floats() const { return f_; }    // nullptr when held in binary64
-  const double* doubles() const { return d_; }  // nullptr when held in binary32
+  bool empty() const { return f_ == nullptr && d_ == nullptr && p_ == nullptr; }
+  // Whether the values belong to someone else (a master copy, a packed copy).
+  bool borrowed() const { return borrowed_; }
+  const float* floats() const { return f_; }    // nullptr unless held row-major in binary32
+  const double* doubles() const { return d_; }  // nullptr unless held in binary64
   double operator()(std::size_t r, std::size_t c) const {
+    if (p_ != nullptr) return static_cast<double>(p_[panel_index(r, c)]);
     return f_ != nullptr ? static_cast<double>(f_[r * cols + c]) : d_[r * cols + c];
   }
-  // f(row r) with row r as `const float*` or `const double*`.
+  // f(row r) with row r as `const float*` or `const double*` (a panel view
+  // gathers it into a buffer of this thread, valid during the call).
   template <class F>
   decltype(auto) with_row(std::size_t r, F&& f) const {
+    if (p_ != nullptr) {
+      thread_local std::vector<float> row;
+      row.resize(cols);
+      for (std::size_t c = 0; c < cols; ++c) row[c] = p_[panel_index(r, c)];
+      return f(static_cast<const float*>(row.data()));
+    }
     if (f_ != nullptr) return f(f_ + r * cols);
     return f(d_ + r * cols);
   }
-  std::size_t bytes() const { return rows * cols * (f_ != nullptr ? sizeof(float) : sizeof(double)); }
 
  private:
+  std::size_t panel_index(std::size_t r, std::size_t c) const {
+    const std::size_t full = rows / panel_ * panel_;  // rows in full panels
+    if (r < full) return r / panel_ * panel_ * cols + c * panel_ + r % panel_;
+    const std::size_t k = r - full;
+    return full * cols + k / tail_ * tail_ * cols + c * tail_ + k % tail_;
+  }
+
   const float* f_ = nullptr;
   const double* d_ = nullptr;
+  const float* p_ = nullptr;  // panels
+  std::size_t panel_ = 0, tail_ = 0;
   std::shared_ptr<const void> owner_;
+  bool borrowed_ = false;
 };
 
 // Vectors of T and matrices of M (Matrix<T> in master copies, WeightMatrix
