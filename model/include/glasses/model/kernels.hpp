@@ -526,6 +526,28 @@ ActivationConstants<T> activation_constants(Env<T, R>& env) {
   return {env.constant(0), env.constant(1), env.constant(1, 2), inv_sqrt2, root_ratio, cubic};
 }
 
+// t = 1 + tanh(√(2/π) · (x + ((0.044715 · x) · x) · x)), tanh-GELU's factor
+// (site `mlp`).
+template <class T, class R>
+void gelu_tanh_factor(Env<T, R>& env, const ActivationConstants<T>& c, const T& x, T& t) {
+  using numerics::tanh;
+  t = c.cubic;
+  t *= x;
+  env.round(Site::mlp, t);
+  t *= x;
+  env.round(Site::mlp, t);
+  t *= x;
+  env.round(Site::mlp, t);
+  t += x;
+  env.round(Site::mlp, t);
+  t *= c.sqrt_2_over_pi;
+  env.round(Site::mlp, t);
+  t = tanh(t);
+  env.round(Site::mlp, t);
+  t += c.one;
+  env.round(Site::mlp, t);
+}
+
 // ψ's nonlinearity applied in place to h (site `mlp`), with the gate for SwiGLU:
 //   relu(x)      = max(x, 0)
 //   gelu(x)      = (x · 0.5) · (1 + erf(x · (1/√2)))                     (PyTorch's order)
@@ -538,7 +560,6 @@ void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, 
               std::size_t n, T& t) {
   using numerics::erf;
   using numerics::max;
-  using numerics::tanh;
   // GeGLU's gelu(g) is formed apart from h_k: one scratch per call, not per entry.
   std::optional<T> gelu_gate;
   if (kind == Activation::geglu_tanh) gelu_gate.emplace(c.half);
@@ -563,21 +584,7 @@ void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, 
         env.round(Site::mlp, x);
         break;
       case Activation::gelu_tanh: {
-        t = c.cubic;
-        t *= x;
-        env.round(Site::mlp, t);
-        t *= x;
-        env.round(Site::mlp, t);
-        t *= x;
-        env.round(Site::mlp, t);
-        t += x;
-        env.round(Site::mlp, t);
-        t *= c.sqrt_2_over_pi;
-        env.round(Site::mlp, t);
-        t = tanh(t);
-        env.round(Site::mlp, t);
-        t += c.one;
-        env.round(Site::mlp, t);
+        gelu_tanh_factor(env, c, x, t);
         T& y = x;
         y *= c.half;  // 0.5 · x is exact unless it underflows
         env.round(Site::mlp, y);
@@ -587,21 +594,7 @@ void activate(Env<T, R>& env, Activation kind, const ActivationConstants<T>& c, 
       }
       case Activation::geglu_tanh: {
         const T& g = gate[k];
-        t = c.cubic;  // 1 + tanh(√(2/π) · (g + ((0.044715 · g) · g) · g)), as gelu_tanh
-        t *= g;
-        env.round(Site::mlp, t);
-        t *= g;
-        env.round(Site::mlp, t);
-        t *= g;
-        env.round(Site::mlp, t);
-        t += g;
-        env.round(Site::mlp, t);
-        t *= c.sqrt_2_over_pi;
-        env.round(Site::mlp, t);
-        t = tanh(t);
-        env.round(Site::mlp, t);
-        t += c.one;
-        env.round(Site::mlp, t);
+        gelu_tanh_factor(env, c, g, t);
         T& y = *gelu_gate;
         y = c.half;
         y *= g;  // 0.5 · g
