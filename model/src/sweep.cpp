@@ -101,10 +101,16 @@ std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& p
   return onset;
 }
 
+// Entries of one layer's matrices: W_Q, W_K, W_V, W_O and the MLP's two or
+// three (gated) matrices.
+double layer_matrix_entries(const ModelConfig& c) {
+  const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp;
+  return d * (q + 2 * kv) + q * d + (gated(c.activation) ? 3.0 : 2.0) * d * mlp;
+}
+
 double parameter_count(const ModelConfig& c) {
-  const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp, vocab = c.vocab_size;
-  const double matrices = d * (q + 2 * kv) + q * d + (c.activation == Activation::swiglu ? 3.0 : 2.0) * d * mlp;
-  return c.n_layers * matrices + vocab * d * (c.tied_unembedding ? 1.0 : 2.0) +
+  const double d = c.d_model, vocab = c.vocab_size;
+  return c.n_layers * layer_matrix_entries(c) + vocab * d * (c.tied_unembedding ? 1.0 : 2.0) +
          (c.positional == PositionalKind::learned ? static_cast<double>(c.max_positions) * d : 0.0);
 }
 
@@ -128,10 +134,8 @@ double weight_bytes(const ModelSource& model, const RunSpec& run) {
 
 namespace detail {
 double position_work(const ModelConfig& c, double length) {
-  const double d = c.d_model, q = c.q_width(), kv = c.kv_width(), mlp = c.d_mlp;
-  const double matrices = d * (q + 2 * kv) + q * d + (gated(c.activation) ? 3.0 : 2.0) * d * mlp;
-  const double unembedding = c.has_unembedding ? static_cast<double>(c.vocab_size) * d : 0.0;
-  return c.n_layers * (matrices + 2.0 * q * length) + unembedding;
+  const double unembedding = c.has_unembedding ? static_cast<double>(c.vocab_size) * c.d_model : 0.0;
+  return c.n_layers * (layer_matrix_entries(c) + 2.0 * c.q_width() * length) + unembedding;
 }
 
 double push_work(const ModelConfig& c, std::size_t first_length, std::size_t last_length) {

@@ -169,10 +169,10 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
       },
       [&](const Matrix<M>& master_matrix) {
         WeightMatrix W = detail::prepare_matrix(master_matrix, env, owner);
-        // The kernels read the layers' matrices and W_U (the token embedding when tied).
-        const bool kernels_read = &master_matrix != &master.position_embedding &&
-                                  (&master_matrix != &master.token_embedding || config.tied_unembedding);
         if constexpr (PackedScalar<T>::served) {
+          // The kernels read the layers' matrices and W_U (the token embedding when tied).
+          const bool kernels_read = &master_matrix != &master.position_embedding &&
+                                    (&master_matrix != &master.token_embedding || config.tied_unembedding);
           if (!kernels_read) return W;
           PackedMatrix P = pack<T>(W);
           if (!W.borrowed() && !P.empty()) {
@@ -180,7 +180,6 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
           }
           packed_of.emplace(&master_matrix, std::move(P));  // the panels keep their address
         }
-        static_cast<void>(kernels_read);
         return W;
       });
   // Every entry is taken (moved into m), so every panel view stays valid.
