@@ -40,7 +40,8 @@ RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference,
 // `decimal` keeps every value at the carrier's own precision: mpfr:256 is
 // not cut to a double's 17 digits.
 struct Values {
-  std::vector<double> lower, upper;  // equal for point types
+  std::vector<double> nearest;       // ScalarTraits<T>::to_double: the nearest double (intervals: of the midpoint)
+  std::vector<double> lower, upper;  // bounds: equal for types whose values are doubles
   std::vector<std::string> decimal;  // ScalarTraits<T>::decimal: "x", or "lower upper" for intervals
 };
 

@@ -30,6 +30,7 @@ Values to_values(const T* x, std::size_t n, int digits) {
   Values v;
   for (std::size_t i = 0; i < n; ++i) {
     const auto [lo, hi] = numerics::ScalarTraits<T>::bounds(x[i]);
+    v.nearest.push_back(numerics::ScalarTraits<T>::to_double(x[i]));
     v.lower.push_back(lo);
     v.upper.push_back(hi);
     v.decimal.push_back(numerics::ScalarTraits<T>::decimal(x[i], digits));
