@@ -48,10 +48,11 @@ class Model:
     def forward(self, inputs: Union[str, Sequence[int], npt.ArrayLike], policy: str = "fp32",
                 positions: Literal["last", "all"] = "last", emit: Literal["logits", "y"] = "logits",
                 reference: str = "mpfr:256", seed: int = 0, exact: bool = False, add_special_tokens: bool = True,
-                progress: Progress = None) -> Any:
+                trace: bool = False, progress: Progress = None) -> Any:
         """One forward pass: logits or y at the last position (1-D) or every position (2-D);
         interval policies add a last axis [lower, upper]; exact=True gives decimal strings
-        that read back exactly (MPFR at its precision, intervals as "lower upper")."""
+        that read back exactly (MPFR at its precision, intervals as "lower upper"); trace=True returns
+        (values, {"residual": (L+1, n, d), "attention": (L, heads, n, n)})."""
 
 class SweepResult:
     table: Dict[str, np.ndarray]

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -64,39 +65,15 @@ std::vector<int> input_tokens(const Model& m, const py::object& inputs, bool add
   return tokens;
 }
 
-py::object forward(const Model& m, const py::object& inputs, const std::string& policy, const std::string& positions,
-                   const std::string& emit, const std::string& reference, std::uint64_t seed, bool exact,
-                   bool add_special_tokens, const py::object& progress) {
-  if (positions != "all" && positions != "last") throw InputError("positions must be 'all' or 'last'");
-  if (emit != "logits" && emit != "y") throw InputError("emit must be 'logits' or 'y'");
-  const bool want_logits = emit == "logits";
-  if (want_logits && !m.source->config.has_unembedding) {
-    throw InputError("this model has no unembedding, so no logits: use emit='y'");
-  }
-  const std::vector<int> tokens = input_tokens(m, inputs, add_special_tokens);
-  const model::RunSpec spec = model::parse_run_spec(policy, numerics::parse_format(reference), seed);
-  const model::InputSequence input = model::make_input(*m.source, tokens);
-  const bool all = positions == "all";
-  const std::shared_ptr<const model::ModelSource> source = m.source;
-  Watch watch;
-  const model::ForwardResult r = watch.run(progress, [&](Watch&) {
-    return model::run_forward(*source, spec, input, all, want_logits, 0);
-  });
-  const std::vector<model::Values>& rows = want_logits ? r.logits : r.y;
-  if (r.issue.found) {
-    PyErr_WarnEx(PyExc_RuntimeWarning,
-                 ("numerical trouble in " + r.scalar + ": first non-finite value at position " +
-                  std::to_string(r.issue.position) +
-                  (r.issue.layer >= 0 ? ", layer " + std::to_string(r.issue.layer) : std::string()) + ", " + r.issue.step)
-                     .c_str(),
-                 1);
-  }
-  if (exact) {
-    py::list out;
-    for (const model::Values& v : rows) out.append(py::cast(v.decimal));
-    return all ? py::object(out) : py::object(out[0]);
-  }
-  const bool interval = spec.execution.carrier == model::CarrierKind::interval;
+// The decimal strings of the values, per position.
+py::object exact_values(const std::vector<model::Values>& rows, bool all) {
+  py::list out;
+  for (const model::Values& v : rows) out.append(py::cast(v.decimal));
+  return all ? py::object(out) : py::object(out[0]);
+}
+
+// The nearest doubles (intervals: [lower, upper] on a last axis), per position.
+py::object nearest_values(const std::vector<model::Values>& rows, bool all, bool interval) {
   const auto width = static_cast<py::ssize_t>(rows.empty() ? 0 : rows[0].nearest.size());
   std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(rows.size()), width};
   if (interval) shape.push_back(2);
@@ -114,6 +91,52 @@ py::object forward(const Model& m, const py::object& inputs, const std::string& 
   }
   if (!all) return py::object(out[py::int_(0)]);
   return out;
+}
+
+py::object forward(const Model& m, const py::object& inputs, const std::string& policy, const std::string& positions,
+                   const std::string& emit, const std::string& reference, std::uint64_t seed, bool exact,
+                   bool add_special_tokens, bool trace, const py::object& progress) {
+  if (positions != "all" && positions != "last") throw InputError("positions must be 'all' or 'last'");
+  if (emit != "logits" && emit != "y") throw InputError("emit must be 'logits' or 'y'");
+  const bool want_logits = emit == "logits";
+  if (want_logits && !m.source->config.has_unembedding) {
+    throw InputError("this model has no unembedding, so no logits: use emit='y'");
+  }
+  const std::vector<int> tokens = input_tokens(m, inputs, add_special_tokens);
+  const model::RunSpec spec = model::parse_run_spec(policy, numerics::parse_format(reference), seed);
+  const model::InputSequence input = model::make_input(*m.source, tokens);
+  const bool all = positions == "all";
+  const std::shared_ptr<const model::ModelSource> source = m.source;
+  Watch watch;
+  const model::ForwardResult r = watch.run(progress, [&](Watch&) {
+    return model::run_forward(*source, spec, input, all, want_logits, 0, trace);
+  });
+  const std::vector<model::Values>& rows = want_logits ? r.logits : r.y;
+  if (r.issue.found) {
+    PyErr_WarnEx(PyExc_RuntimeWarning,
+                 ("numerical trouble in " + r.scalar + ": first non-finite value at position " +
+                  std::to_string(r.issue.position) +
+                  (r.issue.layer >= 0 ? ", layer " + std::to_string(r.issue.layer) : std::string()) + ", " + r.issue.step)
+                     .c_str(),
+                 1);
+  }
+  py::object out = exact ? exact_values(rows, all) : nearest_values(rows, all, spec.execution.carrier == model::CarrierKind::interval);
+  if (!trace) return out;
+  const auto n = static_cast<py::ssize_t>(input.size());
+  const auto d = static_cast<py::ssize_t>(m.source->config.d_model);
+  py::array_t<double> residual({static_cast<py::ssize_t>(r.residual.size()), n, d});
+  double* o = residual.mutable_data();
+  for (const std::vector<double>& layer : r.residual) o = std::copy(layer.begin(), layer.end(), o);
+  const auto heads = static_cast<py::ssize_t>(r.attention.empty() ? 0 : r.attention[0].size());
+  py::array_t<double> attention({static_cast<py::ssize_t>(r.attention.size()), heads, n, n});
+  o = attention.mutable_data();
+  for (const auto& layer : r.attention) {
+    for (const std::vector<double>& head : layer) o = std::copy(head.begin(), head.end(), o);
+  }
+  py::dict activations;
+  activations["residual"] = residual;
+  activations["attention"] = attention;
+  return py::make_tuple(out, activations);
 }
 
 py::dict config_of(const Model& m) {
@@ -160,14 +183,17 @@ void bind_models(py::module_& m) {
            "else vocabulary words or ids; a sequence of ints as ids. Checked against the model.")
       .def("forward", &forward, py::arg("inputs"), py::arg("policy") = "fp32", py::arg("positions") = "last",
            py::arg("emit") = "logits", py::arg("reference") = "mpfr:256", py::arg("seed") = 0,
-           py::arg("exact") = false, py::arg("add_special_tokens") = true, py::arg("progress") = py::none(),
+           py::arg("exact") = false, py::arg("add_special_tokens") = true, py::arg("trace") = false,
+           py::arg("progress") = py::none(),
            "One forward pass (glasses forward). policy: a format (fp32, bf16, fp16, e4m3, mpfr:256, "
            "interval:256, ...) or a policy (mixed:bf16/fp32, ablate:softmax=bf16, sites:...). Returns the "
            "logits (or y, emit='y') at the last position as a 1-D float64 array, or at every position "
            "(positions='all') as 2-D; interval policies add a last axis [lower, upper] of certified bounds. "
            "exact=True returns the decimal strings glasses forward prints instead (enough digits to read each "
            "value back exactly: 79 for mpfr:256; intervals as \"lower upper\"). Releases the GIL; Ctrl-C "
-           "raises KeyboardInterrupt once the pass ends.")
+           "raises KeyboardInterrupt once the pass ends. trace=True returns (values, activations): activations "
+           "is a dict of the residual stream v^(l), an array (L+1, n, d), and the attention weights, (L, heads, "
+           "n, n), as nearest doubles.")
       .def("__repr__", [](const Model& self) { return "glasses.Model('" + self.source->origin + "')"; });
 }
 

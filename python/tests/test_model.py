@@ -108,3 +108,22 @@ def test_errors_are_the_command_lines_messages():
         glasses.Model.from_pretrained("/nonexistent/folder")
     with pytest.raises(ValueError, match="positions"):
         model.forward("1", positions="first")
+
+
+def test_activation_trace():
+    model = glasses.Model.preset("default")
+    text = "count the ones : 1 1 1 1 1"
+    values, trace = model.forward(text, policy="mpfr:256", positions="all", trace=True)
+    n, c = len(model.tokenize(text)), model.config
+    assert trace["residual"].shape == (c["n_layers"] + 1, n, c["d_model"])
+    assert trace["attention"].shape == (c["n_layers"], c["n_heads"], n, n)
+    attention = trace["attention"]
+    # Causal softmax weights: zero above the diagonal, rows summing to 1.
+    assert (np.triu(attention, 1) == 0).all() and (attention >= 0).all()
+    assert np.abs(attention.sum(axis=-1) - 1).max() < 1e-15
+    assert (values == model.forward(text, policy="mpfr:256", positions="all")).all()
+    # Causality: a prefix has the same activations at its positions.
+    _, prefix = model.forward(text.rsplit(" ", 2)[0], policy="mpfr:256", positions="all", trace=True)
+    k = prefix["residual"].shape[1]
+    assert (prefix["residual"] == trace["residual"][:, :k]).all()
+    assert (prefix["attention"] == trace["attention"][:, :, :k, :k]).all()
