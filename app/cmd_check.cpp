@@ -6,7 +6,6 @@
 //    "provenance": {...}}
 // Exit code 1 when a statement that must hold under its hypotheses is
 // refuted; measurements (B.5-full) and expected refutations never fail.
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -16,6 +15,7 @@
 #include "exit_codes.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/proofs/check.hpp"
+#include "glasses/proofs/check_json.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
 
@@ -31,36 +31,6 @@ struct CheckCommandOptions {
   std::uint64_t seed = 0;
   int threads = 2;
 };
-
-json margin_json(double m) { return std::isnan(m) ? json(nullptr) : json(m); }
-
-json to_json(const proofs::CheckResult& r) {
-  json j;
-  j["id"] = r.id;
-  j["statement"] = r.statement;
-  j["expected"] = std::string(proofs::to_string(r.expected));
-  j["hypotheses"] = r.hypotheses;
-  j["instances"] = r.instances.size();
-  const auto counts = r.verdict_counts();
-  j["verdicts"] = json::object();
-  for (std::size_t v = 0; v < counts.size(); ++v) j["verdicts"][proofs::kVerdictNames[v]] = counts[v];
-  j["worst_margin"] = margin_json(r.worst_margin());
-  j["notes"] = r.notes;
-  j["failed"] = r.failed();
-  json witnesses = json::array();
-  for (const proofs::Instance& i : r.instances) {
-    if (i.verdict == proofs::Verdict::refuted || i.verdict == proofs::Verdict::inconclusive) {
-      witnesses.push_back({{"description", i.description},
-                           {"verdict", std::string(proofs::to_string(i.verdict))},
-                           {"lhs", {i.lhs.lower, i.lhs.upper}},
-                           {"rhs", {i.rhs.lower, i.rhs.upper}},
-                           {"witness", i.witness}});
-    }
-    if (witnesses.size() >= 20) break;
-  }
-  j["witnesses"] = witnesses;
-  return j;
-}
 
 int run(const CheckCommandOptions& o) {
   std::vector<const proofs::CheckInfo*> selected;
@@ -96,7 +66,7 @@ int run(const CheckCommandOptions& o) {
                 counts[2], counts[3], r.worst_margin(), r.failed() ? "  REFUTED" : "");
     std::fflush(stdout);
     failed = failed || r.failed();
-    out["checks"].push_back(to_json(r));
+    out["checks"].push_back(json::parse(proofs::check_json(r)));
   }
   json prov = build_provenance();
   prov["seed"] = o.seed;

@@ -41,6 +41,7 @@
 #include "glasses/reports/pdf.hpp"
 #include "glasses/reports/report.hpp"
 #include "glasses/reports/suite.hpp"
+#include "glasses/reports/suite_file.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
 
@@ -59,35 +60,6 @@ struct ReportOptions {
   bool print_suite = false;
   int latex_timeout = 600;
 };
-
-std::string builtin_names() {
-  std::string names;
-  for (const reports::BuiltinSuite& s : reports::builtin_suites()) names += (names.empty() ? "" : ", ") + std::string(s.name);
-  return names;
-}
-
-// The suite's text and how to name it. Built-in names win over files of the
-// same name (write ./paper for a file called paper).
-struct SuiteSource {
-  std::string text, origin;
-  fs::path directory;
-};
-
-SuiteSource load_suite(const std::string& spec) {
-  if (const reports::BuiltinSuite* b = reports::find_builtin_suite(spec)) {
-    return {std::string(b->text), "built-in suite " + std::string(b->name), fs::current_path()};
-  }
-  std::error_code ec;
-  if (!fs::is_regular_file(spec, ec)) {
-    throw InputError("suite '" + spec + "' is neither a built-in suite (" + builtin_names() + ") nor a readable file");
-  }
-  std::ifstream in(spec, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) throw InputError("cannot read the suite file '" + spec + "'");
-  const fs::path p(spec);
-  return {text.str(), spec, p.has_parent_path() ? p.parent_path() : fs::path(".")};
-}
 
 // YYYY-MM-DD (UTC) of SOURCE_DATE_EPOCH, or of the commit this binary was built from.
 std::string default_date() {
@@ -133,21 +105,6 @@ std::string minutes(double seconds) {
   return b;
 }
 
-// Rerunning into the same DIR: figures and data of an earlier report that
-// this one did not write, and its PDF (rebuilt below, or not at all with
-// --no-pdf), would be stale; only those are removed.
-void remove_stale_files(const fs::path& dir, const std::vector<fs::path>& written) {
-  std::error_code ec;
-  fs::remove(dir / "report.pdf", ec);
-  for (const auto& [sub, extension] : {std::pair{"figures", ".tex"}, std::pair{"data", ".csv"}}) {
-    for (const fs::directory_entry& e : fs::directory_iterator(dir / sub, ec)) {
-      const fs::path relative = fs::path(sub) / e.path().filename();
-      if (e.path().extension() == extension && std::find(written.begin(), written.end(), relative) == written.end())
-        fs::remove(e.path(), ec);
-    }
-  }
-}
-
 int run(const ReportOptions& o) {
   if (o.list_suites) {
     for (const reports::BuiltinSuite& s : reports::builtin_suites())
@@ -156,7 +113,7 @@ int run(const ReportOptions& o) {
   }
   if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
   if (o.latex_timeout < 1) throw InputError("--latex-timeout must be at least 1 second");
-  const SuiteSource source = load_suite(o.suite);
+  const reports::SuiteText source = reports::load_suite_text(o.suite);
   if (o.print_suite) {
     std::fwrite(source.text.data(), 1, source.text.size(), stdout);
     return kExitSuccess;
@@ -204,7 +161,7 @@ int run(const ReportOptions& o) {
   context.date = date;
   const reports::Document document = reports::build_report(*suite, results, context);
   const std::vector<fs::path> written = reports::write_document(document, dir);
-  remove_stale_files(dir, written);
+  reports::remove_stale_outputs(dir, written);
   std::printf("wrote %s/report.tex, %zu figures and %zu data files\n", o.out.c_str(),
               static_cast<std::size_t>(std::count_if(written.begin(), written.end(),
                                                      [](const fs::path& p) { return p.parent_path() == "figures"; })),
@@ -246,7 +203,7 @@ int run(const ReportOptions& o) {
 void add_report_command(CLI::App& root, Action& action) {
   static ReportOptions o;
   CLI::App* cmd = root.add_subcommand("report", "Run a suite of sweeps and checks and write a LaTeX/PDF report");
-  cmd->add_option("--suite", o.suite, "Built-in suite (" + builtin_names() + ") or a suite JSON file")->capture_default_str();
+  cmd->add_option("--suite", o.suite, "Built-in suite (" + reports::builtin_suite_names() + ") or a suite JSON file")->capture_default_str();
   cmd->add_option("--out", o.out, "Output directory (report.tex, figures/, data/, report.pdf)")->capture_default_str();
   cmd->add_option("--date", o.date,
                   "Date shown in the report (default: SOURCE_DATE_EPOCH as a UTC date, else the commit date)");

@@ -22,6 +22,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "glasses/model/sweep.hpp"
+#include "glasses/model/sweep_output.hpp"
 #include "glasses/numerics/error.hpp"
 #include "model_options.hpp"
 #include "progress.hpp"
@@ -166,37 +167,6 @@ std::vector<std::string> split_formats(const std::string& text) {
   return items;
 }
 
-std::string number(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char b[40];
-  std::snprintf(b, sizeof b, "%.17g", x);
-  return b;
-}
-
-json onset(const std::optional<std::size_t>& n) { return n ? json(*n) : json(nullptr); }
-
-json summary_entry(const model::TrackResult& t) {
-  const model::TrackSummary& s = t.summary;
-  json e;
-  e["scalar"] = t.spec.run.execution.site_rounding ? t.spec.run.policy.text + " (site rounding)" : t.spec.run.policy.text;
-  e["onset_first"] = onset(s.onset_first);
-  e["onset_permanent"] = onset(s.onset_permanent);
-  e["onset_predicted"] = onset(s.onset_predicted);
-  const auto& c = s.certification;
-  e["certified"] = c ? json(c->certified) : json(nullptr);
-  e["exact_distance_lower"] = c && c->bits > 0 ? json(c->exact_distance_lower) : json(nullptr);
-  e["exact_distance_upper"] = c && c->bits > 0 ? json(c->exact_distance_upper) : json(nullptr);
-  e["interval_bits"] = c && c->bits > 0 ? json(c->bits) : json(nullptr);
-  e["certification_note"] = c ? json(c->note) : json(nullptr);
-  if (s.certification_permanent) {
-    e["certified_permanent"] = s.certification_permanent->certified;
-    e["exact_distance_lower_permanent"] = s.certification_permanent->exact_distance_lower;
-  }
-  e["nonfinite"] = s.nonfinite;
-  return e;
-}
-
 std::string onset_text(const std::optional<std::size_t>& n) { return n ? std::to_string(*n) : "-"; }
 
 void print_table(const model::SweepResult& r) {
@@ -250,14 +220,7 @@ int run(const SweepOptions& o) {
   settings.ns = ns.values();
   // Sequences the model cannot hold are refused before anything is written
   // (text families: a unit may cost several tokens).
-  if (const int max_positions = source.config.max_positions; max_positions > 0) {
-    const model::SequencePair last = family.at(settings.ns.back());
-    const std::size_t longest = std::max(last.a.size(), last.b.size());
-    if (longest > static_cast<std::size_t>(max_positions)) {
-      throw InputError("n = " + std::to_string(settings.ns.back()) + " gives sequences of " + std::to_string(longest) +
-                       " tokens, but the model supports " + std::to_string(max_positions) + " positions");
-    }
-  }
+  model::check_sequences_fit(source, family, settings.ns.back());
   // Text families: n counts units; say when a unit is not one token.
   std::optional<model::TokensPerUnit> tokens_per_unit;
   if (family.text()) {
@@ -332,43 +295,13 @@ int run(const SweepOptions& o) {
   const model::SweepResult result = model::run_sweep(source, family, settings, callbacks, std::move(completed));
   progress.finish();
 
-  // sweep.csv: n, then track, then metric.
-  std::string csv = "family,n,format,group,metric,value\n";
-  for (std::size_t i = 0; i < settings.ns.size(); ++i) {
-    for (const model::TrackResult& t : result.tracks) {
-      for (const auto& [name, value] : model::metric_values(t.points[i])) {
-        csv += o.family + "," + std::to_string(settings.ns[i]) + "," + t.spec.label + "," + t.spec.group + "," + name +
-               "," + number(value) + "\n";
-      }
-    }
-  }
-  json summary;
-  summary["family"] = o.family;
-  summary["family_description"] = family.describe();
-  summary["sequences"] = family.text() ? "text" : "tokens";
-  if (tokens_per_unit) {
-    summary["template"] = family.sequence_template();
-    summary["tokens_per_unit"] = {{"min", tokens_per_unit->min},
-                                  {"max", tokens_per_unit->max},
-                                  {"prefixes", tokens_per_unit->prefixes},
-                                  {"note", tokens_per_unit->note}};
-  }
-  summary["n"] = settings.ns;
-  summary["reference"] = settings.reference;
-  summary["formats"] = json::object();
-  summary["ablation"] = json::object();
-  for (const model::TrackResult& t : result.tracks) {
-    (t.spec.group == "ablation" ? summary["ablation"] : summary["formats"])[t.spec.label] = summary_entry(t);
-  }
-  if (settings.ablate) summary["ablated_format"] = *settings.ablate;
+  model::SweepDescription description{&source, &family, o.family, tokens_per_unit, ""};
   json prov = build_provenance();
-  prov["model"] = source.origin;
-  prov["model_description"] = source.description;
-  prov["seeds"] = {{"sweep", settings.seed}};
-  prov["threads"] = settings.threads;
-  summary["provenance"] = prov;
+  description.build_provenance_json = prov.dump();
+  const std::string csv = model::tidy_csv(o.family, model::tidy_table(settings.ns, result));
+  const std::string summary = model::summary_json(description, settings, result);
   write_file_atomically(dir / "sweep.csv", csv);
-  write_file_atomically(dir / "summary.json", summary.dump(2) + "\n");
+  write_file_atomically(dir / "summary.json", summary);
   logs.clear();
   fs::remove_all(progress_dir, ec);
   for (const std::string& w : source.warnings) std::cerr << "glasses: warning: " << w << "\n";

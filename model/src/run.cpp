@@ -59,10 +59,10 @@ DistanceEnclosure interval_distance(const ModelSource& model, int bits, const st
 }
 
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                          bool all_positions, bool want_logits, int digits) {
+                          bool all_positions, bool want_logits, int digits, bool keep_trace) {
   if (digits < 0) throw InputError("cannot print values with " + std::to_string(digits) + " significant digits");
   return with_carrier(spec.execution, [&]<class T>() {
-    return detail::run_forward_as<T>(model, spec, input, all_positions, want_logits, digits);
+    return detail::run_forward_as<T>(model, spec, input, all_positions, want_logits, digits, keep_trace);
   });
 }
 

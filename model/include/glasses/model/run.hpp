@@ -40,7 +40,8 @@ RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference,
 // `decimal` keeps every value at the carrier's own precision: mpfr:256 is
 // not cut to a double's 17 digits.
 struct Values {
-  std::vector<double> lower, upper;  // equal for point types
+  std::vector<double> nearest;       // ScalarTraits<T>::to_double: the nearest double (intervals: of the midpoint)
+  std::vector<double> lower, upper;  // bounds: equal for types whose values are doubles
   std::vector<std::string> decimal;  // ScalarTraits<T>::decimal: "x", or "lower upper" for intervals
 };
 
@@ -51,6 +52,11 @@ struct ForwardResult {
   std::vector<Values> y;              // per position, d values
   std::vector<Values> logits;         // per position, vocab values (empty without an unembedding)
   NumericalIssue issue;
+  // With keep_trace, as nearest doubles (intervals: their midpoints): the
+  // residual stream v^(l), l = 0..L, [l][t·d + i] over every position t, and
+  // the attention weights α, [l][h][t·n + s] (zero outside N(t)).
+  std::vector<std::vector<double>> residual;
+  std::vector<std::vector<std::vector<double>>> attention;
 };
 
 // The input of a model: token ids, mapped to raw rows for row-input models.
@@ -58,10 +64,11 @@ InputSequence make_input(const ModelSource& model, const std::vector<int>& token
 
 // One full forward. `digits` significant digits for Values::decimal; 0:
 // enough to read every value back exactly in the carrier's format
-// (numerics::round_trip_digits). Throws InputError for bad tokens, a
+// (numerics::round_trip_digits); `keep_trace` also returns the residual
+// stream and the attention weights. Throws InputError for bad tokens, a
 // sequence too long, or digits < 0.
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                          bool all_positions, bool want_logits, int digits = 0);
+                          bool all_positions, bool want_logits, int digits = 0, bool keep_trace = false);
 
 // Certified bounds of max_i |y_i(a) - y_i(b)| at the last position of two
 // token sequences (row indices for row models): both forwards in MPFI at
@@ -89,7 +96,7 @@ namespace detail {
 // One instantiation per type of numerics::Scalars (src/instantiate_scalar.cpp.in).
 template <class T>
 ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                             bool all_positions, bool want_logits, int digits);
+                             bool all_positions, bool want_logits, int digits, bool keep_trace);
 template <class T>
 DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, const std::vector<int>& a,
                               const std::vector<int>& b);

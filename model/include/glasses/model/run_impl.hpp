@@ -30,6 +30,7 @@ Values to_values(const T* x, std::size_t n, int digits) {
   Values v;
   for (std::size_t i = 0; i < n; ++i) {
     const auto [lo, hi] = numerics::ScalarTraits<T>::bounds(x[i]);
+    v.nearest.push_back(numerics::ScalarTraits<T>::to_double(x[i]));
     v.lower.push_back(lo);
     v.upper.push_back(hi);
     v.decimal.push_back(numerics::ScalarTraits<T>::decimal(x[i], digits));
@@ -39,12 +40,14 @@ Values to_values(const T* x, std::size_t n, int digits) {
 
 template <class T>
 ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, const InputSequence& input,
-                             bool all_positions, bool want_logits, int digits) {
+                             bool all_positions, bool want_logits, int digits, bool keep_trace) {
   const auto ctx = make_context<T>(spec);
   ForwardOptions options;
   options.two_threads = true;
   options.all_positions = all_positions;
   options.logits = want_logits && model.config.has_unembedding;
+  options.keep_residual = keep_trace;
+  options.keep_attention = keep_trace;
   ForwardResult result;
   const auto body = [&](auto& rounder) {
     using R = std::remove_reference_t<decltype(rounder)>;
@@ -58,6 +61,18 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
     for (std::size_t r = 0; r < trace.positions.size(); ++r) {
       result.y.push_back(to_values(trace.y.row(r), trace.y.cols, result.digits));
       if (options.logits) result.logits.push_back(to_values(trace.logits.row(r), trace.logits.cols, result.digits));
+    }
+    const auto nearest = [](const Matrix<T>& m) {
+      std::vector<double> v;
+      for (std::size_t r = 0; r < m.rows; ++r) {
+        for (std::size_t c = 0; c < m.cols; ++c) v.push_back(numerics::ScalarTraits<T>::to_double(m.row(r)[c]));
+      }
+      return v;
+    };
+    for (const Matrix<T>& v : trace.residual) result.residual.push_back(nearest(v));
+    for (const std::vector<Matrix<T>>& layer : trace.attention) {
+      result.attention.emplace_back();
+      for (const Matrix<T>& head : layer) result.attention.back().push_back(nearest(head));
     }
   };
   if (spec.execution.site_rounding) {
@@ -81,4 +96,4 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
 #define GLASSES_INSTANTIATE_MODEL(T)                                                                        \
   template glasses::model::ForwardResult glasses::model::detail::run_forward_as<T>(                         \
       const glasses::model::ModelSource&, const glasses::model::RunSpec&, const glasses::model::InputSequence&, \
-      bool, bool, int);
+      bool, bool, int, bool);

@@ -31,6 +31,14 @@ class NumericalError : public Error {
   using Error::Error;
 };
 
+// The caller asked a long computation to stop (a progress callback threw
+// it, e.g. on Ctrl-C in the Python package). Workers stop starting new work
+// and the computation unwinds with this error; nothing is returned.
+class Cancelled : public Error {
+ public:
+  using Error::Error;
+};
+
 // `text` safe to put in a message: control characters (C0, DEL, C1) and
 // bytes that are not well-formed UTF-8 become \n, \t, \r or \xNN, and a
 // backslash becomes \\, so the result reads back unambiguously. For

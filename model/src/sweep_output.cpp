@@ -1,0 +1,114 @@
+#include "glasses/model/sweep_output.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "glasses/numerics/error.hpp"
+
+namespace glasses::model {
+namespace {
+
+using nlohmann::json;
+
+std::string number(double x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char b[40];
+  std::snprintf(b, sizeof b, "%.17g", x);
+  return b;
+}
+
+json onset(const std::optional<std::size_t>& n) { return n ? json(*n) : json(nullptr); }
+
+json summary_entry(const TrackResult& t) {
+  const TrackSummary& s = t.summary;
+  json e;
+  e["scalar"] = t.spec.run.execution.site_rounding ? t.spec.run.policy.text + " (site rounding)" : t.spec.run.policy.text;
+  e["onset_first"] = onset(s.onset_first);
+  e["onset_permanent"] = onset(s.onset_permanent);
+  e["onset_predicted"] = onset(s.onset_predicted);
+  const auto& c = s.certification;
+  e["certified"] = c ? json(c->certified) : json(nullptr);
+  e["exact_distance_lower"] = c && c->bits > 0 ? json(c->exact_distance_lower) : json(nullptr);
+  e["exact_distance_upper"] = c && c->bits > 0 ? json(c->exact_distance_upper) : json(nullptr);
+  e["interval_bits"] = c && c->bits > 0 ? json(c->bits) : json(nullptr);
+  e["certification_note"] = c ? json(c->note) : json(nullptr);
+  if (s.certification_permanent) {
+    e["certified_permanent"] = s.certification_permanent->certified;
+    e["exact_distance_lower_permanent"] = s.certification_permanent->exact_distance_lower;
+  }
+  e["nonfinite"] = s.nonfinite;
+  return e;
+}
+
+}  // namespace
+
+TidyTable tidy_table(const std::vector<std::size_t>& ns, const SweepResult& result) {
+  TidyTable table;
+  for (std::size_t i = 0; i < ns.size(); ++i) {
+    for (const TrackResult& t : result.tracks) {
+      for (const auto& [name, value] : metric_values(t.points[i])) {
+        table.n.push_back(ns[i]);
+        table.format.push_back(t.spec.label);
+        table.group.push_back(t.spec.group);
+        table.metric.push_back(name);
+        table.value.push_back(value);
+      }
+    }
+  }
+  return table;
+}
+
+std::string tidy_csv(std::string_view family, const TidyTable& table) {
+  std::string csv = "family,n,format,group,metric,value\n";
+  const std::string family_text(family);
+  for (std::size_t r = 0; r < table.n.size(); ++r) {
+    csv += family_text + "," + std::to_string(table.n[r]) + "," + table.format[r] + "," + table.group[r] + "," +
+           table.metric[r] + "," + number(table.value[r]) + "\n";
+  }
+  return csv;
+}
+
+std::string summary_json(const SweepDescription& d, const SweepSettings& settings, const SweepResult& result) {
+  json summary;
+  summary["family"] = d.family_name;
+  summary["family_description"] = d.family->describe();
+  summary["sequences"] = d.family->text() ? "text" : "tokens";
+  if (d.tokens_per_unit) {
+    summary["template"] = d.family->sequence_template();
+    summary["tokens_per_unit"] = {{"min", d.tokens_per_unit->min},
+                                  {"max", d.tokens_per_unit->max},
+                                  {"prefixes", d.tokens_per_unit->prefixes},
+                                  {"note", d.tokens_per_unit->note}};
+  }
+  summary["n"] = settings.ns;
+  summary["reference"] = settings.reference;
+  summary["formats"] = json::object();
+  summary["ablation"] = json::object();
+  for (const TrackResult& t : result.tracks) {
+    (t.spec.group == "ablation" ? summary["ablation"] : summary["formats"])[t.spec.label] = summary_entry(t);
+  }
+  if (settings.ablate) summary["ablated_format"] = *settings.ablate;
+  json prov = json::parse(d.build_provenance_json.empty() ? std::string("{}") : d.build_provenance_json);
+  prov["model"] = d.model->origin;
+  prov["model_description"] = d.model->description;
+  prov["seeds"] = {{"sweep", settings.seed}};
+  prov["threads"] = settings.threads;
+  summary["provenance"] = prov;
+  return summary.dump(2) + "\n";
+}
+
+void check_sequences_fit(const ModelSource& model, const PairFamily& family, std::size_t largest_n) {
+  const int max_positions = model.config.max_positions;
+  if (max_positions <= 0) return;
+  const SequencePair last = family.at(largest_n);
+  const std::size_t longest = std::max(last.a.size(), last.b.size());
+  if (longest > static_cast<std::size_t>(max_positions)) {
+    throw InputError("n = " + std::to_string(largest_n) + " gives sequences of " + std::to_string(longest) +
+                     " tokens, but the model supports " + std::to_string(max_positions) + " positions");
+  }
+}
+
+}  // namespace glasses::model
