@@ -3,6 +3,7 @@
 
 #include <hwy/targets.h>
 
+#include <atomic>
 #include <cstdlib>
 
 #include "glasses/numerics/error.hpp"
@@ -20,6 +21,9 @@ constexpr Named kNames[] = {
     {"avx512", HWY_AVX3}, {"avx2", HWY_AVX2}, {"sse4", HWY_SSE4}, {"neon", HWY_NEON},
     {"portable", HWY_EMU128 | HWY_SCALAR},
 };
+
+// The target a ScopedTarget sets (0: none set).
+std::atomic<std::int64_t> scoped_target{0};
 
 std::string known_names() {
   std::string s = "best";
@@ -68,7 +72,11 @@ std::optional<Target> parse(std::string_view value) {
                    have + ")");
 }
 
+ScopedTarget::ScopedTarget(Target target) : previous_(scoped_target.exchange(target.bit)) {}
+ScopedTarget::~ScopedTarget() { scoped_target.store(previous_); }
+
 std::optional<Target> chosen() {
+  if (const std::int64_t scoped = scoped_target.load(std::memory_order_relaxed); scoped != 0) return Target{scoped};
   static const std::optional<Target> target = [] {
     const char* value = std::getenv("GLASSES_SIMD");
     return parse(value == nullptr ? "" : value);

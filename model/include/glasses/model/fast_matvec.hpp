@@ -17,10 +17,10 @@
 //                                              PackedRows (the scores q·k_j)
 //   strided_combine_rows  o_i = Σ_j a_j V_ji   terms down the rows (o = Σ_j α_j v_j)
 //
-// Nothing is reordered or fused: a vector register holds 16 different
-// outputs, never 16 terms of one sum, and each output's sum runs left to
-// right from its first product. The bits do not depend on the kernel
-// (portable or AVX-512) or the CPU. Assumes the floating-point environment
+// Nothing is reordered or fused: a vector register holds different
+// outputs (16, 8 or 4 by target), never terms of one sum, and each
+// output's sum runs left to right from its first product. The bits do not
+// depend on the target (numerics/simd.hpp) or the CPU. Assumes the floating-point environment
 // the whole project assumes: round to nearest, no flush-to-zero, no
 // denormals-are-zero.
 //
@@ -58,9 +58,10 @@
 // `PackedMatrix` holds the rows in panels of 64 rows (the last rows in
 // panels of 16, padded with zero rows), each panel column-major: the 64 (or
 // 16) weights of one column are contiguous, so a kernel streams a panel
-// from start to end, loading per column one aligned 64-byte vector per 16
-// rows and multiplying it by x_c. It runs four panels at once: sixteen
-// independent sums hide the latency of the additions, and four streams
+// from start to end, loading per column the vectors of 64 (or 16) rows and
+// multiplying them by x_c. It runs several panels at once where the
+// registers allow (four with AVX-512's 32 registers, one with AVX2's 16):
+// independent sums hide the latency of the additions, and several streams
 // through memory let one core come near its memory bandwidth, which bounds
 // fp32 decoding (every weight is read once per token). `PackedRows` grows
 // one row at a time (the keys of an attention head, one per position) in

@@ -56,4 +56,18 @@ std::optional<Target> chosen();
 // The value of GLASSES_SIMD resolved as `chosen` does (for a given value).
 std::optional<Target> parse(std::string_view value);
 
+// For tests that run a whole computation (a sweep, on its own threads) on
+// each target: while it lives, `chosen` returns `target` in every thread.
+// Not for concurrent use with another ScopedTarget.
+class ScopedTarget {
+ public:
+  explicit ScopedTarget(Target target);
+  ~ScopedTarget();
+  ScopedTarget(const ScopedTarget&) = delete;
+  ScopedTarget& operator=(const ScopedTarget&) = delete;
+
+ private:
+  std::int64_t previous_;
+};
+
 }  // namespace glasses::numerics::simd
