@@ -1,6 +1,9 @@
 // Bulk rounding speed: 10^7 binary32 values rounded to fp16 and to bf16
-// (nearest even), on the portable path and on the path chosen at run time,
-// against a plain copy of the same array measured in the same run.
+// (nearest even), on the portable path and on the path chosen at run time
+// (GLASSES_SIMD restricts it), against a plain copy of the same array and
+// against CPFloat (bench/third_party/cpfloat) on the same inputs, all
+// measured in the same run; and 4096 values rounded over and over (in
+// cache), glasses against CPFloat.
 //
 // The values are spread over the target's subnormal (10%), normal (80%) and
 // overflow (10%) magnitudes, log-uniformly within each band, random sign,
@@ -26,6 +29,8 @@
 #include "glasses/numerics/bulk_round.hpp"
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/random.hpp"
+#include "glasses/numerics/simd.hpp"
+#include "cpfloat_baseline.h"
 #include "thread_clock.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -163,11 +168,70 @@ void BM_round(benchmark::State& state, const std::string& format, BulkKernel ker
   benchmark::DoNotOptimize(flags);
 }
 
+// round_array_values: bf16 without flags (what a caller that does not ask
+// for them gets: the Highway bf16 kernel on the target GLASSES_SIMD chooses).
+void BM_bf16_no_flags(benchmark::State& state) {
+  const std::vector<float>& in = inputs("bf16");
+  std::vector<float> out(in.size());
+  const double start = thread_cpu_seconds(), wall = wall_seconds();
+  for (auto _ : state) {
+    gn::round_array_values(gn::formats::bf16, gn::Rounding::near_even, std::span<const float>(in),
+                           std::span<float>(out));
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  finish(state, "bf16/highway bf16, no flags", thread_cpu_seconds() - start, wall_seconds() - wall);
+}
+
+// CPFloat on the same inputs (cpfloat_baseline.c): p = 11 fp16, 8 bf16.
+// Its values are checked against glasses' before timing.
+void BM_cpfloat(benchmark::State& state, const std::string& format) {
+  const gn::Format f = gn::parse_format(format);
+  const std::vector<float>& in = inputs(format);
+  std::vector<float> out(in.size()), want(in.size());
+  gn::round_array(f, gn::Rounding::near_even, std::span<const float>(in), std::span<float>(want));
+  if (cpfloat_baseline_round(out.data(), in.data(), in.size(), f.p) != 0 ||
+      std::memcmp(out.data(), want.data(), in.size() * sizeof(float)) != 0) {
+    state.SkipWithError("CPFloat and glasses round differently");
+    return;
+  }
+  const double start = thread_cpu_seconds(), wall = wall_seconds();
+  for (auto _ : state) {
+    cpfloat_baseline_round(out.data(), in.data(), in.size(), f.p);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  finish(state, format + "/CPFloat", thread_cpu_seconds() - start, wall_seconds() - wall);
+}
+
+// In cache: the first kCached inputs (16 KB in, 16 KB out: L1), rounded
+// kElements / kCached times per iteration, by `round(in, out, n)`.
+constexpr std::size_t kCached = 4096;
+template <class Round>
+void in_cache(benchmark::State& state, const std::string& format, const std::string& name, Round round) {
+  const std::vector<float> in(inputs(format).begin(), inputs(format).begin() + kCached);
+  std::vector<float> out(kCached);
+  const double start = thread_cpu_seconds(), wall = wall_seconds();
+  for (auto _ : state) {
+    for (std::size_t r = 0; r < kElements / kCached; ++r) {
+      round(in.data(), out.data(), kCached);
+      benchmark::DoNotOptimize(out.data());
+      benchmark::ClobberMemory();
+    }
+  }
+  // finish() divides by kElements per iteration; kElements / kCached
+  // rounds of kCached are slightly fewer.
+  const double scale = static_cast<double>(kElements) / static_cast<double>(kElements / kCached * kCached);
+  finish(state, format + "/" + name + " (in cache)", (thread_cpu_seconds() - start) * scale,
+         (wall_seconds() - wall) * scale);
+}
+
 const char* kernel_name(BulkKernel k) {
   switch (k) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512 integer";
     case BulkKernel::avx512_f16c: return "avx512 f16c";
+    case BulkKernel::simd_bf16: return "highway bf16";
     case BulkKernel::automatic: return "dispatched";
   }
   return "?";
@@ -185,7 +249,7 @@ int main(int argc, char** argv) {
   };
   const Case cases[] = {{"fp16", BulkKernel::portable}, {"fp16", BulkKernel::automatic},
                         {"fp16", BulkKernel::avx512},   {"bf16", BulkKernel::portable},
-                        {"bf16", BulkKernel::automatic}};
+                        {"bf16", BulkKernel::avx512},   {"bf16", BulkKernel::automatic}};
   std::vector<std::string> order{"copy (512-bit loop)"};
   for (const Case& c : cases) {
     const std::string name = std::string(c.format) + "/" + kernel_name(c.kernel);
@@ -193,6 +257,39 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("round/" + name).c_str(),
                                  [c, name](benchmark::State& s) { BM_round(s, c.format, c.kernel, name); })
         ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RegisterBenchmark("round/bf16/highway bf16, no flags", BM_bf16_no_flags)->Unit(benchmark::kMillisecond);
+  order.push_back("bf16/highway bf16, no flags");
+  for (const std::string format : {"fp16", "bf16"}) {
+    benchmark::RegisterBenchmark(("round/" + format + "/CPFloat").c_str(),
+                                 [format](benchmark::State& s) { BM_cpfloat(s, format); })
+        ->Unit(benchmark::kMillisecond);
+    order.push_back(format + "/CPFloat");
+  }
+  // In cache: glasses dispatched (flags), the bf16 kernel without flags, CPFloat.
+  for (const std::string format : {"fp16", "bf16"}) {
+    const gn::Format f = gn::parse_format(format);
+    benchmark::RegisterBenchmark(("round in cache/" + format + "/dispatched").c_str(), [format, f](benchmark::State& s) {
+      in_cache(s, format, "dispatched", [&f](const float* in, float* out, std::size_t n) {
+        gn::round_array(f, gn::Rounding::near_even, std::span<const float>(in, n), std::span<float>(out, n));
+      });
+    })->Unit(benchmark::kMillisecond);
+    order.push_back(format + "/dispatched (in cache)");
+    if (format == "bf16") {
+      benchmark::RegisterBenchmark("round in cache/bf16/highway bf16, no flags", [](benchmark::State& s) {
+        in_cache(s, "bf16", "highway bf16, no flags", [](const float* in, float* out, std::size_t n) {
+          gn::round_array_values(gn::formats::bf16, gn::Rounding::near_even, std::span<const float>(in, n),
+                                 std::span<float>(out, n));
+        });
+      })->Unit(benchmark::kMillisecond);
+      order.push_back("bf16/highway bf16, no flags (in cache)");
+    }
+    benchmark::RegisterBenchmark(("round in cache/" + format + "/CPFloat").c_str(), [format, f](benchmark::State& s) {
+      in_cache(s, format, "CPFloat", [&f](const float* in, float* out, std::size_t n) {
+        cpfloat_baseline_round(out, in, n, f.p);
+      });
+    })->Unit(benchmark::kMillisecond);
+    order.push_back(format + "/CPFloat (in cache)");
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
@@ -203,15 +300,30 @@ int main(int argc, char** argv) {
   std::printf("(dispatched: fp16 -> %s, bf16 -> %s; ratios use CPU time)\n",
               kernel_name(gn::detail::bulk_kernel_for(gn::formats::fp16, gn::Rounding::near_even, true)),
               kernel_name(gn::detail::bulk_kernel_for(gn::formats::bf16, gn::Rounding::near_even, true)));
-  std::printf("  %-22s %14s %14s %15s\n", "case", "CPU ns/elem", "wall ns/elem", "ratio to copy");
+  std::printf("  %-40s %14s %14s %15s\n", "case", "CPU ns/elem", "wall ns/elem", "ratio to copy");
   const auto& r = results();
   auto line = [&](const std::string& name) {
     if (r.count(name) == 0) return;
     const Result& x = r.at(name);
-    std::printf("  %-22s %14.3f %14.3f %15.2f\n", name.c_str(), x.ns_per_element, x.wall_ns_per_element,
+    std::printf("  %-40s %14.3f %14.3f %15.2f\n", name.c_str(), x.ns_per_element, x.wall_ns_per_element,
                 copy_ns_per_element > 0 ? x.ns_per_element / copy_ns_per_element : 0.0);
   };
   line("copy (memcpy)");
   for (const auto& name : order) line(name);
+  // Against CPFloat, same inputs, same run. Targets: bf16 <= 1 (no slower
+  // than CPFloat), fp16 <= 1/3 (at least 3x faster).
+  std::printf("\nglasses time / CPFloat time (targets: bf16 <= 1, fp16 <= 0.33):\n");
+  const auto versus = [&](const std::string& format, const std::string& ours, const std::string& where) {
+    const std::string a = format + "/" + ours + where, b = format + "/CPFloat" + where;
+    if (r.count(a) == 0 || r.count(b) == 0) return;
+    const double ratio = r.at(a).ns_per_element / r.at(b).ns_per_element;
+    const double target = format == "bf16" ? 1.0 : 1.0 / 3;
+    std::printf("  %-48s %6.3f  %s\n", (a + " / CPFloat").c_str(), ratio, ratio <= target ? "met" : "NOT MET");
+  };
+  for (const std::string where : {"", " (in cache)"}) {
+    versus("fp16", "dispatched", where);
+    versus("bf16", "dispatched", where);
+    versus("bf16", "highway bf16, no flags", where);
+  }
   return 0;
 }

@@ -12,6 +12,8 @@ find_package(MPFI REQUIRED)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
+# Highway: portable SIMD with run-time dispatch (numerics/simd.hpp).
+find_package(hwy REQUIRED)
 
 # glasses::tokenizer: Oniguruma, the regular-expression engine of Hugging
 # Face's tokenizers (so \p{L}, \s and look-ahead match as there), and ICU

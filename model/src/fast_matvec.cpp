@@ -1,21 +1,17 @@
-// Packing, kernel choice and the portable compilation of the vector kernels
-// (fast_matvec.hpp).
+// Packing and kernel choice for the vector kernels (fast_matvec.hpp).
 #include "glasses/model/fast_matvec.hpp"
 
 #include <algorithm>
 
-#include "fast_matvec_kernels.hpp"
-#include "glasses/numerics/bulk_round.hpp"
 #include "glasses/numerics/error.hpp"
 
 namespace glasses::model {
 
 namespace detail {
 
-const KernelSet kPortableKernels{&dot_rows_with, &combine_rows_with};
-static_assert(kPanel == kPanelRows && kLanes == kTailPanelRows, "WeightMatrix::panels reads this layout");
-
 namespace {
+
+constexpr std::size_t kPanel = kPanelRows, kLanes = kTailPanelRows;
 
 // The row-major rows × cols matrix w into panels at `out` (fast_matvec.hpp
 // "Layout"): out holds panel_floats(rows, cols) values, zero in the padding.
@@ -37,14 +33,10 @@ std::size_t panel_floats(std::size_t rows, std::size_t cols) {
   return (full + (rows - full + kLanes - 1) / kLanes * kLanes) * cols;
 }
 
-const KernelSet& kernels(PackedKernel kernel) {
-  switch (resolve(kernel)) {
-    case PackedKernel::portable: return kPortableKernels;
-    case PackedKernel::avx512: return kAvx512Kernels;
-    case PackedKernel::none:
-    case PackedKernel::automatic: break;
-  }
-  throw InputError("a vector kernel was called with kernel 'none'");
+KernelSet kernels(PackedKernel kernel) {
+  const std::optional<numerics::simd::Target> target = resolve(kernel);
+  if (!target) throw InputError("a vector kernel was called with kernel 'none'");
+  return kernels_for(*target);
 }
 
 }  // namespace
@@ -57,36 +49,25 @@ std::optional<PackedRounding> packed_rounding_for(const numerics::Format& f, num
   return std::nullopt;
 }
 
-bool packed_kernel_available(PackedKernel kernel) {
-  switch (kernel) {
-    case PackedKernel::none:
-    case PackedKernel::portable:
-    case PackedKernel::automatic: return true;
-    // The same run-time test as the AVX-512 kernels of bulk rounding.
-    case PackedKernel::avx512:
-      return numerics::detail::bulk_kernel_available(numerics::detail::BulkKernel::avx512);
+std::optional<numerics::simd::Target> resolve(PackedKernel kernel) {
+  switch (kernel.kind) {
+    case PackedKernel::Kind::none: return std::nullopt;
+    case PackedKernel::Kind::automatic: return numerics::simd::chosen();
+    case PackedKernel::Kind::target: break;
   }
-  return false;
-}
-
-PackedKernel resolve(PackedKernel kernel) {
-  if (kernel == PackedKernel::automatic) {
-    return packed_kernel_available(PackedKernel::avx512) ? PackedKernel::avx512 : PackedKernel::portable;
+  for (const numerics::simd::Target t : numerics::simd::available()) {
+    if (t == kernel.target) return t;
   }
-  if (!packed_kernel_available(kernel)) {
-    throw InputError("the " + to_string(kernel) + " vector kernels do not run on this CPU");
-  }
-  return kernel;
+  throw InputError("the " + numerics::simd::to_string(kernel.target) + " vector kernels do not run on this CPU");
 }
 
 std::string to_string(PackedKernel kernel) {
-  switch (kernel) {
-    case PackedKernel::none: return "none";
-    case PackedKernel::portable: return "portable";
-    case PackedKernel::avx512: return "avx512";
-    case PackedKernel::automatic: return "automatic";
+  switch (kernel.kind) {
+    case PackedKernel::Kind::none: return "none";
+    case PackedKernel::Kind::automatic: return "automatic";
+    case PackedKernel::Kind::target: break;
   }
-  return "?";
+  return numerics::simd::to_string(kernel.target);
 }
 
 PackedMatrix pack_rows(const float* w, std::size_t rows, std::size_t cols) {

@@ -30,10 +30,11 @@ namespace gn = glasses::numerics;
 
 namespace {
 
-// The kernels this CPU runs (the reference `none` excluded).
+// The kernels of every Highway target this binary holds and this CPU runs
+// (numerics/simd.hpp; the reference `none` excluded).
 std::vector<gm::PackedKernel> vector_kernels() {
-  std::vector<gm::PackedKernel> k{gm::PackedKernel::portable};
-  if (gm::packed_kernel_available(gm::PackedKernel::avx512)) k.push_back(gm::PackedKernel::avx512);
+  std::vector<gm::PackedKernel> k;
+  for (const gn::simd::Target t : gn::simd::available()) k.push_back(gm::PackedKernel::on(t));
   return k;
 }
 
@@ -138,7 +139,7 @@ long check_kernels(R& rounder, const gn::Format& f, std::size_t rows, std::size_
 
   // References: the loops.
   std::vector<double> want_dots(rows), want_combined(cols);
-  with_env<T>(rounder, gm::PackedKernel::none, [&](auto& env) {
+  with_env<T>(rounder, gm::PackedKernel::none(), [&](auto& env) {
     T out = make<T>(0.0), p = make<T>(0.0);
     for (std::size_t r = 0; r < rows; ++r) {
       gm::dot(env, site, W.data() + r * stride, xs.data(), cols, out, p);
@@ -219,7 +220,7 @@ long forward_mismatches(const gm::ModelSource& s, const R& rounder, const std::v
     }
   };
   std::vector<double> want;
-  run(gm::PackedKernel::none, want);
+  run(gm::PackedKernel::none(), want);
   long bad = 0;
   for (const gm::PackedKernel k : vector_kernels()) {
     std::vector<double> got;

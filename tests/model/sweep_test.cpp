@@ -7,11 +7,14 @@
 #include "glasses/model/sweep.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <bit>
 #include <cmath>
 
 #include "glasses/model/checkpoint.hpp"
+#include "glasses/model/fast_matvec.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/model/tasks.hpp"
+#include "glasses/numerics/simd.hpp"
 #include "glasses/numerics/fit.hpp"
 #include "glasses/tokenizer/tokenizer.hpp"
 #include "support/bits.hpp"
@@ -241,6 +244,40 @@ BOOST_AUTO_TEST_CASE(thinned_sweep_finds_the_onsets_between_its_points) {
   const gm::TrackSummary from_100 = sweep(m, family, {100, 300}, {"e5m2"}, "fp64").tracks[0].summary;
   BOOST_TEST_REQUIRE(from_100.onset_first.has_value());
   BOOST_TEST(*from_100.onset_first >= 100u);
+}
+
+// A sweep on every vector target this binary holds and this CPU runs
+// (numerics/simd.hpp): fp32, bf16, fp16 and a mixed track give the same
+// bits on each (every metric of every point, onsets included).
+BOOST_AUTO_TEST_CASE(sweep_is_bit_identical_on_every_vector_target) {
+  const gm::ModelSource m = gm::make_preset("default");
+  gm::FamilyOptions o;
+  o.name = "count-ones";
+  const gm::PairFamily family(m, o);
+  std::vector<std::vector<double>> bits;
+  for (const gn::simd::Target t : gn::simd::available()) {
+    const gn::simd::ScopedTarget on(t);
+    BOOST_TEST_REQUIRE((gm::resolve(gm::PackedKernel::automatic()) == t));  // what the sweep's runs use
+    const gm::SweepResult r = sweep(m, family, {1, 2, 5, 9, 17}, {"fp32", "bf16", "fp16", "mixed:bf16/fp32"}, "fp64");
+    std::vector<double> values;
+    for (const gm::TrackResult& track : r.tracks) {
+      for (const gm::PointMetrics& p : track.points) {
+        for (const auto& [name, value] : gm::metric_values(p)) values.push_back(value);
+      }
+    }
+    bits.push_back(values);
+    BOOST_TEST_REQUIRE(values.size() == bits.front().size());
+    long differ = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const bool same = std::isnan(values[i]) ? std::isnan(bits.front()[i])
+                                              : std::bit_cast<std::uint64_t>(values[i]) ==
+                                                    std::bit_cast<std::uint64_t>(bits.front()[i]);
+      differ += same ? 0 : 1;
+    }
+    BOOST_TEST(differ == 0, gn::simd::to_string(t) << ": " << differ << " of " << values.size()
+                                                   << " metrics differ from " << gn::simd::to_string(gn::simd::available().front()));
+  }
+  BOOST_TEST(!bits.front().empty());
 }
 
 BOOST_AUTO_TEST_CASE(bad_settings_are_input_errors) {

@@ -56,6 +56,7 @@ const char* kernel_name(BulkKernel k) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512";
     case BulkKernel::avx512_f16c: return "avx512_f16c";
+    case BulkKernel::simd_bf16: return "simd_bf16";
     case BulkKernel::automatic: return "automatic";
   }
   return "?";
@@ -112,6 +113,7 @@ std::vector<BulkKernel> kernels_for(const Format& f, Rounding mode, bool binary3
       gn::detail::bulk_kernel_available(BulkKernel::avx512_f16c)) {
     kernels.push_back(BulkKernel::avx512_f16c);
   }
+  if (binary32 && f == gn::formats::bf16 && mode == Rounding::near_even) kernels.push_back(BulkKernel::simd_bf16);
   return kernels;
 }
 
@@ -340,7 +342,7 @@ BOOST_AUTO_TEST_CASE(kernels_available_here) {
                                                  << gn::detail::bulk_kernel_available(BulkKernel::avx512_f16c));
   BOOST_TEST(gn::detail::bulk_kernel_available(BulkKernel::portable));
   const BulkKernel chosen_bf16 = gn::detail::bulk_kernel_for(gn::formats::bf16, Rounding::near_even, true);
-  BOOST_TEST((chosen_bf16 == (avx512 ? BulkKernel::avx512 : BulkKernel::portable)));
+  BOOST_TEST((chosen_bf16 == BulkKernel::simd_bf16));
 #if GLASSES_TEST_X86
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
@@ -528,6 +530,49 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_daz_or_ftz) {
   }
 }
 #endif
+
+// The bf16 kernel on every Highway target this binary holds and this CPU
+// runs (simd.hpp), with and without flags, against the scalar reference:
+// every sign and exponent with the low halves that decide ties, NaN and
+// infinity payloads, at lengths that leave every tail.
+BOOST_AUTO_TEST_CASE(bf16_kernel_on_every_target_equals_scalar) {
+  std::vector<float> in;
+  const std::uint32_t lows[] = {0x0000, 0x0001, 0x7FFF, 0x8000, 0x8001, 0xFFFF, 0x5A5A, 0x1234};
+  for (std::uint32_t high = 0; high <= 0xFFFF; ++high) {
+    for (const std::uint32_t low : lows) in.push_back(from_bits<float>((high << 16) | low));
+  }
+  std::vector<float> want;
+  std::vector<std::uint8_t> want_flags;
+  gn::RoundingContext ctx;
+  scalar_reference(gn::formats::bf16, ctx, in, want, want_flags);
+  const auto plan_tiny = from_bits<float>(0x007F8000u);  // (2^9 - 1) 2^-135: tiny below this
+  BOOST_TEST(gn::round(gn::formats::bf16, static_cast<double>(plan_tiny), ctx) == std::ldexp(1.0, -126));
+  for (const gn::simd::Target t : gn::simd::available()) {
+    for (const std::size_t n : {in.size(), std::size_t{1}, std::size_t{17}, std::size_t{63}}) {
+      std::vector<float> got(n);
+      const std::uint8_t flags = gn::detail::simd_round_bf16(t, in.data(), got.data(), n, 0x007F8000u, true);
+      const std::uint8_t silent = gn::detail::simd_round_bf16(t, in.data(), got.data(), n, 0x007F8000u, false);
+      Mismatches bad("bf16 on " + gn::simd::to_string(t) + ", n = " + std::to_string(n));
+      std::uint8_t want_or = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        want_or = static_cast<std::uint8_t>(want_or | want_flags[i]);
+        if (!same_value(got[i], want[i])) bad.add(describe(in[i]) + " -> " + describe(got[i]));
+      }
+      if (flags != want_or || silent != 0) bad.add("flags " + hex(flags, 2) + ", scalar OR " + hex(want_or, 2));
+    }
+  }
+  // round_array_values: the same values as round_array, in bf16 and in a
+  // format the bf16 kernel does not serve.
+  for (const Format& f : {gn::formats::bf16, gn::formats::fp16}) {
+    std::vector<float> values(in.size()), with_flags(in.size());
+    gn::round_array_values(f, Rounding::near_even, std::span<const float>(in), std::span<float>(values));
+    gn::round_array(f, Rounding::near_even, std::span<const float>(in), std::span<float>(with_flags));
+    Mismatches bad("round_array_values " + gn::to_string(f));
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (!same_value(values[i], with_flags[i])) bad.add(describe(in[i]) + " -> " + describe(values[i]));
+    }
+  }
+}
 
 BOOST_AUTO_TEST_CASE(refuses_what_it_cannot_do) {
   std::vector<float> f(4), g(4);

@@ -17,10 +17,10 @@
 //                                              PackedRows (the scores q·k_j)
 //   strided_combine_rows  o_i = Σ_j a_j V_ji   terms down the rows (o = Σ_j α_j v_j)
 //
-// Nothing is reordered or fused: a vector register holds 16 different
-// outputs, never 16 terms of one sum, and each output's sum runs left to
-// right from its first product. The bits do not depend on the kernel
-// (portable or AVX-512) or the CPU. Assumes the floating-point environment
+// Nothing is reordered or fused: a vector register holds different
+// outputs (16, 8 or 4 by target), never terms of one sum, and each
+// output's sum runs left to right from its first product. The bits do not
+// depend on the target (numerics/simd.hpp) or the CPU. Assumes the floating-point environment
 // the whole project assumes: round to nearest, no flush-to-zero, no
 // denormals-are-zero.
 //
@@ -58,9 +58,10 @@
 // `PackedMatrix` holds the rows in panels of 64 rows (the last rows in
 // panels of 16, padded with zero rows), each panel column-major: the 64 (or
 // 16) weights of one column are contiguous, so a kernel streams a panel
-// from start to end, loading per column one aligned 64-byte vector per 16
-// rows and multiplying it by x_c. It runs four panels at once: sixteen
-// independent sums hide the latency of the additions, and four streams
+// from start to end, loading per column the vectors of 64 (or 16) rows and
+// multiplying them by x_c. It runs several panels at once where the
+// registers allow (four with AVX-512's 32 registers, one with AVX2's 16):
+// independent sums hide the latency of the additions, and several streams
 // through memory let one core come near its memory bandwidth, which bounds
 // fp32 decoding (every weight is read once per token). `PackedRows` grows
 // one row at a time (the keys of an attention head, one per position) in
@@ -68,11 +69,14 @@
 //
 // Kernels
 // -------
-// One source (src/fast_matvec_kernels.hpp, GCC vector extensions) compiled
-// twice: for the baseline instruction set (`portable`, any CPU) and with
-// AVX-512 (`avx512`, x86-64 only), usable when the CPU has AVX-512
-// F/BW/VL/DQ. `automatic` is the fastest this CPU runs; it is what a run
-// uses unless its Env (kernels.hpp) asks for another, or for `none`.
+// One source (src/fast_matvec_hwy.cpp, Highway) compiled for every target
+// of numerics/simd.hpp: AVX-512, AVX2, SSE4, NEON and a portable C++
+// fallback. A vector holds as many outputs as it has lanes (16, 8 or 4),
+// each panel height is a whole number of vectors, and every lane computes
+// its own sum: the bits are the same on every target. `automatic` runs the
+// target numerics::simd::chosen() picks (the best this CPU runs, or what
+// GLASSES_SIMD asks for); it is what a run uses unless its Env (kernels.hpp)
+// asks for a given target, or for `none`.
 #pragma once
 
 #include <cstddef>
@@ -88,6 +92,7 @@
 #include "glasses/numerics/error.hpp"
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/rounding.hpp"
+#include "glasses/numerics/simd.hpp"
 
 namespace glasses::model {
 
@@ -102,17 +107,24 @@ enum class PackedRounding : std::uint8_t {
 // `mode`, if there is one (nearest-even bf16 or fp16).
 std::optional<PackedRounding> packed_rounding_for(const numerics::Format& f, numerics::Rounding mode);
 
-enum class PackedKernel : std::uint8_t {
-  none,       // no vector kernels: the loops of kernels.hpp (the reference)
-  portable,   // baseline instruction set, any CPU
-  avx512,     // AVX-512 F/BW/VL/DQ (x86-64, checked at run time)
-  automatic,  // the fastest kernel this CPU runs
+// Which vector kernels run: none (the loops of kernels.hpp, the
+// reference), automatic (the target numerics::simd::chosen() picks), or the
+// kernels of one target.
+struct PackedKernel {
+  enum class Kind : std::uint8_t { none, automatic, target };
+  Kind kind = Kind::automatic;
+  numerics::simd::Target target{};  // for Kind::target
+  static PackedKernel none() { return {Kind::none, {}}; }
+  static PackedKernel automatic() { return {Kind::automatic, {}}; }
+  static PackedKernel on(numerics::simd::Target t) { return {Kind::target, t}; }
+  bool operator==(const PackedKernel&) const = default;
 };
 
-// Whether this CPU runs `kernel`; what `automatic` resolves to.
-bool packed_kernel_available(PackedKernel kernel);
-PackedKernel resolve(PackedKernel kernel);  // throws InputError if unavailable
-std::string to_string(PackedKernel kernel);
+// The target `kernel` runs; nullopt for none (and for automatic under
+// GLASSES_SIMD=none). Throws InputError for a target this CPU or build
+// does not run, or a bad GLASSES_SIMD.
+std::optional<numerics::simd::Target> resolve(PackedKernel kernel);
+std::string to_string(PackedKernel kernel);  // "none", "automatic" or the target's name
 
 namespace detail {
 // std::allocator with 64-byte alignment: panels start on cache lines.
@@ -161,7 +173,8 @@ struct PackedRows {
 // The first call fixes K.cols; InputError if a later call differs.
 void set_row(PackedRows& K, std::size_t r, const float* row, std::size_t cols);
 
-// The kernels. Each throws InputError if `kernel` does not run on this CPU.
+// The kernels. Each throws InputError if `kernel` is none or does not run
+// on this CPU.
 //
 // y_r = Σ_c W_rc x_c for r < W.rows: a_k = W_rk, b_k = x_k.
 void packed_dot_rows(PackedKernel kernel, PackedRounding rounding, const PackedMatrix& W, const float* x, float* y);
@@ -214,17 +227,15 @@ PackedMatrix pack(const WeightMatrix& W) {
 }
 
 namespace detail {
-// One compilation of the kernels (src/fast_matvec_kernels.hpp): `portable`
-// or `avx512`. Raw pointers only; `panels` is the data of a rows × cols
-// PackedMatrix.
+// One target's kernels (src/fast_matvec_hwy.cpp). Raw pointers only;
+// `panels` is the data of a rows × cols PackedMatrix.
 struct KernelSet {
   void (*dot_rows)(const float* panels, std::size_t rows, std::size_t cols, PackedRounding rounding, const float* x,
                    float* y);
   void (*combine_rows)(const float* a, const float* V, std::size_t stride, std::size_t m, std::size_t n,
                        PackedRounding rounding, float* o);
 };
-extern const KernelSet kPortableKernels;
-extern const KernelSet kAvx512Kernels;
+KernelSet kernels_for(numerics::simd::Target target);  // a target of numerics::simd::available()
 }  // namespace detail
 
 }  // namespace glasses::model

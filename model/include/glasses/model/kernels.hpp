@@ -124,7 +124,7 @@ struct Env {
   using Traits = numerics::ScalarTraits<T>;
   typename Traits::Context ctx;
   R& round;
-  PackedKernel kernel = PackedKernel::automatic;
+  PackedKernel kernel = PackedKernel::automatic();
 
   T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
 
@@ -252,7 +252,7 @@ std::optional<PackedRounding> packed_rounding(const Env<T, R>& env, Site site) {
   if constexpr (!PackedScalar<T>::served) {
     return std::nullopt;
   } else {
-    if (env.kernel == PackedKernel::none) return std::nullopt;
+    if (!resolve(env.kernel)) return std::nullopt;
     if constexpr (R::active) {  // float carrier of a site policy
       if (env.round.needed(site)) return packed_rounding_for(env.round.format(site), env.round.mode(site));
     }

@@ -54,9 +54,13 @@
 //
 // Paths
 // -----
-// A portable scalar loop, and AVX-512 kernels (F, BW, VL, DQ) chosen at run
-// time when the CPU has them. Both compute the same function; the tests
-// compare both with the scalar reference, exhaustively for fp16 and bf16.
+// A portable scalar loop; AVX-512 kernels (F, BW, VL, DQ) chosen at run
+// time when the CPU has them and GLASSES_SIMD (simd.hpp) allows AVX-512;
+// and for bf16 to nearest even from binary32, the commonest request, a
+// dedicated Highway kernel on every target (the add-bias trick, flags
+// only when asked). All compute the same function; the tests compare them
+// with the scalar reference, exhaustively for fp16 and bf16, and the bf16
+// kernel on every target bit for bit.
 //
 // Things you should know
 //  1. binary32 input requires f to fit in binary32: p <= 24, emin >= -126,
@@ -74,6 +78,7 @@
 
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/rounding.hpp"
+#include "glasses/numerics/simd.hpp"
 
 namespace glasses::numerics {
 
@@ -87,6 +92,10 @@ bool fits_binary32(const Format& f);
 Flags round_array(const Format& f, Rounding mode, std::span<const float> in, std::span<float> out);
 Flags round_array(const Format& f, Rounding mode, std::span<const double> in, std::span<double> out);
 
+// round_array without the flags, for callers that do not read them: the
+// same values; bf16 to nearest even then skips computing the flags.
+void round_array_values(const Format& f, Rounding mode, std::span<const float> in, std::span<float> out);
+
 // for i in order: out[i] = round(f, in[i], ctx), in ctx.mode (any mode).
 // Returns the flags of this call; they are also OR-ed into ctx.flags.
 Flags round_array(const Format& f, std::span<const float> in, std::span<float> out, RoundingContext& ctx);
@@ -99,6 +108,7 @@ enum class BulkKernel : std::uint8_t {
   portable,     // scalar C++, any CPU
   avx512,       // integer bit manipulation, 16 (binary32) or 8 (binary64) lanes
   avx512_f16c,  // hardware binary16 conversion: fp16, near_even, binary32 input
+  simd_bf16,    // Highway (simd.hpp): bf16, near_even, binary32 input; on the target simd::chosen()
   automatic,    // the fastest available kernel that serves the request
 };
 
@@ -149,6 +159,11 @@ std::uint8_t avx512_round_f32(const BulkPlan<std::uint32_t>& plan, const float* 
                               std::uint64_t* random_state, std::uint8_t* flags_each);
 std::uint8_t avx512_round_f64(const BulkPlan<std::uint64_t>& plan, const double* in, double* out, std::size_t n,
                               std::uint64_t* random_state, std::uint8_t* flags_each);
+// The bf16 kernel (bulk_round_hwy.cpp) on `target`: out = in rounded to
+// bf16, nearest even; the OR of the flags when `flags`, else 0.
+// `tiny_below` is the plan's tininess threshold (tiny_below[0]).
+std::uint8_t simd_round_bf16(simd::Target target, const float* in, float* out, std::size_t n,
+                             std::uint32_t tiny_below, bool flags);
 std::uint8_t avx512_f16c_round_f32(const BulkPlan<std::uint32_t>& plan, const float* in, float* out,
                                    std::size_t n, std::uint8_t* flags_each);
 
