@@ -6,6 +6,7 @@
 // DIR/.progress/track-<k>.jsonl so that `--resume` continues an interrupted
 // run; the final files are written atomically and are byte-identical to an
 // uninterrupted run's.
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -42,6 +43,7 @@ struct SweepOptions {
   std::string formats = "fp16,bf16,fp32";
   std::string policies;
   std::string reference = "mpfr:256";
+  bool cross_check = false;  // run the other 256-bit reference too and state the disagreement
   std::string ablate;
   model::FamilyArguments family_arguments;  // the --<option>s of model::kFamilyParameters given
   std::uint64_t seed = 0;
@@ -222,6 +224,39 @@ void print_table(const model::SweepResult& r) {
   }
 }
 
+// The independent 256-bit reference that cross-checks `reference`: Boost's
+// cpp_bin_float for an MPFR reference and MPFR for a cpp_bin_float one.
+std::string cross_check_of(const std::string& reference) {
+  const numerics::Format f = numerics::parse_format(reference);
+  if (numerics::is_mpfr(f)) return "cpp_bin_float:256";
+  if (numerics::is_cpp_bin_float(f)) return "mpfr:256";
+  throw InputError("--cross-check needs an arbitrary-precision --reference (mpfr:<bits> or cpp_bin_float:256), not " +
+                   reference);
+}
+
+// The largest ‖y_cross − y_ref‖∞ over the sweep (both sequences' y of each
+// n are compared through error_inf, the first sequence's), and relative to ‖y‖∞.
+struct ReferenceDisagreement {
+  double max_error = 0, max_relative = 0;
+  std::size_t n_at_max = 0;
+};
+ReferenceDisagreement disagreement(const model::SweepResult& result, const std::string& cross_check,
+                                   const std::vector<std::size_t>& ns) {
+  ReferenceDisagreement d;
+  for (const model::TrackResult& t : result.tracks) {
+    if (t.spec.label != cross_check || t.spec.group != "formats") continue;
+    for (std::size_t i = 0; i < t.points.size(); ++i) {
+      const model::PointMetrics& p = t.points[i];
+      if (!(p.error_inf <= d.max_error)) {
+        d.max_error = p.error_inf;
+        d.n_at_max = ns[i];
+      }
+      if (p.y_norm_inf > 0) d.max_relative = std::max(d.max_relative, p.error_inf / p.y_norm_inf);
+    }
+  }
+  return d;
+}
+
 int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
@@ -235,6 +270,11 @@ int run(const SweepOptions& o) {
   for (const std::string& p : split_formats(o.policies)) settings.formats.push_back(p);
   if (settings.formats.empty()) throw InputError("give at least one format or policy");
   settings.reference = o.reference;
+  const std::string cross_check = o.cross_check ? cross_check_of(o.reference) : std::string();
+  if (!cross_check.empty() &&
+      std::find(settings.formats.begin(), settings.formats.end(), cross_check) == settings.formats.end()) {
+    settings.formats.push_back(cross_check);
+  }
   if (!o.ablate.empty()) settings.ablate = o.ablate;
   settings.certify = !o.no_certify;
   settings.certify_max_n = o.certify_max_n;
@@ -361,6 +401,17 @@ int run(const SweepOptions& o) {
     (t.spec.group == "ablation" ? summary["ablation"] : summary["formats"])[t.spec.label] = summary_entry(t);
   }
   if (settings.ablate) summary["ablated_format"] = *settings.ablate;
+  if (!cross_check.empty()) {
+    const ReferenceDisagreement d = disagreement(result, cross_check, settings.ns);
+    summary["reference_cross_check"] = {{"reference", settings.reference},
+                                        {"cross_check", cross_check},
+                                        {"max_error_inf", d.max_error},
+                                        {"max_relative_error", d.max_relative},
+                                        {"n_at_max", d.n_at_max}};
+    std::cerr << "glasses: references " << settings.reference << " and " << cross_check
+              << " differ by at most " << number(d.max_error) << " in ||y||_inf (relative " << number(d.max_relative)
+              << ", at n = " << d.n_at_max << ")\n";
+  }
   json prov = build_provenance();
   prov["model"] = source.origin;
   prov["model_description"] = source.description;
@@ -396,6 +447,9 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--formats", o.formats, "Formats, comma separated: fp16,bf16,fp32,mpfr:256,...")->capture_default_str();
   cmd->add_option("--policies", o.policies, "Precision policies, comma separated: mixed:bf16/fp32,ablate:softmax=bf16");
   cmd->add_option("--reference", o.reference, "Reference format (errors, predicted onsets)")->capture_default_str();
+  cmd->add_flag("--cross-check", o.cross_check,
+                "Also run the other 256-bit reference (cpp_bin_float:256 for mpfr:<bits>, mpfr:256 for "
+                "cpp_bin_float:256) and state their largest disagreement (summary.json reference_cross_check)");
   cmd->add_option("--ablate", o.ablate, "Low format whose rounding sites are tried one at a time");
   CLI::Option* special = nullptr;
   for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
