@@ -1,6 +1,9 @@
 // B.6-bidirectional: spectra of row-stochastic attention without the causal
 // mask (THEORY §3, B.6 beyond the triangular case).
 //
+// The matrices' facts and instances; the checker, which runs the models,
+// is check_b6_bidirectional in b6_spectra.cpp beside B.6.
+//
 // Statement. A row-stochastic matrix A (A ≥ 0, A·1 = 1) has spectral radius
 // 1, with Perron eigenvector 1; when every entry is positive (softmax rows
 // without a mask), eigenvalue 1 is simple and every other eigenvalue has
@@ -26,17 +29,13 @@
 #include <cmath>
 #include <complex>
 #include <functional>
-#include <limits>
 
 #include <Eigen/Eigenvalues>
 #include <boost/multiprecision/eigen.hpp>
 
 #include "check_support.hpp"
-#include "glasses/model/run.hpp"
 #include "glasses/numerics/cpp_bin_float.hpp"
-#include "glasses/numerics/random.hpp"
 #include "glasses/proofs/b6_spectra.hpp"
-#include "glasses/proofs/checks.hpp"
 
 namespace glasses::proofs {
 
@@ -135,93 +134,5 @@ std::vector<Instance> b6_bidirectional_instances(const IntervalMatrix& a, const 
 }
 
 }  // namespace detail
-
-namespace {
-
-using detail::Interval;
-using detail::IntervalMatrix;
-using detail::short_fmt;
-
-constexpr long kModelPrecision = 128;
-
-model::Matrix<double> logits_of(std::size_t n, const std::function<double(std::size_t, std::size_t)>& s) {
-  model::Matrix<double> m(n, n, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) m(i, j) = s(i, j);
-  }
-  return m;
-}
-
-}  // namespace
-
-CheckResult check_b6_bidirectional(const CheckOptions& options) {
-  CheckResult r;
-  r.statement =
-      "Row-stochastic attention without the causal mask has spectral radius 1 (Perron root, eigenvector 1); with "
-      "every entry positive, eigenvalue 1 is simple and |λ_2| ≤ τ(A) = 1 − min_(i,k) Σ_j min(A_ij, A_kj) < 1.";
-  const std::size_t n = options.quick ? 6 : 16;
-  const std::vector<std::string> presets{"default:causal=0", "paper-literal:causal=0",
-                                         "default:causal=0,seed=" + std::to_string(options.seed + 1)};
-  r.hypotheses =
-      "The models' own attention matrices without the mask, every layer and head, from forward passes in MPFI at 128 "
-      "bits (presets default, paper-literal and a reseeded default, causal=0; seeded random digits, n = " +
-      std::to_string(n) +
-      "); hand-built: uniform, random logits N(0, 3²) and N(0, 30²) (precision 128 + spread/ln 2 bits). Certified: "
-      "row-stochastic, spectral radius 1 by Gershgorin discs, the gap by Dobrushin's coefficient τ(A) < 1. "
-      "Numerical: the eigenvalues from Eigen's real EigenSolver over Boost's cpp_bin_float<256> on the midpoints.";
-  Series series;
-  series.name = "b6_bidirectional";
-  series.columns = {"matrix", "n", "lambda2_modulus", "dobrushin", "gap"};
-  const auto add = [&](const IntervalMatrix& a, const std::string& label, const std::string& witness) {
-    for (Instance& i : detail::b6_bidirectional_instances(a, label, witness)) r.instances.push_back(std::move(i));
-    const detail::B6BidirectionalFacts f = detail::b6_bidirectional_facts(a);
-    const double l2 = f.moduli.size() > 1 ? f.moduli[1] : 0.0;
-    series.rows.push_back({static_cast<double>(series.rows.size()), static_cast<double>(a.rows), l2,
-                           f.dobrushin.to_double(), 1 - l2});
-  };
-  numerics::PortableRandom rng(options.seed ^ 0xB6Bull);
-  std::vector<int> tokens(n);
-  for (int& t : tokens) t = static_cast<int>(rng.next() % 10);
-  std::string token_text;
-  for (std::size_t i = 0; i < n; ++i) token_text += (i ? "," : "") + std::to_string(tokens[i]);
-  for (const std::string& preset : presets) {
-    const model::ModelSource source = model::make_preset(preset);
-    model::NoSiteRounding none;
-    model::Env<Interval, model::NoSiteRounding> env{numerics::PrecisionContext(kModelPrecision), none};
-    const model::PreparedModel<Interval> prepared = model::prepare(source, env);
-    model::ForwardOptions fo;
-    fo.keep_attention = true;
-    fo.logits = false;
-    fo.all_positions = false;
-    const model::Trace<Interval> trace = model::forward(prepared, env, model::make_input(source, tokens), fo);
-    if (trace.issue.found) r.notes.push_back(preset + ": non-finite value (" + trace.issue.step + ")");
-    for (std::size_t l = 0; l < trace.attention.size(); ++l) {
-      for (std::size_t h = 0; h < trace.attention[l].size(); ++h) {
-        add(trace.attention[l][h], preset + ", layer " + std::to_string(l) + ", head " + std::to_string(h),
-            "{\"preset\":" + detail::json_string(preset) + ",\"tokens\":[" + token_text + "],\"layer\":" +
-                std::to_string(l) + ",\"head\":" + std::to_string(h) + "}");
-      }
-    }
-  }
-  add(detail::b6_softmax_rows(logits_of(n, [](std::size_t, std::size_t) { return 0.0; }), 128),
-      "hand-built uniform, n = " + std::to_string(n), "{\"hand_built\":\"uniform\"}");
-  for (double scale : {3.0, 30.0}) {
-    const model::Matrix<double> logits = logits_of(n, [&](std::size_t, std::size_t) { return scale * rng.normal(); });
-    const long prec = std::min<long>((static_cast<long>(std::ceil(128 + 12 * scale / std::log(2.0))) + 63) / 64 * 64,
-                                     numerics::kMaxMpfrBits);
-    add(detail::b6_softmax_rows(logits, prec), "hand-built random logits N(0, " + short_fmt(scale) + "²), n = " +
-                                                   std::to_string(n),
-        "{\"hand_built\":\"random\",\"scale\":" + short_fmt(scale) + "}");
-  }
-  double smallest_gap = 1;
-  for (const std::vector<double>& row : series.rows) smallest_gap = std::min(smallest_gap, row[4]);
-  r.data.push_back(series);
-  const std::array<int, 4> counts = r.verdict_counts();
-  r.notes.push_back(std::to_string(series.rows.size()) + " matrices: " + std::to_string(counts[0]) + " instances proven, " +
-                    std::to_string(counts[2]) + " holding numerically (Eigen's eigenvalues at 256 bits). Smallest "
-                    "numerical gap 1 − |λ_2|: " + short_fmt(smallest_gap) +
-                    "; Dobrushin's τ(A) bounds |λ_2| from above but is not tight (data b6_bidirectional).");
-  return r;
-}
 
 }  // namespace glasses::proofs
