@@ -481,7 +481,8 @@ CheckResult check_b6_bidirectional(const CheckOptions& options) {
     series.rows.push_back({static_cast<double>(series.rows.size()), static_cast<double>(a.rows), l2,
                            f.dobrushin.to_double(), 1 - l2});
   };
-  const auto& [sequence_label, tokens] = sequences(n, options.seed, 1).front();
+  const auto seqs = sequences(n, options.seed, 1);
+  const auto& [sequence_label, tokens] = seqs.front();
   for (const std::string& preset : presets) {
     const AttentionRun run = attention_of(preset, tokens, sequence_label);
     if (run.issue) r.notes.push_back(run.label + ": " + run.issue_text);
