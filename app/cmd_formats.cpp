@@ -24,7 +24,8 @@ int run_formats() {
                 f.emax, enc ? enc->total_bits() : 0, overflow.c_str(), roundoff.c_str(), min_subnormal(f),
                 max_finite(f), std::string(n.description).c_str());
   }
-  std::printf("\nAlso: mpfr:<bits> (2..%d), custom:p=<p>,emax=<e>[,emin=<e>][,nosub][,sat], and the modifiers\n"
+  std::printf("\nAlso: mpfr:<bits> (2..%d), cpp_bin_float:256 (Boost.Multiprecision, 256 bits: the MPFR\n"
+              "track's independent cross-check), custom:p=<p>,emax=<e>[,emin=<e>][,nosub][,sat], and the modifiers\n"
               "<name>:sat, <name>:nosat, <name>:nosub on named formats.\n",
               kMaxMpfrBits);
   return kExitSuccess;

@@ -6,11 +6,13 @@
 // DIR/.progress/track-<k>.jsonl so that `--resume` continues an interrupted
 // run; the final files are written atomically and are byte-identical to an
 // uninterrupted run's.
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -43,6 +45,7 @@ struct SweepOptions {
   std::string formats = "fp16,bf16,fp32";
   std::string policies;
   std::string reference = "mpfr:256";
+  bool cross_check = false;  // run the other 256-bit reference too and state the disagreement
   std::string ablate;
   model::FamilyArguments family_arguments;  // the --<option>s of model::kFamilyParameters given
   std::uint64_t seed = 0;
@@ -192,6 +195,16 @@ void print_table(const model::SweepResult& r) {
   }
 }
 
+// The independent 256-bit reference that cross-checks `reference`: Boost's
+// cpp_bin_float for an MPFR reference and MPFR for a cpp_bin_float one.
+std::string cross_check_of(const std::string& reference) {
+  const numerics::Format f = numerics::parse_format(reference);
+  if (numerics::is_mpfr(f)) return "cpp_bin_float:256";
+  if (numerics::is_cpp_bin_float(f)) return "mpfr:256";
+  throw InputError("--cross-check needs an arbitrary-precision --reference (mpfr:<bits> or cpp_bin_float:256), not " +
+                   reference);
+}
+
 int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
@@ -205,6 +218,11 @@ int run(const SweepOptions& o) {
   for (const std::string& p : split_formats(o.policies)) settings.formats.push_back(p);
   if (settings.formats.empty()) throw InputError("give at least one format or policy");
   settings.reference = o.reference;
+  const std::string cross_check = o.cross_check ? cross_check_of(o.reference) : std::string();
+  if (!cross_check.empty() &&
+      std::find(settings.formats.begin(), settings.formats.end(), cross_check) == settings.formats.end()) {
+    settings.formats.push_back(cross_check);
+  }
   if (!o.ablate.empty()) settings.ablate = o.ablate;
   settings.certify = !o.no_certify;
   settings.certify_max_n = o.certify_max_n;
@@ -295,13 +313,19 @@ int run(const SweepOptions& o) {
   const model::SweepResult result = model::run_sweep(source, family, settings, callbacks, std::move(completed));
   progress.finish();
 
-  model::SweepDescription description{&source, &family, o.family, tokens_per_unit, ""};
+  model::SweepDescription description{&source, &family, o.family, tokens_per_unit, "", cross_check};
   json prov = build_provenance();
   description.build_provenance_json = prov.dump();
   const std::string csv = model::tidy_csv(o.family, model::tidy_table(settings.ns, result));
   const std::string summary = model::summary_json(description, settings, result);
   write_file_atomically(dir / "sweep.csv", csv);
   write_file_atomically(dir / "summary.json", summary);
+  if (!cross_check.empty()) {
+    const model::ReferenceDisagreement d = model::reference_disagreement(result, cross_check, settings.ns);
+    std::cerr << std::setprecision(17) << "glasses: references " << settings.reference << " and " << cross_check
+              << " differ by at most " << d.max_error << " in ||y||_inf (relative " << d.max_relative << ", at n = "
+              << d.n_at_max << ")\n";
+  }
   logs.clear();
   fs::remove_all(progress_dir, ec);
   for (const std::string& w : source.warnings) std::cerr << "glasses: warning: " << w << "\n";
@@ -329,6 +353,9 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--formats", o.formats, "Formats, comma separated: fp16,bf16,fp32,mpfr:256,...")->capture_default_str();
   cmd->add_option("--policies", o.policies, "Precision policies, comma separated: mixed:bf16/fp32,ablate:softmax=bf16");
   cmd->add_option("--reference", o.reference, "Reference format (errors, predicted onsets)")->capture_default_str();
+  cmd->add_flag("--cross-check", o.cross_check,
+                "Also run the other 256-bit reference (cpp_bin_float:256 for mpfr:<bits>, mpfr:256 for "
+                "cpp_bin_float:256) and state their largest disagreement (summary.json reference_cross_check)");
   cmd->add_option("--ablate", o.ablate, "Low format whose rounding sites are tried one at a time");
   CLI::Option* special = nullptr;
   for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {

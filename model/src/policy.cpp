@@ -147,6 +147,15 @@ Execution plan_execution(const Policy& policy) {
     if (numerics::fixed_scalar_index(first) < numerics::kScalarCount) return {CarrierKind::emulated, first};
     if (numerics::is_mpfr(first)) return {CarrierKind::mpfr, {}, first.p};
   }
+  // Site rounding emulates formats on a float, double or MPFR carrier;
+  // Boost's cpp_bin_float is a carrier of its own, never a site's format.
+  for (const SiteArithmetic& a : policy.sites) {
+    if (numerics::is_cpp_bin_float(a.format)) {
+      throw InputError("policy '" + policy.text + "': " + numerics::to_string(a.format) +
+                       " runs only as a uniform, round-to-nearest-even policy, not at single sites "
+                       "(use mpfr:256 as the reference of ablations and mixed policies)");
+    }
+  }
   int widest = 0;
   bool within_float = true, within_double = true;
   for (const SiteArithmetic& a : policy.sites) {

@@ -15,7 +15,7 @@ namespace {
 std::string known_formats() {
   std::string s;
   for (const NamedFormat& n : kNamedFormats) s += std::string(n.name) + ", ";
-  return s + "mpfr:<bits>, custom:p=<p>,emax=<e>[,emin=<e>][,nosub][,sat]";
+  return s + "mpfr:<bits>, cpp_bin_float:256, custom:p=<p>,emax=<e>[,emin=<e>][,nosub][,sat]";
 }
 
 [[noreturn]] void fail(std::string_view text, const std::string& why) {
@@ -125,11 +125,17 @@ Format parse_format(std::string_view text) {
   if (text.empty()) fail(text, "empty format name; known formats: " + known_formats());
   if (text.starts_with("mpfr:")) return parse_mpfr(text, text.substr(5));
   if (text.starts_with("custom:")) return parse_custom(text, text.substr(7));
+  if (text.starts_with("cpp_bin_float:")) {
+    // One width is instantiated (cpp_bin_float.hpp note 1).
+    if (text != "cpp_bin_float:256") fail(text, "Boost's cpp_bin_float is offered at 256 bits only (cpp_bin_float:256)");
+    return formats::cpp_bin_float256;
+  }
   return parse_named(text);
 }
 
 std::string to_string(const Format& f) {
   if (is_mpfr(f) && f == formats::mpfr(f.p)) return "mpfr:" + std::to_string(f.p);
+  if (is_cpp_bin_float(f)) return "cpp_bin_float:256";
   for (const NamedFormat& n : kNamedFormats) {
     const Format& g = n.format;
     if (g.p != f.p || g.emin != f.emin || g.emax != f.emax || g.specials != f.specials) continue;

@@ -21,6 +21,7 @@ const std::vector<CheckInfo>& registry() {
       {"B.5-full", "over-squashing bound, assumptions dropped", E::measurement, check_b5_full, 1, 30},
       {"B.6", "spectra of causal attention matrices", E::holds, check_b6_spectra, 1, 10},
       {"B.6-counterexample", "simple eigenvalue 1 fails without its hypothesis", E::refuted, check_b6_counterexample, 1, 2},
+      {"B.6-bidirectional", "spectra of attention without the causal mask", E::holds, check_b6_bidirectional, 2, 10},
       {"B.7", "products of causal attention matrices", E::holds, check_b7_products, 1, 10},
       {"B.8", "limit of depth", E::holds, check_b8_depth_limit, 6, 20},
       {"B.9", "no counting without positions", E::holds, check_b9_no_position_counting, 12, 66},

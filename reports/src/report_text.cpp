@@ -130,6 +130,7 @@ double storage_roundoff(const model::TrackSpec& t) {
 std::string reference_text(const std::string& reference) {
   const numerics::Format f = numerics::parse_format(reference);
   if (numerics::is_mpfr(f)) return "MPFR with " + std::to_string(f.p) + "-bit significands (" + code(reference) + ")";
+  if (numerics::is_cpp_bin_float(f)) return "Boost.Multiprecision's cpp_bin_float with 256-bit significands (" + code(reference) + ")";
   return code(reference) + " (not MPFR: its relative rounding error, " + math("2^{-" + std::to_string(f.p) + "}") +
          ", is far below every distance shown)";
 }

@@ -14,6 +14,7 @@
 
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
+#include "glasses/numerics/cpp_bin_float.hpp"
 #include "glasses/numerics/emulated.hpp"
 #include "glasses/numerics/random.hpp"
 #include "support/bits.hpp"
@@ -613,6 +614,47 @@ BOOST_AUTO_TEST_CASE(fp64_matches_independent_fp64_forward) {
   compare_with_reference<double>("llama-small", "logits_fp64.txt", 1e-12);
   compare_with_reference<double>("llama-gqa-small", "logits_fp64.txt", 1e-12);
   compare_with_reference<double>("gpt2-small", "logits_fp64.txt", 1e-12);
+}
+
+// cpp_bin_float:256 (Boost.Multiprecision, no MPFR code) against two
+// independent references:
+//  * the independent binary64 forward, to double precision (as fp64 above:
+//    the fixture's own rounding dominates);
+//  * MPFR-256, through the MPFI enclosure of the exact logits at 256 bits:
+//    every logit of both runs lies inside it (so they differ by at most its
+//    width; README "Two references"), and, measured, they agree to 2^-248.8
+//    (llama-small) and 2^-253.4 (gpt2-small) relative to max(1, |logit|),
+//    against a bound of 2^-236 here: 16-ulp transcendentals
+//    (cpp_bin_float_test.cpp) times the few hundred operations on a
+//    logit's path, of condition near 1 in these models.
+BOOST_AUTO_TEST_CASE(cpp_bin_float_matches_fp64_forward_and_mpfr_256) {
+  for (const char* name : {"llama-small", "gpt2-small"}) {
+    compare_with_reference<gn::BinFloat256>(name, "logits_fp64.txt", 1e-12);
+    const std::string dir = std::string(GLASSES_TEST_FIXTURES) + "/refmodels/" + name;
+    const gm::ModelSource model = gm::open_checkpoint(dir);
+    const std::vector<int> tokens = read_tokens(dir + "/tokens.txt");
+    gm::NoSiteRounding none;
+    const gm::Trace<gn::BinFloat256> b = run<gn::BinFloat256>(model, {}, none, tokens);
+    const gm::Trace<gn::MpfrReal> m = run<gn::MpfrReal>(model, gn::PrecisionContext(256), none, tokens);
+    const gm::Trace<gn::Interval> e = run<gn::Interval>(model, gn::PrecisionContext(256), none, tokens);
+    BOOST_TEST_REQUIRE(b.logits.data.size() == m.logits.data.size());
+    long outside = 0;
+    double worst = 0;  // max |b - m| / max(1, |m|)
+    for (std::size_t i = 0; i < b.logits.data.size(); ++i) {
+      const gn::MpfrReal bi = gn::to_mpfr(b.logits.data[i]);
+      const gn::MpfrReal& mi = m.logits.data[i];
+      const gn::Interval& ei = e.logits.data[i];
+      outside += mpfr_cmp(bi.data(), ei.lower().data()) < 0 || mpfr_cmp(bi.data(), ei.upper().data()) > 0;
+      outside += mpfr_cmp(mi.data(), ei.lower().data()) < 0 || mpfr_cmp(mi.data(), ei.upper().data()) > 0;
+      gn::MpfrReal d = bi - mi;
+      worst = std::max(worst, std::fabs(d.to_double()) / std::max(1.0, std::fabs(mi.to_double())));
+    }
+    BOOST_TEST_MESSAGE(name << ": cpp_bin_float:256 vs mpfr:256, largest relative difference 2^"
+                            << (worst > 0 ? std::log2(worst) : -1e9));
+    BOOST_TEST(outside == 0);
+    BOOST_TEST(worst <= std::ldexp(1.0, -236), name << ": " << worst);
+    BOOST_TEST(worst > 0);  // two different libraries: not the same bits by accident of sharing code
+  }
 }
 
 // The binary32 master copy of an F32 checkpoint gives the bits of the

@@ -131,3 +131,52 @@ BOOST_AUTO_TEST_CASE(products_of_hand_built_matrices) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// B.6-bidirectional: attention without the causal mask.
+BOOST_AUTO_TEST_SUITE(b6_bidirectional)
+
+BOOST_AUTO_TEST_CASE(quick_configuration_holds) {
+  gp::CheckOptions o;
+  o.quick = true;
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.6-bidirectional"), o);
+  BOOST_TEST(r.id == "B.6-bidirectional");
+  BOOST_TEST(!r.failed());
+  const auto counts = r.verdict_counts();
+  BOOST_TEST(counts[1] == 0);
+  // Per matrix: three certified instances and two numerical ones; every
+  // softmax matrix without a mask has positive entries, so all are decided.
+  BOOST_TEST(counts[0] * 2 == counts[2] * 3);
+  BOOST_TEST(counts[0] + counts[2] == static_cast<int>(r.instances.size()));
+  BOOST_TEST(r.instances.size() >= 100u);
+}
+
+// [[3/4, 1/4], [1/2, 1/2]]: eigenvalues 1 and 1/4 (trace 5/4, det 1/4);
+// Dobrushin τ = 1 − (min(3/4, 1/2) + min(1/4, 1/2)) = 1/4, tight for 2×2.
+BOOST_AUTO_TEST_CASE(two_by_two_by_hand) {
+  const IntervalMatrix a = from_doubles({{0.75, 0.25}, {0.5, 0.5}}, 128);
+  const gp::detail::B6BidirectionalFacts f = gp::detail::b6_bidirectional_facts(a);
+  BOOST_TEST_REQUIRE(f.moduli.size() == 2u);
+  BOOST_TEST(std::fabs(f.moduli[0] - 1) < 1e-60);
+  BOOST_TEST(std::fabs(f.moduli[1] - 0.25) < 1e-60);
+  BOOST_TEST(contains(f.dobrushin, ratio(1, 4)));
+  BOOST_TEST(contains(f.gershgorin, ratio(1, 1)));
+  for (const gp::Instance& i : gp::detail::b6_bidirectional_instances(a, "2x2", "{}")) {
+    BOOST_TEST((i.verdict == gp::Verdict::proven || i.verdict == gp::Verdict::holds_numerically), i.description);
+  }
+}
+
+// Deliberately broken inputs: rows that do not sum to 1 must be refuted;
+// a reducible matrix (two blocks, eigenvalue 1 twice) has no certified gap.
+BOOST_AUTO_TEST_CASE(broken_inputs_are_refuted) {
+  const IntervalMatrix scaled = from_doubles({{0.5, 0.3, 0.3}, {0.2, 0.6, 0.3}, {0.4, 0.4, 0.3}}, 128);
+  const std::vector<gp::Instance> s = gp::detail::b6_bidirectional_instances(scaled, "rows sum to 1.1", "{}");
+  BOOST_TEST((s[0].verdict == gp::Verdict::refuted));  // row-stochastic
+  BOOST_TEST((s[1].verdict == gp::Verdict::refuted));  // spectral radius 1.1 by Gershgorin (and in fact)
+  const IntervalMatrix blocks = from_doubles({{0.5, 0.5, 0, 0}, {0.5, 0.5, 0, 0}, {0, 0, 0.25, 0.75}, {0, 0, 0.5, 0.5}}, 128);
+  const std::vector<gp::Instance> b = gp::detail::b6_bidirectional_instances(blocks, "two blocks", "{}");
+  BOOST_TEST((b[0].verdict == gp::Verdict::proven));
+  BOOST_TEST((b[2].verdict == gp::Verdict::inconclusive));  // τ = 1: no gap
+  BOOST_TEST(std::fabs(gp::detail::b6_bidirectional_facts(blocks).moduli[1] - 1) < 1e-60);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

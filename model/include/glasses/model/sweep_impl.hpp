@@ -17,6 +17,8 @@ template <class T>
 numerics::MpfrReal exact(const T& x) {
   if constexpr (std::is_same_v<T, numerics::MpfrReal>) {
     return x;
+  } else if constexpr (std::is_same_v<T, numerics::BinFloat256>) {
+    return numerics::to_mpfr(x);
   } else {
     return numerics::MpfrReal(numerics::ScalarTraits<T>::to_double(x), 53);
   }

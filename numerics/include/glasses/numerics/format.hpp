@@ -79,6 +79,14 @@ inline constexpr Format e4m3{4, -6, 8, true, Overflow::saturate, Specials::finit
 // OCP E5M2: IEEE-like (bias 15, infinities, NaNs), largest finite 57344.
 inline constexpr Format e5m2{3, -14, 15, true, Overflow::infinity, Specials::ieee};
 
+// Boost.Multiprecision's cpp_bin_float<256, digit_base_2> (`cpp_bin_float:256`,
+// cpp_bin_float.hpp): 256 bits, Boost's exponent range (about +-2^31, the
+// limits of its int exponent less twice the bit count), no subnormals. The
+// range is what tells it apart from mpfr(256); cpp_bin_float.hpp asserts it
+// is Boost's.
+inline constexpr Format cpp_bin_float256{256, -2147483647 - 1 + 512, 2147483647 - 512, false, Overflow::infinity,
+                                         Specials::ieee};
+
 constexpr Format mpfr(int bits) {
   return Format{bits, -kMpfrExponentLimit, kMpfrExponentLimit, false, Overflow::infinity,
                 Specials::ieee};
@@ -110,6 +118,10 @@ Format parse_format(std::string_view text);
 // The canonical spelling: a table name (with modifiers), `mpfr:<bits>`, or
 // `custom:...`. parse_format(to_string(f)) == f.
 std::string to_string(const Format& f);
+
+// Whether the format's values are those of Boost's cpp_bin_float (glasses
+// instantiates 256 bits only).
+constexpr bool is_cpp_bin_float(const Format& f) { return f == formats::cpp_bin_float256; }
 
 // Whether the format's values are MPFR numbers of some precision.
 constexpr bool is_mpfr(const Format& f) { return f.emin == -kMpfrExponentLimit; }

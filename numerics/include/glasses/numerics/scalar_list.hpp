@@ -33,6 +33,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "glasses/numerics/cpp_bin_float.hpp"
 #include "glasses/numerics/emulated.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/numerics/format.hpp"
@@ -52,6 +53,7 @@ using Scalars = std::tuple<
     Emulated<formats::e4m3>,
     Emulated<formats::e5m2>,
     MpfrReal,                 // mpfr:<bits>, the precision chosen at run time
+    BinFloat256,              // cpp_bin_float:256, Boost.Multiprecision (MPFR's cross-check)
     Interval>;                // interval:<bits>, certified enclosures
 // clang-format on
 

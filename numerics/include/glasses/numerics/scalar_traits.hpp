@@ -39,6 +39,7 @@
 
 #include <mpfi.h>
 
+#include "glasses/numerics/cpp_bin_float.hpp"
 #include "glasses/numerics/emulated.hpp"
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/interval.hpp"
@@ -224,6 +225,37 @@ struct ScalarTraits<MpfrReal> {
     const int cmp = mpfr_cmp_d(x.data(), carrier);
     const int residual = (cmp > 0) - (cmp < 0);
     mpfr_set_d(x.data(), detail::finish(f, carrier, residual, rc), MPFR_RNDN);
+  }
+};
+
+// Boost.Multiprecision's cpp_bin_float at 256 bits (cpp_bin_float.hpp): a
+// fixed format, so an empty Context; values leave through exact MPFR copies.
+template <>
+struct ScalarTraits<BinFloat256> {
+  struct Context {};
+  static constexpr bool is_interval = false;
+  static constexpr bool is_multiprecision = true;  // operations cost ~0.1 µs: worth two threads
+  static constexpr Format format(const Context&) { return formats::cpp_bin_float256; }
+  static std::string name(const Context&) { return "cpp_bin_float:256"; }
+  static BinFloat256 from_double(const Context&, double x) { return BinFloat256(x); }
+  static BinFloat256 from_ratio(const Context&, long n, long d) {
+    if (d == 0) throw InputError("ratio " + std::to_string(n) + "/0 has no value");
+    return BinFloat256(n) / BinFloat256(d);
+  }
+  static BinFloat256 pi(const Context&) { return boost::math::constants::pi<BinFloat256>(); }
+  static double to_double(const BinFloat256& x) { return to_mpfr(x).to_double(); }
+  static std::pair<double, double> bounds(const BinFloat256& x) {
+    const MpfrReal m = to_mpfr(x);
+    return {mpfr_get_d(m.data(), MPFR_RNDD), mpfr_get_d(m.data(), MPFR_RNDU)};
+  }
+  static bool is_finite(const BinFloat256& x) { return boost::multiprecision::isfinite(x); }
+  static std::string decimal(const BinFloat256& x, int digits) {
+    return detail::decimal_string(to_mpfr(x).data(), digits, MPFR_RNDN);
+  }
+  static BinFloat256 softmax_shift(const BinFloat256* s, std::size_t n) {
+    BinFloat256 m = s[0];
+    for (std::size_t j = 1; j < n; ++j) m = max(m, s[j]);
+    return m;
   }
 };
 

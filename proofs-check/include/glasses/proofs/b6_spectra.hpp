@@ -75,4 +75,20 @@ IntervalMatrix b6_softmax_rows(const model::Matrix<double>& logits, long precisi
 Instance b7_diagonal_instance(const IntervalMatrix& product, const std::vector<IntervalMatrix>& factors,
                               const std::string& description, const std::string& witness);
 
+// B.6-bidirectional (b6_bidirectional.cpp): a row-stochastic matrix without
+// the causal mask.
+struct B6BidirectionalFacts {
+  numerics::Interval defect;      // max(|row sum − 1|, negative parts): 0 when row-stochastic
+  numerics::Interval gershgorin;  // max_i Σ_j |A_ij| ≥ every |λ| (Gershgorin discs)
+  numerics::Interval dobrushin;   // τ(A) = 1 − min_(i,k) Σ_j min(A_ij, A_kj) ≥ |λ| for λ ≠ 1
+  bool positive = true;           // every entry certainly > 0 (the gap's hypothesis)
+  std::vector<double> moduli;     // |λ| from Eigen at 256 bits on the midpoints, descending
+};
+B6BidirectionalFacts b6_bidirectional_facts(const IntervalMatrix& a);
+
+// [0] row-stochastic, [1] spectral radius 1 (Gershgorin), [2] gap τ(A) < 1
+// (certified); [3] |λ_1| = 1, [4] |λ_2| ≤ τ(A) (numerically).
+std::vector<Instance> b6_bidirectional_instances(const IntervalMatrix& a, const std::string& description,
+                                                 const std::string& witness);
+
 }  // namespace glasses::proofs::detail

@@ -17,6 +17,7 @@ CheckResult check_b5_oversquashing(const CheckOptions& options);
 CheckResult check_b5_full(const CheckOptions& options);
 CheckResult check_b6_spectra(const CheckOptions& options);
 CheckResult check_b6_counterexample(const CheckOptions& options);
+CheckResult check_b6_bidirectional(const CheckOptions& options);
 CheckResult check_b7_products(const CheckOptions& options);
 CheckResult check_b8_depth_limit(const CheckOptions& options);
 CheckResult check_b9_no_position_counting(const CheckOptions& options);
