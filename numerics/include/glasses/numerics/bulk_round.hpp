@@ -109,6 +109,7 @@ enum class BulkKernel : std::uint8_t {
   avx512,       // integer bit manipulation, 16 (binary32) or 8 (binary64) lanes
   avx512_f16c,  // hardware binary16 conversion: fp16, near_even, binary32 input
   simd_bf16,    // Highway (simd.hpp): bf16, near_even, binary32 input; on the target simd::chosen()
+  simd_fp16,    // Highway (simd.hpp): fp16, near_even, binary32 input; on the target simd::chosen()
   automatic,    // the fastest available kernel that serves the request
 };
 
@@ -163,6 +164,9 @@ std::uint8_t avx512_round_f64(const BulkPlan<std::uint64_t>& plan, const double*
 // bf16, nearest even; the OR of the flags when `flags`, else 0.
 // `tiny_below` is the plan's tininess threshold (tiny_below[0]).
 std::uint8_t simd_round_bf16(simd::Target target, const float* in, float* out, std::size_t n,
+                             std::uint32_t tiny_below, bool flags);
+// The same for fp16 (integer operations, the same bits on every target).
+std::uint8_t simd_round_fp16(simd::Target target, const float* in, float* out, std::size_t n,
                              std::uint32_t tiny_below, bool flags);
 std::uint8_t avx512_f16c_round_f32(const BulkPlan<std::uint32_t>& plan, const float* in, float* out,
                                    std::size_t n, std::uint8_t* flags_each);
