@@ -230,7 +230,6 @@ const char* kernel_name(BulkKernel k) {
   switch (k) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512 integer";
-    case BulkKernel::avx512_f16c: return "avx512 f16c";
     case BulkKernel::simd_bf16: return "highway bf16";
     case BulkKernel::simd_fp16: return "highway fp16";
     case BulkKernel::automatic: return "dispatched";
@@ -248,10 +247,9 @@ int main(int argc, char** argv) {
     const char* format;
     BulkKernel kernel;
   };
-  const Case cases[] = {{"fp16", BulkKernel::portable},    {"fp16", BulkKernel::automatic},
-                        {"fp16", BulkKernel::avx512},      {"fp16", BulkKernel::avx512_f16c},
-                        {"bf16", BulkKernel::portable},    {"bf16", BulkKernel::avx512},
-                        {"bf16", BulkKernel::automatic}};
+  const Case cases[] = {{"fp16", BulkKernel::portable}, {"fp16", BulkKernel::automatic},
+                        {"fp16", BulkKernel::avx512},   {"bf16", BulkKernel::portable},
+                        {"bf16", BulkKernel::avx512},   {"bf16", BulkKernel::automatic}};
   std::vector<std::string> order{"copy (512-bit loop)"};
   for (const Case& c : cases) {
     const std::string name = std::string(c.format) + "/" + kernel_name(c.kernel);

@@ -362,17 +362,13 @@ bool cpu_has_avx512() {
 
 // vcvtps2ph/vcvtph2ps are exact only without denormals-are-zero (MXCSR
 // bit 6) and flush-to-zero (bit 15).
-bool f16c_usable() {
+bool f16c_exact() {
 #if GLASSES_BULK_X86
   constexpr unsigned kDazFtz = (1u << 6) | (1u << 15);
-  return cpu_has_avx512() && __builtin_cpu_supports("f16c") && (_mm_getcsr() & kDazFtz) == 0;
+  return (_mm_getcsr() & kDazFtz) == 0;
 #else
   return false;
 #endif
-}
-
-bool f16c_serves(const Format& f, Rounding mode, bool binary32_input) {
-  return binary32_input && f == formats::fp16 && mode == Rounding::near_even;
 }
 
 bool simd_bf16_serves(const Format& f, Rounding mode, bool binary32_input) {
@@ -383,12 +379,16 @@ bool simd_fp16_serves(const Format& f, Rounding mode, bool binary32_input) {
   return binary32_input && f == formats::fp16 && mode == Rounding::near_even;
 }
 
-// The Highway kernel for a request, if one serves it.
-using SimdKernel = std::uint8_t (*)(simd::Target, const float*, float*, std::size_t, std::uint32_t, bool);
-SimdKernel simd_kernel_for(const Format& f, Rounding mode, bool binary32_input) {
-  if (simd_bf16_serves(f, mode, binary32_input)) return &detail::simd_round_bf16;
-  if (simd_fp16_serves(f, mode, binary32_input)) return &detail::simd_round_fp16;
-  return nullptr;
+// Whether a Highway kernel serves the request.
+bool simd_serves(const Format& f, Rounding mode, bool binary32_input) {
+  return simd_bf16_serves(f, mode, binary32_input) || simd_fp16_serves(f, mode, binary32_input);
+}
+
+// The Highway kernel for f (bf16 or fp16) on `target`.
+std::uint8_t simd_round(const Format& f, simd::Target target, const float* in, float* out, std::size_t n,
+                        std::uint32_t tiny_below, bool flags) {
+  if (f == formats::bf16) return detail::simd_round_bf16(target, in, out, n, tiny_below, flags);
+  return detail::simd_round_fp16(target, in, out, n, tiny_below, flags, f16c_exact());
 }
 
 // The target of the Highway kernels: GLASSES_SIMD's, or the portable one
@@ -422,7 +422,6 @@ std::string describe_kernel(BulkKernel kernel) {
   switch (kernel) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512";
-    case BulkKernel::avx512_f16c: return "avx512_f16c";
     case BulkKernel::simd_bf16: return "simd_bf16";
     case BulkKernel::simd_fp16: return "simd_fp16";
     case BulkKernel::automatic: return "automatic";
@@ -469,7 +468,6 @@ Flags run(BulkKernel kernel, const Format& f, std::span<const T> in, std::span<T
   validate(f, in, out, flags_each);
   if (kernel == BulkKernel::automatic) kernel = detail::bulk_kernel_for(f, ctx.mode, binary32);
   if (!detail::bulk_kernel_available(kernel) ||
-      (kernel == BulkKernel::avx512_f16c && !f16c_serves(f, ctx.mode, binary32)) ||
       (kernel == BulkKernel::simd_bf16 && !simd_bf16_serves(f, ctx.mode, binary32)) ||
       (kernel == BulkKernel::simd_fp16 && !simd_fp16_serves(f, ctx.mode, binary32))) {
     throw InputError("round_array: kernel " + describe_kernel(kernel) + " cannot round " + Carrier<T>::name +
@@ -489,14 +487,10 @@ Flags run(BulkKernel kernel, const Format& f, std::span<const T> in, std::span<T
         bits = detail::avx512_round_f64(plan, in.data(), out.data(), in.size(), &state, each);
       }
       break;
-    case BulkKernel::avx512_f16c:
-      if constexpr (binary32) bits = detail::avx512_f16c_round_f32(plan, in.data(), out.data(), in.size(), each);
-      break;
     case BulkKernel::simd_bf16:
     case BulkKernel::simd_fp16:
       if constexpr (binary32) {
-        const SimdKernel simd_kernel = simd_kernel_for(f, ctx.mode, binary32);
-        bits = simd_kernel(simd_target(), in.data(), out.data(), in.size(), plan.tiny_below[0], true);
+        bits = simd_round(f, simd_target(), in.data(), out.data(), in.size(), plan.tiny_below[0], true);
         if (each != nullptr) simd_flags_each(plan, in.data(), out.data(), in.size(), each);
       }
       break;
@@ -535,10 +529,9 @@ Flags round_array(const Format& f, Rounding mode, std::span<const double> in, st
 }
 
 void round_array_values(const Format& f, Rounding mode, std::span<const float> in, std::span<float> out) {
-  const SimdKernel simd_kernel = simd_kernel_for(f, mode, true);
-  if (simd_kernel != nullptr && simd::chosen()) {
+  if (simd_serves(f, mode, true) && simd::chosen()) {
     validate(f, in, out, {});
-    simd_kernel(*simd::chosen(), in.data(), out.data(), in.size(), 0, false);
+    simd_round(f, *simd::chosen(), in.data(), out.data(), in.size(), 0, false);
   } else {
     round_array(f, mode, in, out);
   }
@@ -559,7 +552,6 @@ bool bulk_kernel_available(BulkKernel kernel) {
     case BulkKernel::portable:
     case BulkKernel::automatic: return true;
     case BulkKernel::avx512: return cpu_has_avx512();
-    case BulkKernel::avx512_f16c: return f16c_usable();
     case BulkKernel::simd_bf16:
     case BulkKernel::simd_fp16: return true;
   }
@@ -570,7 +562,6 @@ BulkKernel bulk_kernel_for(const Format& f, Rounding mode, bool binary32_input) 
   if (!simd::chosen()) return BulkKernel::portable;  // GLASSES_SIMD=none
   if (simd_bf16_serves(f, mode, binary32_input)) return BulkKernel::simd_bf16;
   if (simd_fp16_serves(f, mode, binary32_input)) return BulkKernel::simd_fp16;
-  if (simd_allows_avx512() && f16c_serves(f, mode, binary32_input) && f16c_usable()) return BulkKernel::avx512_f16c;
   if (simd_allows_avx512() && cpu_has_avx512()) return BulkKernel::avx512;
   return BulkKernel::portable;
 }

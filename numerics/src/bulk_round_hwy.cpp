@@ -23,7 +23,11 @@
 // right while k <= 23 (bulk_round.hpp). Below 2^-24 (k >= 24, special case
 // 1) the result is 0 up to the tie 2^-25 (even), else 2^-24. Rounded
 // magnitudes above 65504 overflow to infinity. The flags are as for bf16,
-// inexact meaning "the result differs from the input".
+// inexact meaning "the result differs from the input". On x86 targets
+// from AVX2 up, which include F16C, the caller may ask for the hardware
+// conversion instead (vcvtps2ph, nearest even, then vcvtph2ps): the same
+// correctly rounded values, subnormals included, when MXCSR's DAZ and FTZ
+// bits are clear, and faster; NaN is handled as above either way.
 
 // clang-format off
 #undef HWY_TARGET_INCLUDE
@@ -66,13 +70,10 @@ HWY_INLINE void ForEachVector(D df, const float* HWY_RESTRICT in, float* HWY_RES
   }
 }
 
-// The OR of the flags from the accumulated lanes: any nonzero `inexact` or
-// `underflow` lane, and a largest finite magnitude at or above `overflows`.
-template <class DU, class DI>
-HWY_INLINE std::uint8_t FlagBits(DU du, DI di, hn::Vec<DU> inexact, hn::Vec<DU> underflow, hn::Vec<DI> largest,
-                                 std::int32_t overflows) {
+// The flag bits from what a kernel accumulated.
+template <class DU>
+HWY_INLINE std::uint8_t FlagBits(DU du, hn::Vec<DU> inexact, hn::Vec<DU> underflow, bool overflow) {
   const auto any = [&](hn::Vec<DU> v) { return !hn::AllTrue(du, hn::Eq(v, hn::Zero(du))); };
-  const bool overflow = hn::GetLane(hn::MaxOfLanes(di, largest)) >= overflows;
   return static_cast<std::uint8_t>((any(inexact) ? Flags::inexact : 0) | (any(underflow) ? Flags::underflow : 0) |
                                    (overflow ? Flags::overflow : 0));
 }
@@ -86,37 +87,49 @@ std::uint8_t RoundBf16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out
   using VU = hn::Vec<decltype(du)>;
   using VI = hn::Vec<decltype(di)>;
   const VU one = hn::Set(du, 1u), bias = hn::Set(du, 0x7FFFu), high = hn::Set(du, 0xFFFF0000u);
-  const VU low = hn::Set(du, 0xFFFFu), magnitude_bits = hn::Set(du, 0x7FFFFFFFu);
+  const VU magnitude_bits = hn::Set(du, 0x7FFFFFFFu);
+  // The finite values that overflow, from (2 - 2^-8) 2^127 (the midpoint
+  // above bf16's largest finite value, whose last bit is odd: the tie goes
+  // up) to the largest binary32 value, are the magnitudes whose bits 15-30
+  // are those of 0x7F7F8000: a ^ 0x7F7F8000 < 2^15.
+  const VU overflow_bits = hn::Set(du, 0x7F7F8000u);
   const VI infinity = hn::Set(di, 0x7F800000), tiny = hn::Set(di, static_cast<std::int32_t>(tiny_below));
   const auto zero = hn::Zero(df);
-  VU inexact = hn::Zero(du), underflow = hn::Zero(du);
-  VI largest = hn::Zero(di);  // the largest finite magnitude seen
+  // Accumulated: result ^ input, whose low 16 bits are the dropped bits of
+  // finite inputs and 0 for NaN and infinity (which change at most the
+  // quiet bit); the same below the tininess threshold; the smallest
+  // a ^ 0x7F7F8000.
+  VU changed = hn::Zero(du), changed_tiny = hn::Zero(du), nearest_overflow = hn::Set(du, 0xFFFFFFFFu);
   const auto round = [&](hn::Vec<decltype(df)> x) {
     const VU b = hn::BitCast(du, x);
     const VU rounded = hn::And(hn::Add(b, hn::Add(bias, hn::And(hn::ShiftRight<16>(b), one))), high);
     // Magnitudes have the sign cleared, so signed comparisons order them.
     const VI a = hn::BitCast(di, hn::And(b, magnitude_bits));
     const auto special = hn::Gt(a, hn::Sub(infinity, hn::Set(di, 1)));  // inf or NaN
-    if constexpr (kFlags) {
-      const VU dropped = hn::IfThenZeroElse(hn::RebindMask(du, special), hn::And(b, low));
-      inexact = hn::Or(inexact, dropped);
-      underflow = hn::Or(underflow, hn::IfThenElseZero(hn::RebindMask(du, hn::Lt(a, tiny)), dropped));
-      largest = hn::Max(largest, hn::IfThenZeroElse(special, a));
-    }
     // inf + 0 = inf; NaN + 0 is the same NaN with its quiet bit set.
-    return hn::IfThenElse(hn::RebindMask(df, special), hn::Add(x, zero), hn::BitCast(df, rounded));
+    const auto result = hn::IfThenElse(hn::RebindMask(df, special), hn::Add(x, zero), hn::BitCast(df, rounded));
+    if constexpr (kFlags) {
+      const VU diff = hn::Xor(hn::BitCast(du, result), b);
+      changed = hn::Or(changed, diff);
+      changed_tiny = hn::Or(changed_tiny, hn::IfThenElseZero(hn::RebindMask(du, hn::Lt(a, tiny)), diff));
+      nearest_overflow = hn::Min(nearest_overflow, hn::Xor(hn::BitCast(du, a), overflow_bits));
+    }
+    return result;
   };
   ForEachVector(df, in, out, n, round);
   if constexpr (!kFlags) {
     return 0;
   } else {
-    // Finite values from (2 - 2^-8) 2^127, the midpoint above bf16's
-    // largest finite value (its last bit odd: the tie goes up), overflow.
-    return FlagBits(du, di, inexact, underflow, largest, 0x7F7F8000);
+    const VU low = hn::Set(du, 0xFFFFu);
+    const bool overflow = hn::GetLane(hn::MinOfLanes(du, nearest_overflow)) < 0x8000u;
+    return FlagBits(du, hn::And(changed, low), hn::And(changed_tiny, low), overflow);
   }
 }
 
-template <bool kFlags>
+// Whether this target has the F16C conversions.
+constexpr bool kHasF16c = HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2;
+
+template <bool kFlags, bool kHardware>
 std::uint8_t RoundFp16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out, std::size_t n,
                            std::uint32_t tiny_below) {
   const hn::ScalableTag<float> df;
@@ -136,14 +149,22 @@ std::uint8_t RoundFp16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out
     const VU sign = hn::AndNot(magnitude_bits, b);
     // Magnitudes have the sign cleared, so signed comparisons order them.
     const VI a = hn::BitCast(di, hn::And(b, magnitude_bits));
-    const VI k = hn::Min(hn::Max(hn::Sub(k_offset, hn::ShiftRight<23>(a)), k_normal), k_last);
-    const VU ku = hn::BitCast(du, k), au = hn::BitCast(du, a);
-    const VU unit = hn::Shl(one, ku);
-    const VU bias = hn::Sub(hn::ShiftRight<1>(unit), one);
-    const VU rounded = hn::AndNot(hn::Sub(unit, one), hn::Add(au, hn::Add(bias, hn::And(hn::Shr(au, ku), one))));
-    VI r = hn::BitCast(di, rounded);
-    r = hn::IfThenElse(hn::Gt(r, max_finite), infinity, r);                                // overflow
-    r = hn::IfThenElse(hn::Lt(a, quantum), hn::IfThenElseZero(hn::Gt(a, half_quantum), quantum), r);  // case 1
+    const VU au = hn::BitCast(du, a);
+    VI r;  // the rounded magnitude (not for NaN)
+    if constexpr (kHardware) {
+      const hn::Rebind<hwy::float16_t, decltype(df)> dh;
+      r = hn::BitCast(di, hn::And(hn::BitCast(du, hn::PromoteTo(df, hn::DemoteTo(dh, x))), magnitude_bits));
+    } else {
+      const VI k = hn::Min(hn::Max(hn::Sub(k_offset, hn::ShiftRight<23>(a)), k_normal), k_last);
+      const VU ku = hn::BitCast(du, k);
+      const VU unit = hn::Shl(one, ku);
+      const VU bias = hn::Sub(hn::ShiftRight<1>(unit), one);
+      const VU rounded =
+          hn::AndNot(hn::Sub(unit, one), hn::Add(au, hn::Add(bias, hn::And(hn::Shr(au, ku), one))));
+      r = hn::BitCast(di, rounded);
+      r = hn::IfThenElse(hn::Gt(r, max_finite), infinity, r);                                           // overflow
+      r = hn::IfThenElse(hn::Lt(a, quantum), hn::IfThenElseZero(hn::Gt(a, half_quantum), quantum), r);  // case 1
+    }
     const auto special = hn::Gt(a, hn::Sub(infinity, hn::Set(di, 1)));  // inf or NaN
     if constexpr (kFlags) {
       const VU changed = hn::IfThenZeroElse(hn::RebindMask(du, special), hn::Xor(hn::BitCast(du, r), au));
@@ -162,7 +183,7 @@ std::uint8_t RoundFp16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out
   } else {
     // Finite values from 65520, the midpoint above fp16's largest finite
     // value 65504 (its last bit odd: the tie goes up), overflow.
-    return FlagBits(du, di, inexact, underflow, largest, 0x477FF000);
+    return FlagBits(du, inexact, underflow, hn::GetLane(hn::MaxOfLanes(di, largest)) >= 0x477FF000);
   }
 }
 
@@ -170,8 +191,16 @@ std::uint8_t RoundBf16(const float* in, float* out, std::size_t n, std::uint32_t
   return flags ? RoundBf16With<true>(in, out, n, tiny_below) : RoundBf16With<false>(in, out, n, tiny_below);
 }
 
-std::uint8_t RoundFp16(const float* in, float* out, std::size_t n, std::uint32_t tiny_below, bool flags) {
-  return flags ? RoundFp16With<true>(in, out, n, tiny_below) : RoundFp16With<false>(in, out, n, tiny_below);
+std::uint8_t RoundFp16(const float* in, float* out, std::size_t n, std::uint32_t tiny_below, bool flags,
+                       bool hardware) {
+  if constexpr (kHasF16c) {
+    if (hardware) {
+      return flags ? RoundFp16With<true, true>(in, out, n, tiny_below)
+                   : RoundFp16With<false, true>(in, out, n, tiny_below);
+    }
+  }
+  return flags ? RoundFp16With<true, false>(in, out, n, tiny_below)
+               : RoundFp16With<false, false>(in, out, n, tiny_below);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -192,8 +221,8 @@ std::uint8_t simd_round_bf16(simd::Target target, const float* in, float* out, s
 }
 
 std::uint8_t simd_round_fp16(simd::Target target, const float* in, float* out, std::size_t n,
-                             std::uint32_t tiny_below, bool flags) {
-  return simd::pick(HWY_DISPATCH_TABLE(RoundFp16), target)(in, out, n, tiny_below, flags);
+                             std::uint32_t tiny_below, bool flags, bool hardware) {
+  return simd::pick(HWY_DISPATCH_TABLE(RoundFp16), target)(in, out, n, tiny_below, flags, hardware);
 }
 
 }  // namespace glasses::numerics::detail

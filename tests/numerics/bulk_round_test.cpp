@@ -1,8 +1,8 @@
 // Bulk rounding against the scalar reference numerics::round (itself tested
 // against MPFR in rounding_test.cpp), element by element: the same bits and
 // the same flags, on every kernel this machine can run (portable, AVX-512
-// integer, AVX-512 F16C, Highway bf16 and fp16), for every named format and
-// every mode; the Highway kernels on every compiled target.
+// integer, Highway bf16 and fp16), for every named format and every mode;
+// the Highway kernels on every compiled target, fp16 with and without F16C.
 //
 // bulk_round            random bit patterns, format-aware values, ties and
 //                       threshold probes; stochastic sequences; vector tails;
@@ -56,7 +56,6 @@ const char* kernel_name(BulkKernel k) {
   switch (k) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512";
-    case BulkKernel::avx512_f16c: return "avx512_f16c";
     case BulkKernel::simd_bf16: return "simd_bf16";
     case BulkKernel::simd_fp16: return "simd_fp16";
     case BulkKernel::automatic: return "automatic";
@@ -111,10 +110,6 @@ class Mismatches {
 std::vector<BulkKernel> kernels_for(const Format& f, Rounding mode, bool binary32) {
   std::vector<BulkKernel> kernels{BulkKernel::portable};
   if (gn::detail::bulk_kernel_available(BulkKernel::avx512)) kernels.push_back(BulkKernel::avx512);
-  if (binary32 && f == gn::formats::fp16 && mode == Rounding::near_even &&
-      gn::detail::bulk_kernel_available(BulkKernel::avx512_f16c)) {
-    kernels.push_back(BulkKernel::avx512_f16c);
-  }
   if (binary32 && f == gn::formats::bf16 && mode == Rounding::near_even) kernels.push_back(BulkKernel::simd_bf16);
   if (binary32 && f == gn::formats::fp16 && mode == Rounding::near_even) kernels.push_back(BulkKernel::simd_fp16);
   return kernels;
@@ -341,11 +336,12 @@ BOOST_AUTO_TEST_SUITE(bulk_round)
 // The machine should run the vector path; say so when it cannot.
 BOOST_AUTO_TEST_CASE(kernels_available_here) {
   const bool avx512 = gn::detail::bulk_kernel_available(BulkKernel::avx512);
-  BOOST_TEST_MESSAGE("avx512 kernel available: " << avx512 << ", f16c kernel available: "
-                                                 << gn::detail::bulk_kernel_available(BulkKernel::avx512_f16c));
+  BOOST_TEST_MESSAGE("avx512 kernel available: " << avx512);
   BOOST_TEST(gn::detail::bulk_kernel_available(BulkKernel::portable));
   const BulkKernel chosen_bf16 = gn::detail::bulk_kernel_for(gn::formats::bf16, Rounding::near_even, true);
   BOOST_TEST((chosen_bf16 == BulkKernel::simd_bf16));
+  const BulkKernel chosen_fp16 = gn::detail::bulk_kernel_for(gn::formats::fp16, Rounding::near_even, true);
+  BOOST_TEST((chosen_fp16 == BulkKernel::simd_fp16));
 #if GLASSES_TEST_X86
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
@@ -502,7 +498,7 @@ class DenormalsFlushed {
   unsigned saved_;
 };
 
-// The integer kernels do not read MXCSR; the F16C kernel (which would flush
+// The integer kernels do not read MXCSR; the F16C conversion (which would flush
 // subnormals) is not chosen while DAZ or FTZ is set.
 BOOST_AUTO_TEST_CASE(results_do_not_depend_on_daz_or_ftz) {
   std::vector<float> in = random_inputs<float>(gn::formats::fp16, 31, 1 << 16);
@@ -515,13 +511,10 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_daz_or_ftz) {
     scalar_reference(f, ref, in, want, want_flags);  // before flushing: the reference uses doubles
     std::vector<float> got(in.size());
     Flags flags;
-    bool f16c_chosen;
     {
       const DenormalsFlushed flushed;
-      f16c_chosen = gn::detail::bulk_kernel_for(f, Rounding::near_even, true) == BulkKernel::avx512_f16c;
       flags = gn::round_array(f, Rounding::near_even, std::span<const float>(in), std::span<float>(got));
     }
-    BOOST_TEST(!f16c_chosen);
     std::uint8_t want_or = 0;
     long bad = 0;
     for (std::size_t i = 0; i < in.size(); ++i) {
@@ -538,8 +531,9 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_daz_or_ftz) {
 // and this CPU runs (simd.hpp), with and without flags, against the scalar
 // reference on `in`, at lengths that leave every tail; `tiny_below` is the
 // plan's tininess threshold, checked against the reference by the caller.
-void check_simd_kernel_on_every_target(const Format& f, decltype(&gn::detail::simd_round_bf16) kernel,
-                                       std::uint32_t tiny_below, const std::vector<float>& in) {
+template <class Kernel>
+void check_simd_kernel_on_every_target(const Format& f, Kernel kernel, std::uint32_t tiny_below,
+                                       const std::vector<float>& in) {
   std::vector<float> want;
   std::vector<std::uint8_t> want_flags;
   gn::RoundingContext ctx;
@@ -622,7 +616,18 @@ BOOST_AUTO_TEST_CASE(fp16_kernel_on_every_target_equals_scalar) {
   BOOST_TEST(gn::round(gn::formats::fp16, static_cast<double>(std::nextafter(plan_tiny, 0.0f)), ctx) ==
              std::ldexp(1.0, -14));
   BOOST_TEST(ctx.flags.bits == (Flags::inexact | Flags::underflow));
-  check_simd_kernel_on_every_target(gn::formats::fp16, &gn::detail::simd_round_fp16, 0x387FF000u, in);
+  // Integer operations, and the F16C conversion where the target has it
+  // (elsewhere `hardware` is ignored: the same integer kernel again).
+  for (const bool hardware : {false, true}) {
+    BOOST_TEST_CONTEXT("hardware " << hardware) {
+      check_simd_kernel_on_every_target(
+          gn::formats::fp16,
+          [hardware](gn::simd::Target t, const float* x, float* y, std::size_t n, std::uint32_t tiny, bool flags) {
+            return gn::detail::simd_round_fp16(t, x, y, n, tiny, flags, hardware);
+          },
+          0x387FF000u, in);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(refuses_what_it_cannot_do) {
@@ -648,9 +653,9 @@ BOOST_AUTO_TEST_CASE(refuses_what_it_cannot_do) {
                                         std::span<float>(f.data() + 1, 3)),
                         glasses::InputError, message_names("overlap"));
   gn::RoundingContext ctx;
-  BOOST_CHECK_EXCEPTION(gn::detail::round_array_with(BulkKernel::avx512_f16c, gn::formats::bf16,
+  BOOST_CHECK_EXCEPTION(gn::detail::round_array_with(BulkKernel::simd_fp16, gn::formats::bf16,
                                                      std::span<const float>(f), std::span<float>(g), ctx),
-                        glasses::InputError, message_names("avx512_f16c"));
+                        glasses::InputError, message_names("simd_fp16"));
   // Exact aliasing is allowed.
   BOOST_CHECK_NO_THROW(gn::round_array(gn::formats::fp16, Rounding::near_even, std::span<const float>(f),
                                        std::span<float>(f)));
