@@ -8,7 +8,8 @@
 //                       threshold probes; stochastic sequences; vector tails;
 //                       aliasing; refused requests.
 // bulk_round_exhaustive all 2^32 binary32 inputs to fp16 and bf16 (nearest
-//                       even), plus the F16C hardware conversion for fp16.
+//                       even), plus for fp16 the F16C hardware conversion
+//                       and the Highway kernel's integer variant.
 #include "glasses/numerics/bulk_round.hpp"
 
 #include <algorithm>
@@ -694,6 +695,8 @@ struct SweepTally {
   std::vector<long> mismatches;            // per compared kernel
   std::vector<std::string> examples;       // the first few, any kernel
   long hardware_mismatches = 0;
+  long integer_mismatches = 0;             // fp16: the Highway kernel without F16C
+  std::uint8_t integer_or = 0;
   std::uint8_t reference_or = 0;
   std::vector<std::uint8_t> returned_or;   // per kernel
 };
@@ -754,6 +757,20 @@ void sweep_all_binary32(const char* name) {
           }
         }
       }
+      if (&F == &gn::formats::fp16) {  // the integer variant, which non-x86 targets run
+        const gn::simd::Target target = gn::simd::available().front();
+        tally.integer_or = static_cast<std::uint8_t>(
+            tally.integer_or | gn::detail::simd_round_fp16(target, in.data(), got.data(), kChunk, 0x387FF000u,
+                                                           true, false));
+        if (std::memcmp(got.data(), want.data(), kChunk * sizeof(float)) != 0) {
+          for (std::size_t i = 0; i < kChunk; ++i) {
+            if (!same_value(got[i], want[i]) && tally.integer_mismatches++ < 4) {
+              note("simd_fp16 integer: input " + describe(in[i]) + " got " + describe(got[i]) + ", scalar " +
+                   describe(want[i]));
+            }
+          }
+        }
+      }
 #if GLASSES_TEST_X86
       if (hardware) {
         f16c_block(in.data(), hw.data(), kChunk);
@@ -774,6 +791,8 @@ void sweep_all_binary32(const char* name) {
       total.returned_or[k] = static_cast<std::uint8_t>(total.returned_or[k] | tally.returned_or[k]);
     }
     total.hardware_mismatches += tally.hardware_mismatches;
+    total.integer_mismatches += tally.integer_mismatches;
+    total.integer_or = static_cast<std::uint8_t>(total.integer_or | tally.integer_or);
     total.reference_or = static_cast<std::uint8_t>(total.reference_or | tally.reference_or);
     total.examples.insert(total.examples.end(), tally.examples.begin(), tally.examples.end());
   };
@@ -789,6 +808,11 @@ void sweep_all_binary32(const char* name) {
                                               << total.mismatches[k] << " of 2^32 inputs differ from the scalar reference");
     BOOST_TEST(total.returned_or[k] == total.reference_or, name << " kernel " << kernel_name(kernels[k])
                                                                 << ": OR of returned flags");
+  }
+  if (&F == &gn::formats::fp16) {
+    BOOST_TEST(total.integer_mismatches == 0, name << ": the integer simd_fp16 kernel differs on "
+                                                   << total.integer_mismatches << " inputs");
+    BOOST_TEST(total.integer_or == total.reference_or, name << ": integer simd_fp16 kernel: OR of flags");
   }
   if (hardware) {
     BOOST_TEST(total.hardware_mismatches == 0,
