@@ -111,7 +111,7 @@ std::uint8_t RoundBf16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out
     if constexpr (kFlags) {
       const VU diff = hn::Xor(hn::BitCast(du, result), b);
       changed = hn::Or(changed, diff);
-      changed_tiny = hn::Or(changed_tiny, hn::IfThenElseZero(hn::RebindMask(du, hn::Lt(a, tiny)), diff));
+      changed_tiny = hn::IfThenElse(hn::RebindMask(du, hn::Lt(a, tiny)), hn::Or(changed_tiny, diff), changed_tiny);
       nearest_overflow = hn::Min(nearest_overflow, hn::Xor(hn::BitCast(du, a), overflow_bits));
     }
     return result;
