@@ -168,19 +168,19 @@ void BM_round(benchmark::State& state, const std::string& format, BulkKernel ker
   benchmark::DoNotOptimize(flags);
 }
 
-// round_array_values: bf16 without flags (what a caller that does not ask
-// for them gets: the Highway bf16 kernel on the target GLASSES_SIMD chooses).
-void BM_bf16_no_flags(benchmark::State& state) {
-  const std::vector<float>& in = inputs("bf16");
+// round_array_values: without flags (what a caller that does not ask for
+// them gets: the Highway kernel on the target GLASSES_SIMD chooses).
+void BM_no_flags(benchmark::State& state, const std::string& format) {
+  const gn::Format f = gn::parse_format(format);
+  const std::vector<float>& in = inputs(format);
   std::vector<float> out(in.size());
   const double start = thread_cpu_seconds(), wall = wall_seconds();
   for (auto _ : state) {
-    gn::round_array_values(gn::formats::bf16, gn::Rounding::near_even, std::span<const float>(in),
-                           std::span<float>(out));
+    gn::round_array_values(f, gn::Rounding::near_even, std::span<const float>(in), std::span<float>(out));
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  finish(state, "bf16/highway bf16, no flags", thread_cpu_seconds() - start, wall_seconds() - wall);
+  finish(state, format + "/highway, no flags", thread_cpu_seconds() - start, wall_seconds() - wall);
 }
 
 // CPFloat on the same inputs (cpfloat_baseline.c): p = 11 fp16, 8 bf16.
@@ -230,8 +230,8 @@ const char* kernel_name(BulkKernel k) {
   switch (k) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512 integer";
-    case BulkKernel::avx512_f16c: return "avx512 f16c";
     case BulkKernel::simd_bf16: return "highway bf16";
+    case BulkKernel::simd_fp16: return "highway fp16";
     case BulkKernel::automatic: return "dispatched";
   }
   return "?";
@@ -258,15 +258,19 @@ int main(int argc, char** argv) {
                                  [c, name](benchmark::State& s) { BM_round(s, c.format, c.kernel, name); })
         ->Unit(benchmark::kMillisecond);
   }
-  benchmark::RegisterBenchmark("round/bf16/highway bf16, no flags", BM_bf16_no_flags)->Unit(benchmark::kMillisecond);
-  order.push_back("bf16/highway bf16, no flags");
+  for (const std::string format : {"fp16", "bf16"}) {
+    benchmark::RegisterBenchmark(("round/" + format + "/highway, no flags").c_str(),
+                                 [format](benchmark::State& s) { BM_no_flags(s, format); })
+        ->Unit(benchmark::kMillisecond);
+    order.push_back(format + "/highway, no flags");
+  }
   for (const std::string format : {"fp16", "bf16"}) {
     benchmark::RegisterBenchmark(("round/" + format + "/CPFloat").c_str(),
                                  [format](benchmark::State& s) { BM_cpfloat(s, format); })
         ->Unit(benchmark::kMillisecond);
     order.push_back(format + "/CPFloat");
   }
-  // In cache: glasses dispatched (flags), the bf16 kernel without flags, CPFloat.
+  // In cache: glasses dispatched (flags), the kernel without flags, CPFloat.
   for (const std::string format : {"fp16", "bf16"}) {
     const gn::Format f = gn::parse_format(format);
     benchmark::RegisterBenchmark(("round in cache/" + format + "/dispatched").c_str(), [format, f](benchmark::State& s) {
@@ -275,15 +279,13 @@ int main(int argc, char** argv) {
       });
     })->Unit(benchmark::kMillisecond);
     order.push_back(format + "/dispatched (in cache)");
-    if (format == "bf16") {
-      benchmark::RegisterBenchmark("round in cache/bf16/highway bf16, no flags", [](benchmark::State& s) {
-        in_cache(s, "bf16", "highway bf16, no flags", [](const float* in, float* out, std::size_t n) {
-          gn::round_array_values(gn::formats::bf16, gn::Rounding::near_even, std::span<const float>(in, n),
-                                 std::span<float>(out, n));
-        });
-      })->Unit(benchmark::kMillisecond);
-      order.push_back("bf16/highway bf16, no flags (in cache)");
-    }
+    benchmark::RegisterBenchmark(("round in cache/" + format + "/highway, no flags").c_str(),
+                                 [format, f](benchmark::State& s) {
+      in_cache(s, format, "highway, no flags", [&f](const float* in, float* out, std::size_t n) {
+        gn::round_array_values(f, gn::Rounding::near_even, std::span<const float>(in, n), std::span<float>(out, n));
+      });
+    })->Unit(benchmark::kMillisecond);
+    order.push_back(format + "/highway, no flags (in cache)");
     benchmark::RegisterBenchmark(("round in cache/" + format + "/CPFloat").c_str(), [format, f](benchmark::State& s) {
       in_cache(s, format, "CPFloat", [&f](const float* in, float* out, std::size_t n) {
         cpfloat_baseline_round(out, in, n, f.p);
@@ -321,9 +323,10 @@ int main(int argc, char** argv) {
     std::printf("  %-48s %6.3f  %s\n", (a + " / CPFloat").c_str(), ratio, ratio <= target ? "met" : "NOT MET");
   };
   for (const std::string where : {"", " (in cache)"}) {
-    versus("fp16", "dispatched", where);
-    versus("bf16", "dispatched", where);
-    versus("bf16", "highway bf16, no flags", where);
+    for (const std::string format : {"fp16", "bf16"}) {
+      versus(format, "dispatched", where);
+      versus(format, "highway, no flags", where);
+    }
   }
   return 0;
 }

@@ -362,21 +362,33 @@ bool cpu_has_avx512() {
 
 // vcvtps2ph/vcvtph2ps are exact only without denormals-are-zero (MXCSR
 // bit 6) and flush-to-zero (bit 15).
-bool f16c_usable() {
+bool f16c_exact() {
 #if GLASSES_BULK_X86
   constexpr unsigned kDazFtz = (1u << 6) | (1u << 15);
-  return cpu_has_avx512() && __builtin_cpu_supports("f16c") && (_mm_getcsr() & kDazFtz) == 0;
+  return (_mm_getcsr() & kDazFtz) == 0;
 #else
   return false;
 #endif
 }
 
-bool f16c_serves(const Format& f, Rounding mode, bool binary32_input) {
+bool simd_bf16_serves(const Format& f, Rounding mode, bool binary32_input) {
+  return binary32_input && f == formats::bf16 && mode == Rounding::near_even;
+}
+
+bool simd_fp16_serves(const Format& f, Rounding mode, bool binary32_input) {
   return binary32_input && f == formats::fp16 && mode == Rounding::near_even;
 }
 
-bool simd_bf16_serves(const Format& f, Rounding mode, bool binary32_input) {
-  return binary32_input && f == formats::bf16 && mode == Rounding::near_even;
+// Whether a Highway kernel serves the request.
+bool simd_serves(const Format& f, Rounding mode, bool binary32_input) {
+  return simd_bf16_serves(f, mode, binary32_input) || simd_fp16_serves(f, mode, binary32_input);
+}
+
+// The Highway kernel for f (bf16 or fp16) on `target`.
+std::uint8_t simd_round(const Format& f, simd::Target target, const float* in, float* out, std::size_t n,
+                        std::uint32_t tiny_below, bool flags) {
+  if (f == formats::bf16) return detail::simd_round_bf16(target, in, out, n, tiny_below, flags);
+  return detail::simd_round_fp16(target, in, out, n, tiny_below, flags, f16c_exact());
 }
 
 // The target of the Highway kernels: GLASSES_SIMD's, or the portable one
@@ -390,14 +402,16 @@ bool simd_allows_avx512() {
   return t && simd::to_string(*t) == "avx512";
 }
 
-// Each element's flags for the bf16 kernel's output (as it computes their OR).
-void bf16_flags_each(const BulkPlan<std::uint32_t>& plan, const float* in, const float* out, std::size_t n,
+// Each element's flags for a Highway kernel's output (as it computes their
+// OR): inexact when a finite input changed, overflow when it became infinite.
+void simd_flags_each(const BulkPlan<std::uint32_t>& plan, const float* in, const float* out, std::size_t n,
                      std::uint8_t* flags_each) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t a = std::bit_cast<std::uint32_t>(in[i]) & 0x7FFF'FFFFu;
+    const std::uint32_t result = std::bit_cast<std::uint32_t>(out[i]) & 0x7FFF'FFFFu;
     const bool finite = a < 0x7F80'0000u;
-    const bool inexact = finite && (a & 0xFFFFu) != 0;
-    const bool overflow = finite && (std::bit_cast<std::uint32_t>(out[i]) & 0x7FFF'FFFFu) == 0x7F80'0000u;
+    const bool inexact = finite && result != a;
+    const bool overflow = finite && result == 0x7F80'0000u;
     flags_each[i] = static_cast<std::uint8_t>((inexact ? Flags::inexact : 0) |
                                               (inexact && a < plan.tiny_below[0] ? Flags::underflow : 0) |
                                               (overflow ? Flags::overflow : 0));
@@ -408,8 +422,8 @@ std::string describe_kernel(BulkKernel kernel) {
   switch (kernel) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512";
-    case BulkKernel::avx512_f16c: return "avx512_f16c";
     case BulkKernel::simd_bf16: return "simd_bf16";
+    case BulkKernel::simd_fp16: return "simd_fp16";
     case BulkKernel::automatic: return "automatic";
   }
   return "?";
@@ -454,8 +468,8 @@ Flags run(BulkKernel kernel, const Format& f, std::span<const T> in, std::span<T
   validate(f, in, out, flags_each);
   if (kernel == BulkKernel::automatic) kernel = detail::bulk_kernel_for(f, ctx.mode, binary32);
   if (!detail::bulk_kernel_available(kernel) ||
-      (kernel == BulkKernel::avx512_f16c && !f16c_serves(f, ctx.mode, binary32)) ||
-      (kernel == BulkKernel::simd_bf16 && !simd_bf16_serves(f, ctx.mode, binary32))) {
+      (kernel == BulkKernel::simd_bf16 && !simd_bf16_serves(f, ctx.mode, binary32)) ||
+      (kernel == BulkKernel::simd_fp16 && !simd_fp16_serves(f, ctx.mode, binary32))) {
     throw InputError("round_array: kernel " + describe_kernel(kernel) + " cannot round " + Carrier<T>::name +
                      " values to '" + to_string(f) + "' in mode " + std::string(to_string(ctx.mode)) +
                      " on this machine");
@@ -473,13 +487,11 @@ Flags run(BulkKernel kernel, const Format& f, std::span<const T> in, std::span<T
         bits = detail::avx512_round_f64(plan, in.data(), out.data(), in.size(), &state, each);
       }
       break;
-    case BulkKernel::avx512_f16c:
-      if constexpr (binary32) bits = detail::avx512_f16c_round_f32(plan, in.data(), out.data(), in.size(), each);
-      break;
     case BulkKernel::simd_bf16:
+    case BulkKernel::simd_fp16:
       if constexpr (binary32) {
-        bits = detail::simd_round_bf16(simd_target(), in.data(), out.data(), in.size(), plan.tiny_below[0], true);
-        if (each != nullptr) bf16_flags_each(plan, in.data(), out.data(), in.size(), each);
+        bits = simd_round(f, simd_target(), in.data(), out.data(), in.size(), plan.tiny_below[0], true);
+        if (each != nullptr) simd_flags_each(plan, in.data(), out.data(), in.size(), each);
       }
       break;
     case BulkKernel::portable:
@@ -517,9 +529,9 @@ Flags round_array(const Format& f, Rounding mode, std::span<const double> in, st
 }
 
 void round_array_values(const Format& f, Rounding mode, std::span<const float> in, std::span<float> out) {
-  if (simd_bf16_serves(f, mode, true) && detail::bulk_kernel_for(f, mode, true) == BulkKernel::simd_bf16) {
+  if (simd_serves(f, mode, true) && simd::chosen()) {
     validate(f, in, out, {});
-    detail::simd_round_bf16(simd_target(), in.data(), out.data(), in.size(), 0, false);
+    simd_round(f, *simd::chosen(), in.data(), out.data(), in.size(), 0, false);
   } else {
     round_array(f, mode, in, out);
   }
@@ -540,8 +552,8 @@ bool bulk_kernel_available(BulkKernel kernel) {
     case BulkKernel::portable:
     case BulkKernel::automatic: return true;
     case BulkKernel::avx512: return cpu_has_avx512();
-    case BulkKernel::avx512_f16c: return f16c_usable();
-    case BulkKernel::simd_bf16: return true;
+    case BulkKernel::simd_bf16:
+    case BulkKernel::simd_fp16: return true;
   }
   return false;
 }
@@ -549,7 +561,7 @@ bool bulk_kernel_available(BulkKernel kernel) {
 BulkKernel bulk_kernel_for(const Format& f, Rounding mode, bool binary32_input) {
   if (!simd::chosen()) return BulkKernel::portable;  // GLASSES_SIMD=none
   if (simd_bf16_serves(f, mode, binary32_input)) return BulkKernel::simd_bf16;
-  if (simd_allows_avx512() && f16c_serves(f, mode, binary32_input) && f16c_usable()) return BulkKernel::avx512_f16c;
+  if (simd_fp16_serves(f, mode, binary32_input)) return BulkKernel::simd_fp16;
   if (simd_allows_avx512() && cpu_has_avx512()) return BulkKernel::avx512;
   return BulkKernel::portable;
 }

@@ -2,16 +2,13 @@
 // numbers the special cases referenced here; the portable kernel in
 // bulk_round.cpp is the same computation one element at a time.
 //
-// This file is compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq
-// -mf16c, and its functions are called only after bulk_round.cpp has checked
-// at run time that the CPU has those extensions. Nothing here touches the
-// floating-point environment except vcvtps2ph/vcvtph2ps (immediate rounding
-// mode, exceptions suppressed), which the caller uses only with DAZ and FTZ
-// clear.
+// This file is compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq,
+// and its functions are called only after bulk_round.cpp has checked at run
+// time that the CPU has those extensions. Nothing here reads or changes the
+// floating-point environment.
 #include "glasses/numerics/bulk_round.hpp"
 
-#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__) && \
-    defined(__F16C__)
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) && defined(__AVX512DQ__)
 #define GLASSES_BULK_AVX512 1
 // GCC 12's AVX-512 headers initialise pass-through operands with themselves
 // (`__m512i __Y = __Y;`), which -Wuninitialized reports once inlined (GCC
@@ -375,54 +372,6 @@ std::uint8_t choose_mode(const BulkPlan<typename L::Bits>& plan, const void* in,
   return 0;
 }
 
-// fp16, round to nearest even: vcvtps2ph then vcvtph2ps is the correctly
-// rounded conversion; flags come from comparing the result with the input.
-template <bool kEach>
-std::uint8_t f16c_kernel(const BulkPlan<std::uint32_t>& plan, const float* in, float* out, std::size_t n,
-                         std::uint8_t* flags_each) {
-  using L = Lanes32;
-  using Mask = L::Mask;
-  const __m512i v_magnitude = L::set1(~L::kSign);
-  const __m512i v_infinity = L::set1(L::kInfinity);
-  const __m512i v_quiet = L::set1(L::kQuiet);
-  const __m512i v_tiny = L::set1(plan.tiny_below[0]);
-  Mask any_inexact = 0, any_underflow = 0, any_overflow = 0;
-
-  auto round_vector = [&](__m512 x, Mask live, std::uint8_t* each) {
-    const __m512 y = _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-    const __m512i u = _mm512_castps_si512(x);
-    const __m512i a = _mm512_and_si512(u, v_magnitude);
-    __m512i result = _mm512_castps_si512(y);
-    const Mask finite = static_cast<Mask>(L::lt(a, v_infinity) & live);
-    const Mask inexact = static_cast<Mask>(_mm512_cmpneq_epi32_mask(result, u) & finite);
-    const Mask overflow =
-        static_cast<Mask>(L::eq(_mm512_and_si512(result, v_magnitude), v_infinity) & finite);
-    const Mask underflow = static_cast<Mask>(inexact & L::lt(a, v_tiny));
-    // NaN: the input with its quiet bit set, as the scalar reference.
-    result = L::mask_mov(result, L::gt(a, v_infinity), _mm512_or_si512(u, v_quiet));
-    any_inexact = static_cast<Mask>(any_inexact | inexact);
-    any_underflow = static_cast<Mask>(any_underflow | underflow);
-    any_overflow = static_cast<Mask>(any_overflow | overflow);
-    if constexpr (kEach) L::store_flags(each, live, inexact, underflow, overflow);
-    return _mm512_castsi512_ps(result);
-  };
-
-  std::size_t i = 0;
-  for (; i + L::kLanes <= n; i += L::kLanes) {
-    _mm512_storeu_ps(out + i, round_vector(_mm512_loadu_ps(in + i), L::kAll, kEach ? flags_each + i : nullptr));
-  }
-  if (i < n) {
-    const Mask live = L::tail(n - i);
-    _mm512_mask_storeu_ps(out + i, live,
-                          round_vector(_mm512_maskz_loadu_ps(live, in + i), live, kEach ? flags_each + i : nullptr));
-  }
-  std::uint8_t flags = 0;
-  if (any_inexact != 0) flags |= Flags::inexact;
-  if (any_underflow != 0) flags |= Flags::underflow;
-  if (any_overflow != 0) flags |= Flags::overflow;
-  return flags;
-}
-
 }  // namespace
 
 std::uint8_t avx512_round_f32(const BulkPlan<std::uint32_t>& plan, const float* in, float* out, std::size_t n,
@@ -436,12 +385,6 @@ std::uint8_t avx512_round_f64(const BulkPlan<std::uint64_t>& plan, const double*
   return choose_mode<Lanes64, false>(plan, in, out, n, *random_state, flags_each);
 }
 
-std::uint8_t avx512_f16c_round_f32(const BulkPlan<std::uint32_t>& plan, const float* in, float* out,
-                                   std::size_t n, std::uint8_t* flags_each) {
-  if (flags_each != nullptr) return f16c_kernel<true>(plan, in, out, n, flags_each);
-  return f16c_kernel<false>(plan, in, out, n, flags_each);
-}
-
 #else  // not compiled for AVX-512: never called (bulk_kernel_available is false)
 
 std::uint8_t avx512_round_f32(const BulkPlan<std::uint32_t>&, const float*, float*, std::size_t, std::uint64_t*,
@@ -450,10 +393,6 @@ std::uint8_t avx512_round_f32(const BulkPlan<std::uint32_t>&, const float*, floa
 }
 std::uint8_t avx512_round_f64(const BulkPlan<std::uint64_t>&, const double*, double*, std::size_t,
                               std::uint64_t*, std::uint8_t*) {
-  return 0;
-}
-std::uint8_t avx512_f16c_round_f32(const BulkPlan<std::uint32_t>&, const float*, float*, std::size_t,
-                                   std::uint8_t*) {
   return 0;
 }
 

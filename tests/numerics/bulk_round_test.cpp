@@ -1,13 +1,15 @@
 // Bulk rounding against the scalar reference numerics::round (itself tested
 // against MPFR in rounding_test.cpp), element by element: the same bits and
 // the same flags, on every kernel this machine can run (portable, AVX-512
-// integer, AVX-512 F16C), for every named format and every mode.
+// integer, Highway bf16 and fp16), for every named format and every mode;
+// the Highway kernels on every compiled target, fp16 with and without F16C.
 //
 // bulk_round            random bit patterns, format-aware values, ties and
 //                       threshold probes; stochastic sequences; vector tails;
 //                       aliasing; refused requests.
 // bulk_round_exhaustive all 2^32 binary32 inputs to fp16 and bf16 (nearest
-//                       even), plus the F16C hardware conversion for fp16.
+//                       even), plus for fp16 the F16C hardware conversion
+//                       and the Highway kernel's integer variant.
 #include "glasses/numerics/bulk_round.hpp"
 
 #include <algorithm>
@@ -55,8 +57,8 @@ const char* kernel_name(BulkKernel k) {
   switch (k) {
     case BulkKernel::portable: return "portable";
     case BulkKernel::avx512: return "avx512";
-    case BulkKernel::avx512_f16c: return "avx512_f16c";
     case BulkKernel::simd_bf16: return "simd_bf16";
+    case BulkKernel::simd_fp16: return "simd_fp16";
     case BulkKernel::automatic: return "automatic";
   }
   return "?";
@@ -109,11 +111,8 @@ class Mismatches {
 std::vector<BulkKernel> kernels_for(const Format& f, Rounding mode, bool binary32) {
   std::vector<BulkKernel> kernels{BulkKernel::portable};
   if (gn::detail::bulk_kernel_available(BulkKernel::avx512)) kernels.push_back(BulkKernel::avx512);
-  if (binary32 && f == gn::formats::fp16 && mode == Rounding::near_even &&
-      gn::detail::bulk_kernel_available(BulkKernel::avx512_f16c)) {
-    kernels.push_back(BulkKernel::avx512_f16c);
-  }
   if (binary32 && f == gn::formats::bf16 && mode == Rounding::near_even) kernels.push_back(BulkKernel::simd_bf16);
+  if (binary32 && f == gn::formats::fp16 && mode == Rounding::near_even) kernels.push_back(BulkKernel::simd_fp16);
   return kernels;
 }
 
@@ -338,11 +337,12 @@ BOOST_AUTO_TEST_SUITE(bulk_round)
 // The machine should run the vector path; say so when it cannot.
 BOOST_AUTO_TEST_CASE(kernels_available_here) {
   const bool avx512 = gn::detail::bulk_kernel_available(BulkKernel::avx512);
-  BOOST_TEST_MESSAGE("avx512 kernel available: " << avx512 << ", f16c kernel available: "
-                                                 << gn::detail::bulk_kernel_available(BulkKernel::avx512_f16c));
+  BOOST_TEST_MESSAGE("avx512 kernel available: " << avx512);
   BOOST_TEST(gn::detail::bulk_kernel_available(BulkKernel::portable));
   const BulkKernel chosen_bf16 = gn::detail::bulk_kernel_for(gn::formats::bf16, Rounding::near_even, true);
   BOOST_TEST((chosen_bf16 == BulkKernel::simd_bf16));
+  const BulkKernel chosen_fp16 = gn::detail::bulk_kernel_for(gn::formats::fp16, Rounding::near_even, true);
+  BOOST_TEST((chosen_fp16 == BulkKernel::simd_fp16));
 #if GLASSES_TEST_X86
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")) {
@@ -499,7 +499,7 @@ class DenormalsFlushed {
   unsigned saved_;
 };
 
-// The integer kernels do not read MXCSR; the F16C kernel (which would flush
+// The integer kernels do not read MXCSR; the F16C conversion (which would flush
 // subnormals) is not chosen while DAZ or FTZ is set.
 BOOST_AUTO_TEST_CASE(results_do_not_depend_on_daz_or_ftz) {
   std::vector<float> in = random_inputs<float>(gn::formats::fp16, 31, 1 << 16);
@@ -512,13 +512,10 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_daz_or_ftz) {
     scalar_reference(f, ref, in, want, want_flags);  // before flushing: the reference uses doubles
     std::vector<float> got(in.size());
     Flags flags;
-    bool f16c_chosen;
     {
       const DenormalsFlushed flushed;
-      f16c_chosen = gn::detail::bulk_kernel_for(f, Rounding::near_even, true) == BulkKernel::avx512_f16c;
       flags = gn::round_array(f, Rounding::near_even, std::span<const float>(in), std::span<float>(got));
     }
-    BOOST_TEST(!f16c_chosen);
     std::uint8_t want_or = 0;
     long bad = 0;
     for (std::size_t i = 0; i < in.size(); ++i) {
@@ -531,45 +528,105 @@ BOOST_AUTO_TEST_CASE(results_do_not_depend_on_daz_or_ftz) {
 }
 #endif
 
-// The bf16 kernel on every Highway target this binary holds and this CPU
-// runs (simd.hpp), with and without flags, against the scalar reference:
-// every sign and exponent with the low halves that decide ties, NaN and
-// infinity payloads, at lengths that leave every tail.
+// A Highway kernel (bulk_round_hwy.cpp) on every target this binary holds
+// and this CPU runs (simd.hpp), with and without flags, against the scalar
+// reference on `in`, at lengths that leave every tail; `tiny_below` is the
+// plan's tininess threshold, checked against the reference by the caller.
+template <class Kernel>
+void check_simd_kernel_on_every_target(const Format& f, Kernel kernel, std::uint32_t tiny_below,
+                                       const std::vector<float>& in) {
+  std::vector<float> want;
+  std::vector<std::uint8_t> want_flags;
+  gn::RoundingContext ctx;
+  scalar_reference(f, ctx, in, want, want_flags);
+  for (const gn::simd::Target t : gn::simd::available()) {
+    for (const std::size_t n : {in.size(), std::size_t{1}, std::size_t{17}, std::size_t{63}}) {
+      std::vector<float> got(n);
+      const std::uint8_t flags = kernel(t, in.data(), got.data(), n, tiny_below, true);
+      std::vector<float> silent_got(n);
+      const std::uint8_t silent = kernel(t, in.data(), silent_got.data(), n, tiny_below, false);
+      Mismatches bad(gn::to_string(f) + " on " + gn::simd::to_string(t) + ", n = " + std::to_string(n));
+      std::uint8_t want_or = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        want_or = static_cast<std::uint8_t>(want_or | want_flags[i]);
+        if (!same_value(got[i], want[i])) bad.add(describe(in[i]) + " -> " + describe(got[i]));
+        if (bits(silent_got[i]) != bits(got[i])) bad.add("without flags: " + describe(in[i]));
+      }
+      if (flags != want_or || silent != 0) bad.add("flags " + hex(flags, 2) + ", scalar OR " + hex(want_or, 2));
+    }
+  }
+  // round_array_values: the same values as round_array.
+  std::vector<float> values(in.size()), with_flags(in.size());
+  gn::round_array_values(f, Rounding::near_even, std::span<const float>(in), std::span<float>(values));
+  gn::round_array(f, Rounding::near_even, std::span<const float>(in), std::span<float>(with_flags));
+  Mismatches bad("round_array_values " + gn::to_string(f));
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (!same_value(values[i], with_flags[i])) bad.add(describe(in[i]) + " -> " + describe(values[i]));
+  }
+}
+
+// bf16: every sign and exponent with the low halves that decide ties, NaN
+// and infinity payloads.
 BOOST_AUTO_TEST_CASE(bf16_kernel_on_every_target_equals_scalar) {
   std::vector<float> in;
   const std::uint32_t lows[] = {0x0000, 0x0001, 0x7FFF, 0x8000, 0x8001, 0xFFFF, 0x5A5A, 0x1234};
   for (std::uint32_t high = 0; high <= 0xFFFF; ++high) {
     for (const std::uint32_t low : lows) in.push_back(from_bits<float>((high << 16) | low));
   }
-  std::vector<float> want;
-  std::vector<std::uint8_t> want_flags;
   gn::RoundingContext ctx;
-  scalar_reference(gn::formats::bf16, ctx, in, want, want_flags);
   const auto plan_tiny = from_bits<float>(0x007F8000u);  // (2^9 - 1) 2^-135: tiny below this
   BOOST_TEST(gn::round(gn::formats::bf16, static_cast<double>(plan_tiny), ctx) == std::ldexp(1.0, -126));
-  for (const gn::simd::Target t : gn::simd::available()) {
-    for (const std::size_t n : {in.size(), std::size_t{1}, std::size_t{17}, std::size_t{63}}) {
-      std::vector<float> got(n);
-      const std::uint8_t flags = gn::detail::simd_round_bf16(t, in.data(), got.data(), n, 0x007F8000u, true);
-      const std::uint8_t silent = gn::detail::simd_round_bf16(t, in.data(), got.data(), n, 0x007F8000u, false);
-      Mismatches bad("bf16 on " + gn::simd::to_string(t) + ", n = " + std::to_string(n));
-      std::uint8_t want_or = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        want_or = static_cast<std::uint8_t>(want_or | want_flags[i]);
-        if (!same_value(got[i], want[i])) bad.add(describe(in[i]) + " -> " + describe(got[i]));
+  check_simd_kernel_on_every_target(gn::formats::bf16, &gn::detail::simd_round_bf16, 0x007F8000u, in);
+}
+
+// fp16: every sign and binary32 exponent field with the dropped bits that
+// decide ties at every k from 13 (normal) to 23 (2^-24), and the carriers'
+// patterns around every fp16 value's tie, near the subnormal, normal and
+// overflow boundaries; NaN and infinity payloads.
+BOOST_AUTO_TEST_CASE(fp16_kernel_on_every_target_equals_scalar) {
+  std::vector<float> in;
+  for (std::uint32_t sign_exponent = 0; sign_exponent < 512; ++sign_exponent) {
+    const std::uint32_t high = sign_exponent << 23;
+    for (int k = 12; k <= 24; ++k) {
+      const std::uint32_t half = std::uint32_t{1} << (k - 1);
+      for (const std::uint32_t low : {0u, 1u, half - 1, half, half + 1, 2 * half - 1, 2 * half, 3 * half,
+                                      3 * half - 1, 3 * half + 1, 0x007FFFFFu, 0x00400000u, 0x0055AA33u}) {
+        in.push_back(from_bits<float>(high | (low & 0x007FFFFFu)));
       }
-      if (flags != want_or || silent != 0) bad.add("flags " + hex(flags, 2) + ", scalar OR " + hex(want_or, 2));
     }
   }
-  // round_array_values: the same values as round_array, in bf16 and in a
-  // format the bf16 kernel does not serve.
-  for (const Format& f : {gn::formats::bf16, gn::formats::fp16}) {
-    std::vector<float> values(in.size()), with_flags(in.size());
-    gn::round_array_values(f, Rounding::near_even, std::span<const float>(in), std::span<float>(values));
-    gn::round_array(f, Rounding::near_even, std::span<const float>(in), std::span<float>(with_flags));
-    Mismatches bad("round_array_values " + gn::to_string(f));
-    for (std::size_t i = 0; i < in.size(); ++i) {
-      if (!same_value(values[i], with_flags[i])) bad.add(describe(in[i]) + " -> " + describe(values[i]));
+  // Every fp16 magnitude pattern's binary32 value, the midpoints to its
+  // neighbours and one carrier ulp either side of them (ties both ways).
+  for (std::uint32_t h = 0; h < 0x7C00; ++h) {
+    const double value = h < 0x400 ? std::ldexp(h, -24) : std::ldexp(1024 + (h & 0x3FF), (static_cast<int>(h >> 10)) - 25);
+    const double next_ulp = h < 0x400 ? std::ldexp(1.0, -24) : std::ldexp(1.0, static_cast<int>(h >> 10) - 25);
+    const auto mid = static_cast<float>(value + next_ulp / 2);
+    for (const float x : {static_cast<float>(value), mid, std::nextafter(mid, 0.0f), std::nextafter(mid, INFINITY)}) {
+      in.push_back(x);
+      in.push_back(-x);
+    }
+  }
+  gn::RoundingContext ctx;
+  // The plan's threshold: (2^12 - 1) 2^-26, the last value not reaching 2^-14
+  // with 11 bits and unbounded exponent is tiny; it itself rounds to 2^-14.
+  const auto plan_tiny = from_bits<float>(0x387FF000u);
+  BOOST_TEST(static_cast<double>(plan_tiny) == std::ldexp(4095.0, -26));
+  BOOST_TEST(gn::round(gn::formats::fp16, static_cast<double>(plan_tiny), ctx) == std::ldexp(1.0, -14));
+  BOOST_TEST(ctx.flags.bits == Flags::inexact);
+  ctx.flags = Flags{};
+  BOOST_TEST(gn::round(gn::formats::fp16, static_cast<double>(std::nextafter(plan_tiny, 0.0f)), ctx) ==
+             std::ldexp(1.0, -14));
+  BOOST_TEST(ctx.flags.bits == (Flags::inexact | Flags::underflow));
+  // Integer operations, and the F16C conversion where the target has it
+  // (elsewhere `hardware` is ignored: the same integer kernel again).
+  for (const bool hardware : {false, true}) {
+    BOOST_TEST_CONTEXT("hardware " << hardware) {
+      check_simd_kernel_on_every_target(
+          gn::formats::fp16,
+          [hardware](gn::simd::Target t, const float* x, float* y, std::size_t n, std::uint32_t tiny, bool flags) {
+            return gn::detail::simd_round_fp16(t, x, y, n, tiny, flags, hardware);
+          },
+          0x387FF000u, in);
     }
   }
 }
@@ -597,9 +654,9 @@ BOOST_AUTO_TEST_CASE(refuses_what_it_cannot_do) {
                                         std::span<float>(f.data() + 1, 3)),
                         glasses::InputError, message_names("overlap"));
   gn::RoundingContext ctx;
-  BOOST_CHECK_EXCEPTION(gn::detail::round_array_with(BulkKernel::avx512_f16c, gn::formats::bf16,
+  BOOST_CHECK_EXCEPTION(gn::detail::round_array_with(BulkKernel::simd_fp16, gn::formats::bf16,
                                                      std::span<const float>(f), std::span<float>(g), ctx),
-                        glasses::InputError, message_names("avx512_f16c"));
+                        glasses::InputError, message_names("simd_fp16"));
   // Exact aliasing is allowed.
   BOOST_CHECK_NO_THROW(gn::round_array(gn::formats::fp16, Rounding::near_even, std::span<const float>(f),
                                        std::span<float>(f)));
@@ -638,6 +695,8 @@ struct SweepTally {
   std::vector<long> mismatches;            // per compared kernel
   std::vector<std::string> examples;       // the first few, any kernel
   long hardware_mismatches = 0;
+  long integer_mismatches = 0;             // fp16: the Highway kernel without F16C
+  std::uint8_t integer_or = 0;
   std::uint8_t reference_or = 0;
   std::vector<std::uint8_t> returned_or;   // per kernel
 };
@@ -698,6 +757,20 @@ void sweep_all_binary32(const char* name) {
           }
         }
       }
+      if (&F == &gn::formats::fp16) {  // the integer variant, which non-x86 targets run
+        const gn::simd::Target target = gn::simd::available().front();
+        tally.integer_or = static_cast<std::uint8_t>(
+            tally.integer_or | gn::detail::simd_round_fp16(target, in.data(), got.data(), kChunk, 0x387FF000u,
+                                                           true, false));
+        if (std::memcmp(got.data(), want.data(), kChunk * sizeof(float)) != 0) {
+          for (std::size_t i = 0; i < kChunk; ++i) {
+            if (!same_value(got[i], want[i]) && tally.integer_mismatches++ < 4) {
+              note("simd_fp16 integer: input " + describe(in[i]) + " got " + describe(got[i]) + ", scalar " +
+                   describe(want[i]));
+            }
+          }
+        }
+      }
 #if GLASSES_TEST_X86
       if (hardware) {
         f16c_block(in.data(), hw.data(), kChunk);
@@ -718,6 +791,8 @@ void sweep_all_binary32(const char* name) {
       total.returned_or[k] = static_cast<std::uint8_t>(total.returned_or[k] | tally.returned_or[k]);
     }
     total.hardware_mismatches += tally.hardware_mismatches;
+    total.integer_mismatches += tally.integer_mismatches;
+    total.integer_or = static_cast<std::uint8_t>(total.integer_or | tally.integer_or);
     total.reference_or = static_cast<std::uint8_t>(total.reference_or | tally.reference_or);
     total.examples.insert(total.examples.end(), tally.examples.begin(), tally.examples.end());
   };
@@ -733,6 +808,11 @@ void sweep_all_binary32(const char* name) {
                                               << total.mismatches[k] << " of 2^32 inputs differ from the scalar reference");
     BOOST_TEST(total.returned_or[k] == total.reference_or, name << " kernel " << kernel_name(kernels[k])
                                                                 << ": OR of returned flags");
+  }
+  if (&F == &gn::formats::fp16) {
+    BOOST_TEST(total.integer_mismatches == 0, name << ": the integer simd_fp16 kernel differs on "
+                                                   << total.integer_mismatches << " inputs");
+    BOOST_TEST(total.integer_or == total.reference_or, name << ": integer simd_fp16 kernel: OR of flags");
   }
   if (hardware) {
     BOOST_TEST(total.hardware_mismatches == 0,

@@ -46,21 +46,22 @@
 //     reference's comparison rewritten for the carrier's own significand.
 //  5. binary64 subnormals above 2^emin (only for formats reaching below
 //     2^-1022, such as mpfr:<bits>) drop k = bit_length(a) - p bits.
-// For fp16 and round-to-nearest the vector path uses the F16C/AVX-512
+// For fp16 and round-to-nearest the vector path on x86 uses the F16C
 // conversion (vcvtps2ph, immediate rounding, then back), which is the same
 // correctly rounded conversion, subnormals included, when MXCSR's DAZ and
-// FTZ bits are clear; it is not used otherwise. The binary32 -> bf16
-// instruction (vcvtneps2bf16) flushes subnormals and is never used.
+// FTZ bits are clear; otherwise it rounds with integer operations. The
+// binary32 -> bf16 instruction (vcvtneps2bf16) flushes subnormals and is
+// never used.
 //
 // Paths
 // -----
 // A portable scalar loop; AVX-512 kernels (F, BW, VL, DQ) chosen at run
 // time when the CPU has them and GLASSES_SIMD (simd.hpp) allows AVX-512;
-// and for bf16 to nearest even from binary32, the commonest request, a
-// dedicated Highway kernel on every target (the add-bias trick, flags
-// only when asked). All compute the same function; the tests compare them
-// with the scalar reference, exhaustively for fp16 and bf16, and the bf16
-// kernel on every target bit for bit.
+// and for the commonest requests, bf16 and fp16 to nearest even from
+// binary32, dedicated Highway kernels on every target (flags only when
+// asked). All compute the same function; the tests compare them with the
+// scalar reference, exhaustively for fp16 and bf16, and the Highway kernels
+// on every target bit for bit.
 //
 // Things you should know
 //  1. binary32 input requires f to fit in binary32: p <= 24, emin >= -126,
@@ -107,12 +108,12 @@ namespace detail {
 enum class BulkKernel : std::uint8_t {
   portable,     // scalar C++, any CPU
   avx512,       // integer bit manipulation, 16 (binary32) or 8 (binary64) lanes
-  avx512_f16c,  // hardware binary16 conversion: fp16, near_even, binary32 input
   simd_bf16,    // Highway (simd.hpp): bf16, near_even, binary32 input; on the target simd::chosen()
+  simd_fp16,    // Highway (simd.hpp): fp16, near_even, binary32 input; on the target simd::chosen()
   automatic,    // the fastest available kernel that serves the request
 };
 
-// Whether this CPU (and, for avx512_f16c, the current MXCSR) can run `kernel`.
+// Whether this CPU can run `kernel`.
 bool bulk_kernel_available(BulkKernel kernel);
 
 // The kernel `automatic` resolves to for this request on this machine.
@@ -164,8 +165,11 @@ std::uint8_t avx512_round_f64(const BulkPlan<std::uint64_t>& plan, const double*
 // `tiny_below` is the plan's tininess threshold (tiny_below[0]).
 std::uint8_t simd_round_bf16(simd::Target target, const float* in, float* out, std::size_t n,
                              std::uint32_t tiny_below, bool flags);
-std::uint8_t avx512_f16c_round_f32(const BulkPlan<std::uint32_t>& plan, const float* in, float* out,
-                                   std::size_t n, std::uint8_t* flags_each);
+// The same for fp16: integer operations on every target, or with `hardware`
+// on x86 targets from AVX2 up the F16C conversions (call it so only while
+// MXCSR's DAZ and FTZ bits are clear); the same bits either way.
+std::uint8_t simd_round_fp16(simd::Target target, const float* in, float* out, std::size_t n,
+                             std::uint32_t tiny_below, bool flags, bool hardware);
 
 }  // namespace detail
 }  // namespace glasses::numerics
