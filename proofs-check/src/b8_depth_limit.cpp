@@ -7,7 +7,8 @@
 // preset's layer-0 attention; the U-shaped profile of the last row at small
 // L and its concentration on token 1; and, in the scalar linear model where
 // the bound is attained, Jacobian = bound and the sensitivity to token 1
-// tending to 1.
+// tending to 1. The enclosures of M^L for uniform attention are compared
+// with M^L in exact fractions (GMP rationals) for L ≤ 32.
 #include "glasses/proofs/b8_depth_limit.hpp"
 
 #include <algorithm>
@@ -213,6 +214,70 @@ IntervalMatrix b8_scalar_jacobian(const IntervalMatrix& lambda, const B8Constant
   return jac;
 }
 
+std::vector<RationalMatrix> b8_exact_uniform_powers(std::size_t n, const std::vector<std::uint64_t>& exponents) {
+  if (!std::is_sorted(exponents.begin(), exponents.end()) || (!exponents.empty() && exponents.front() == 0)) {
+    throw InputError("B.8: exact powers need ascending exponents >= 1");
+  }
+  RationalMatrix m(n, n, Rational(0));
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j <= i; ++j) m(i, j) = Rational(1, static_cast<long>(2 * (i + 1)));
+    m(i, i) += Rational(1, 2);
+  }
+  std::vector<RationalMatrix> out;
+  RationalMatrix power = m, next(n, n, Rational(0));
+  std::uint64_t L = 1;
+  for (std::uint64_t wanted : exponents) {
+    for (; L < wanted; ++L) {  // power ← power · M, lower triangular
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = 0; j <= i; ++j) {
+          Rational sum(0);
+          for (std::size_t k = j; k <= i; ++k) sum += power(i, k) * m(k, j);
+          next(i, j) = sum;
+        }
+      }
+      std::swap(power, next);
+    }
+    out.push_back(power);
+  }
+  return out;
+}
+
+namespace {
+
+Rational exact_rational(const numerics::MpfrReal& x) {
+  mpq_t q;
+  mpq_init(q);
+  mpfr_get_q(q, x.data());
+  Rational r(q);
+  mpq_clear(q);
+  return r;
+}
+
+}  // namespace
+
+Instance b8_exact_instance(const IntervalMatrix& enclosure, const RationalMatrix& exact, const std::string& description,
+                           const std::string& witness) {
+  if (enclosure.rows != exact.rows || enclosure.cols != exact.cols) {
+    throw InputError("B.8: the exact matrix and its enclosure differ in shape");
+  }
+  Rational worst;
+  bool first = true;
+  for (std::size_t i = 0; i < exact.rows; ++i) {
+    for (std::size_t j = 0; j < exact.cols; ++j) {
+      const Rational& q = exact(i, j);
+      const Rational outside = std::max(exact_rational(enclosure(i, j).lower()) - q,
+                                        q - exact_rational(enclosure(i, j).upper()));
+      if (first || outside > worst) worst = outside;
+      first = false;
+    }
+  }
+  const long prec = enclosure(0, 0).precision();
+  Interval lhs = integer(0, prec);
+  mpfi_set_q(lhs.data(), worst.backend().data());  // outward: the sign of a nonzero worst is kept
+  return certified_instance(description, "max_ij distance of exact (M^L)_ij outside its enclosure", lhs,
+                            Relation::less_equal, "0", integer(0, prec), witness);
+}
+
 Instance b8_equality_instance(const IntervalMatrix& jacobian, const IntervalMatrix& bound,
                               const std::vector<std::size_t>& columns, const std::string& description,
                               const std::string& witness) {
@@ -267,6 +332,10 @@ void append(std::vector<Instance>& to, std::vector<Instance> from) {
   for (Instance& i : from) to.push_back(std::move(i));
 }
 
+// Exponents up to which M^L of uniform attention is also computed in exact
+// fractions (denominators up to (2 lcm(1..n))^L: 200 digits at n = 16, L = 32).
+constexpr std::uint64_t kExactMaxL = 32;
+
 long precision_for(double rho, std::uint64_t L) {
   const double bits = 192 + static_cast<double>(L) * std::log2(1 / rho);
   return std::min<long>((static_cast<long>(std::ceil(bits)) + 63) / 64 * 64, numerics::kMaxMpfrBits);
@@ -307,7 +376,8 @@ CheckResult check_b8_depth_limit(const CheckOptions& options) {
         for (std::uint64_t L : limit_Ls) s += (s.empty() ? "" : ", ") + std::to_string(L);
         return s;
       }() +
-      "} with 192 + L log2(1/ρ) bits. U-shape at L = 2, 4, 8 for uniform attention.";
+      "} with 192 + L log2(1/ρ) bits. U-shape at L = 2, 4, 8 for uniform attention. For uniform attention, M^L for "
+      "L ≤ 32 also in exact fractions (GMP rationals, no MPFR), which must lie inside the MPFI enclosures.";
 
   const model::Matrix<double> logits = trained_logits(n, options.seed);
   struct Kind {
@@ -351,6 +421,21 @@ CheckResult check_b8_depth_limit(const CheckOptions& options) {
       prev_L = static_cast<double>(L);
     }
     r.data.push_back(s);
+    // The enclosures against exact fractions; exact_Ls is a prefix of the
+    // ascending Ls, so exact[t] and powers[t] have the same exponent.
+    if (kind.series == "b8_rate_uniform") {
+      std::vector<std::uint64_t> exact_Ls;
+      for (std::uint64_t L : Ls) {
+        if (L <= kExactMaxL) exact_Ls.push_back(L);
+      }
+      const std::vector<detail::RationalMatrix> exact = detail::b8_exact_uniform_powers(n, exact_Ls);
+      for (std::size_t t = 0; t < exact_Ls.size(); ++t) {
+        r.instances.push_back(detail::b8_exact_instance(
+            powers[t], exact[t], kind.name + ", L = " + std::to_string(exact_Ls[t]) + ": exact M^L inside the enclosure",
+            "{\"check\":\"B.8\",\"exact\":true,\"n\":" + std::to_string(n) + ",\"L\":" +
+                std::to_string(exact_Ls[t]) + "}"));
+      }
+    }
     const std::size_t colour = rate_figure.curves.size() / 2;
     rate_figure.curves.push_back({s.name, "L", "log10_distance", kind.subject, colour, false, std::nullopt});
     rate_figure.curves.push_back({s.name, "L", "log10_rho_L", kind.subject, colour, true, std::nullopt});

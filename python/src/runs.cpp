@@ -95,7 +95,7 @@ py::dict sweep(const Model& m, const std::string& family_name, const std::vector
   });
   const model::TidyTable table = model::tidy_table(settings.ns, result);
   model::SweepDescription description{source.get(), &family, family_name, tokens_per_unit,
-                                      R"({"client": "glasses Python package"})"};
+                                      R"({"client": "glasses Python package"})", ""};
   py::dict out;
   out["n"] = table.n;
   out["format"] = table.format;

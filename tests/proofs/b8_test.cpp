@@ -4,7 +4,9 @@
 // removed that must be refuted.
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b8_depth_limit.hpp"
@@ -94,6 +96,45 @@ BOOST_AUTO_TEST_CASE(two_by_two_powers_match_the_closed_form) {
   BOOST_TEST((d.width() / d.lower()).to_double() < 1e-60);
   BOOST_TEST(certainly_positive(d));
   BOOST_TEST(contains(gp::detail::b8_rho(m), real(R::from_ratio(3, 4))));
+}
+
+BOOST_AUTO_TEST_CASE(exact_fractions_match_the_hand_worked_case_and_the_enclosures) {
+  // M = [[1, 0], [1/4, 3/4]]: M² = [[1, 0], [7/16, 9/16]], M³ = [[1, 0], [37/64, 27/64]].
+  using Q = gp::detail::Rational;
+  const std::vector<gp::detail::RationalMatrix> q = gp::detail::b8_exact_uniform_powers(2, {1, 2, 3});
+  BOOST_TEST_REQUIRE(q.size() == 3u);
+  BOOST_TEST((q[0](1, 0) == Q(1, 4) && q[0](1, 1) == Q(3, 4) && q[0](0, 0) == Q(1) && q[0](0, 1) == Q(0)));
+  BOOST_TEST((q[1](1, 0) == Q(7, 16) && q[1](1, 1) == Q(9, 16)));
+  BOOST_TEST((q[2](1, 0) == Q(37, 64) && q[2](1, 1) == Q(27, 64)));
+  // n = 3, L = 1: Λ's rows 1, (1/2, 1/2), (1/3, 1/3, 1/3); M_33 = 1/6 + 1/2 = 2/3.
+  BOOST_TEST((gp::detail::b8_exact_uniform_powers(3, {1}).front()(2, 2) == Q(2, 3)));
+
+  // The MPFI enclosures of the check contain the exact powers (n = 8, L ≤ 32) ...
+  const long prec = 256;
+  const IntervalMatrix m =
+      gp::detail::b8_layer_bound(gp::detail::b8_uniform_attention(8, prec), gp::detail::b8_paper_constants(prec));
+  const std::vector<std::uint64_t> Ls{1, 5, 32};
+  const std::vector<IntervalMatrix> enclosures = gp::detail::b8_powers(m, Ls);
+  const std::vector<gp::detail::RationalMatrix> exact = gp::detail::b8_exact_uniform_powers(8, Ls);
+  for (std::size_t t = 0; t < Ls.size(); ++t) {
+    BOOST_TEST((gp::detail::b8_exact_instance(enclosures[t], exact[t], "L", "{}").verdict == gp::Verdict::proven));
+  }
+  // ... and an enclosure moved by 2^-200, beyond its width, is refuted.
+  IntervalMatrix moved = enclosures[1];
+  moved(7, 0) = moved(7, 0) + Interval(std::ldexp(1.0, -200), prec);
+  BOOST_TEST((gp::detail::b8_exact_instance(moved, exact[1], "moved", "{}").verdict == gp::Verdict::refuted));
+  // The check itself states the comparison for every L ≤ 32 of its uniform-attention run.
+  gp::CheckOptions o;
+  o.quick = true;
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.8"), o);
+  int exact_instances = 0;
+  for (const gp::Instance& i : r.instances) {
+    if (i.description.find("exact M^L inside the enclosure") != std::string::npos) {
+      ++exact_instances;
+      BOOST_TEST((i.verdict == gp::Verdict::proven));
+    }
+  }
+  BOOST_TEST(exact_instances == 9);  // L = 1, 2, 3, 4, 5, 8, 10, 16, 32
 }
 
 BOOST_AUTO_TEST_CASE(scalar_linear_model_equals_the_bound) {

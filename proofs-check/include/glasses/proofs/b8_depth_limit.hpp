@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/multiprecision/gmp.hpp>
+
 #include "glasses/model/weights.hpp"
 #include "glasses/numerics/interval.hpp"
 #include "glasses/proofs/verdict.hpp"
@@ -84,5 +86,19 @@ IntervalMatrix b8_scalar_jacobian(const IntervalMatrix& lambda, const B8Constant
 Instance b8_equality_instance(const IntervalMatrix& jacobian, const IntervalMatrix& bound,
                               const std::vector<std::size_t>& columns, const std::string& description,
                               const std::string& witness);
+
+// Exact fractions (GMP rationals through Boost.Multiprecision), independent
+// of MPFR/MPFI: M^L for M = (Λ + I)/2 of uniform causal attention
+// (Λ_ij = 1/i for j ≤ i, 1-based), one matrix per exponent (ascending).
+using Rational = boost::multiprecision::mpq_rational;
+using RationalMatrix = model::Matrix<Rational>;
+std::vector<RationalMatrix> b8_exact_uniform_powers(std::size_t n, const std::vector<std::uint64_t>& exponents);
+
+// Whether every entry of `exact` lies in the enclosure: lhs is
+// max_ij max(lower_ij − q_ij, q_ij − upper_ij), computed exactly over the
+// rationals (the bounds are dyadic), rhs 0; proven when ≤ 0, refuted when
+// an exact value lies outside its enclosure.
+Instance b8_exact_instance(const IntervalMatrix& enclosure, const RationalMatrix& exact,
+                           const std::string& description, const std::string& witness);
 
 }  // namespace glasses::proofs::detail
