@@ -66,12 +66,12 @@ T inf_norm(const model::Matrix<T>& A, const T& zero) {
 }
 
 // An enclosure of ‖A‖₂ for an interval matrix (b5_spectral.cpp). Eigen's
-// JacobiSVD over BinFloat256 on the midpoints gives V̂ (right singular
+// JacobiSVD over BinFloat256 on the midpoints gives V̂ (the right singular
 // vectors); then, in interval arithmetic, G = (AV̂)ᵀ(AV̂) and H = V̂ᵀV̂, and
 // with Gershgorin's discs (G, H symmetric):
 //   max_i G_ii / λ_max(H)  ≤  λ_max(AᵀA)  ≤  max_i (G_ii + Σ_(j≠i) |G_ij|) / λ_min(H).
-// Every step is certified (V̂ is any fixed matrix: an inaccurate SVD only
-// widens the enclosure); the SVD's accuracy makes it tight (off-diagonals of
+// Every step is certified (V̂ is any fixed matrix: inaccurate vectors only
+// widen the enclosure); their accuracy makes it tight (off-diagonals of
 // G near 2^-250 relative). Fallback when λ_min(H) is not certainly positive,
 // and a cap always: ‖A‖₂ ≤ sqrt(‖A‖₁ ‖A‖∞).
 Interval spectral_norm(const model::Matrix<Interval>& a);

@@ -95,7 +95,7 @@ Profile profile(const model::ModelSource& source, const model::InputSequence& in
 
 // A certified enclosure of ‖A‖₂ = σ_max(A) for a matrix of doubles (exact
 // inputs), computed as the interval carrier computes it at `bits` (see
-// spectral_norm in b5_bound.hpp): the SVD at 256 bits gives the estimate,
+// spectral_norm in b5_bound.hpp): singular vectors at 256 bits give the estimate,
 // interval arithmetic certifies it.
 Bounds spectral_norm(const model::Matrix<double>& a, long bits = 128);
 
