@@ -4,14 +4,15 @@
 //
 // What is guaranteed
 // ------------------
-// Evaluator<T> computes, for one model and one input, ‖J_i‖∞ (the frozen or
+// Evaluator<T> computes, for one model and one input, ‖J_i‖ (the frozen or
 // the full Jacobian, model/jacobian.hpp) and the bound
 //   ‖N3_n‖ · (B^(L-1) ⋯ B^(0))_(n,i),
 // with the paper's forms beside it, every operation in T. With T = Interval
 // each value is an enclosure of the exact real number (inclusion property of
 // numerics/interval.hpp), so decide() on them certifies; with double or
-// MpfrReal they are approximations. The input-independent parts (‖W_O^h
-// W_V^h‖∞, the gain maxima, the global Lipschitz constants) are computed
+// MpfrReal they are approximations. The norm is options.norm: ∞ in every
+// carrier, spectral in intervals only (spectral_norm). The input-independent
+// parts (‖W_O^h W_V^h‖, the gain maxima, the global Lipschitz constants) are computed
 // once per model, so a search over inputs (B.5-full) re-runs only run().
 #pragma once
 
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "glasses/numerics/error.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/proofs/b5_oversquashing.hpp"
 
@@ -61,6 +63,28 @@ T inf_norm(const model::Matrix<T>& A, const T& zero) {
     best = larger(best, s);
   }
   return best;
+}
+
+// An enclosure of ‖A‖₂ for an interval matrix (b5_spectral.cpp). Eigen's
+// JacobiSVD over BinFloat256 on the midpoints gives V̂ (the right singular
+// vectors); then, in interval arithmetic, G = (AV̂)ᵀ(AV̂) and H = V̂ᵀV̂, and
+// with Gershgorin's discs (G, H symmetric):
+//   max_i G_ii / λ_max(H)  ≤  λ_max(AᵀA)  ≤  max_i (G_ii + Σ_(j≠i) |G_ij|) / λ_min(H).
+// Every step is certified (V̂ is any fixed matrix: inaccurate vectors only
+// widen the enclosure); their accuracy makes it tight (off-diagonals of
+// G near 2^-250 relative). Fallback when λ_min(H) is not certainly positive,
+// and a cap always: ‖A‖₂ ≤ sqrt(‖A‖₁ ‖A‖∞).
+Interval spectral_norm(const model::Matrix<Interval>& a);
+
+// ‖A‖ in the chosen norm (see Norm in b5_oversquashing.hpp).
+template <class T>
+T operator_norm(const model::Matrix<T>& A, const T& zero, Norm norm) {
+  if (norm == Norm::infinity) return inf_norm(A, zero);
+  if constexpr (Traits<T>::is_interval) {
+    return spectral_norm(A);
+  } else {
+    throw InputError("B.5: the spectral norm is enclosed in the interval carrier only");
+  }
 }
 
 // See Profile::equality_gap.
@@ -119,7 +143,7 @@ class Evaluator {
             }
           }
         }
-        wov_[l].push_back(inf_norm(P, zero));
+        wov_[l].push_back(norm(P));
       }
     }
     // max_r |g_r| of each norm (1 without a gain).
@@ -134,9 +158,9 @@ class Evaluator {
       gain2_.push_back(gain_max(m_.w.layers[l].norm2_gain));
     }
     gain3_ = gain_max(m_.w.final_gain);
-    centring_ = c_.norm == model::NormKind::layernorm ? Traits<T>::from_ratio(m_.ctx, 2 * (c_.d_model - 1), c_.d_model)
+    centring_ = c_.norm == model::NormKind::layernorm && options_.norm == Norm::infinity ? Traits<T>::from_ratio(m_.ctx, 2 * (c_.d_model - 1), c_.d_model)
                                                       : m_.one;
-    // Lip(ψ_l) = ‖W_down‖∞ · max|act'| · ‖W_up‖∞ where a global constant exists.
+    // Lip(ψ_l) = ‖W_down‖ · max|act'| · ‖W_up‖ where a global constant exists.
     if (c_.activation == model::Activation::none) {
       lipschitz_ = "none (no MLP)";
     } else if (model::gated(c_.activation) || options_.local_lipschitz) {
@@ -145,9 +169,9 @@ class Evaluator {
       lipschitz_ = "global";
       const T slope = Traits<T>::from_double(m_.ctx, max_activation_slope(c_.activation).upper);
       for (std::size_t l = 0; l < L; ++l) {
-        T lip = inf_norm(model::as_matrix_of<T>(m_.w.layers[l].w_down, m_.ctx), zero);
+        T lip = norm(model::as_matrix_of<T>(m_.w.layers[l].w_down, m_.ctx));
         lip *= slope;
-        lip *= inf_norm(model::as_matrix_of<T>(m_.w.layers[l].w_up, m_.ctx), zero);
+        lip *= norm(model::as_matrix_of<T>(m_.w.layers[l].w_up, m_.ctx));
         global_lip_.push_back(lip);
       }
     }
@@ -166,7 +190,7 @@ class Evaluator {
     const T& one = m_.one;
     Values<T> v;
     v.issue = tape.issue;
-    for (std::size_t i = 0; i < n; ++i) v.jacobian.push_back(inf_norm(J.blocks[i], zero));
+    for (std::size_t i = 0; i < n; ++i) v.jacobian.push_back(norm(J.blocks[i]));
     // Per layer: ‖N1_i‖, ‖N2_j‖, Lip(ψ) at j, and the paper's constants.
     std::vector<std::vector<T>> n1(L), n2(L), lip(L);
     std::vector<T> inv_beta1(L, zero), inv_beta2(L, zero), sigma(L, zero);
@@ -261,7 +285,9 @@ class Evaluator {
   }
 
  private:
-  // ‖N‖∞ of a norm with frozen statistics: s · max|g| (· 2(d−1)/d for LayerNorm); 1 without a norm.
+  T norm(const model::Matrix<T>& A) const { return operator_norm(A, m_.zero, options_.norm); }
+
+  // ‖N‖ of a norm with frozen statistics: s · max|g| (· 2(d−1)/d for LayerNorm in ∞); 1 without a norm.
   T norm_factor(const T& gain_max, const model::NormStats<T>& stats) const {
     if (c_.norm == model::NormKind::none) return m_.one;
     T f = stats.scale;
@@ -270,7 +296,7 @@ class Evaluator {
     return f;
   }
 
-  // Lip(ψ_l): the global constant, or ‖∂ψ/∂u‖∞ at position t
+  // Lip(ψ_l): the global constant, or ‖∂ψ/∂u‖ at position t
   // (∂ψ/∂u = W_down (diag(a) W_up + diag(b) W_gate)).
   T mlp_lipschitz(std::size_t l, const model::TapeLayer<T>& rec, std::size_t t) {
     if (c_.activation == model::Activation::none) return m_.zero;
@@ -301,7 +327,7 @@ class Evaluator {
         }
       }
     }
-    return inf_norm(Jpsi, m_.zero);
+    return norm(Jpsi);
   }
 
   model::ModelConfig c_;

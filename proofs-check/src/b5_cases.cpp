@@ -166,6 +166,30 @@ Case random_case(const Arch& a, std::uint64_t seed, std::size_t n) {
   return c;
 }
 
+std::vector<Case> matched_cases(bool quick, std::uint64_t seed) {
+  std::vector<Case> cases;
+  if (quick) {
+    cases.push_back(preset_case("paper-literal", 6));
+    cases.push_back(preset_case("default:layers=1", 4));
+  } else {
+    cases.push_back(preset_case("paper-literal", 12));
+    cases.push_back(preset_case("default", 8));
+    cases.push_back(preset_case("default:positional=alibi,window=4", 8));
+    cases.push_back(preset_case("fig8-a", 6));
+    cases.push_back(preset_case("fig10-rope", 6));
+    cases.push_back(preset_case("fig10-alibi", 6));
+  }
+  const std::vector<Arch> archs = architectures();
+  const int seeds = quick ? 1 : 3;
+  for (std::size_t a = 0; a < archs.size(); ++a) {
+    for (int s = 0; s < seeds; ++s) {
+      const std::uint64_t case_seed = seed * 1000 + 17 * a + static_cast<std::uint64_t>(s);
+      cases.push_back(random_case(archs[a], case_seed, quick ? 5 : 5 + 3 * static_cast<std::size_t>(s)));
+    }
+  }
+  return cases;
+}
+
 std::string witness(const Case& c, std::size_t i) {
   return "{\"case\": " + c.replay + ", \"i\": " + std::to_string(i) + "}";
 }

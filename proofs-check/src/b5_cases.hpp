@@ -66,6 +66,11 @@ Case preset_case(const std::string& spec, std::size_t n);
 // A random model of architecture `a` from `seed` on n Gaussian rows (seed + 1000).
 Case random_case(const Arch& a, std::uint64_t seed, std::size_t n);
 
+// The cases of B.5 and B.5-spectral: the presets that fit (quick: paper-literal
+// and default:layers=1; full: also alibi with a window and the fig presets)
+// and random models of every architecture (quick: 1 seed, full: 3).
+std::vector<Case> matched_cases(bool quick, std::uint64_t seed);
+
 // The JSON that replays position i of case c.
 std::string witness(const Case& c, std::size_t i);
 

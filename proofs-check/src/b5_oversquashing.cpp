@@ -46,26 +46,7 @@ CheckResult check_b5_oversquashing(const CheckOptions& options) {
       "), random models of 6 architectures (" + std::string(quick ? "1 seed" : "3 seeds") +
       "), tightness oracle (d = 1, psi(x) = sigma x, sigma in {0, 1/2, 2}, L in {1, 2, 3}); seed " +
       std::to_string(options.seed);
-  std::vector<b5::detail::Case> cases;
-  if (quick) {
-    cases.push_back(b5::detail::preset_case("paper-literal", 6));
-    cases.push_back(b5::detail::preset_case("default:layers=1", 4));
-  } else {
-    cases.push_back(b5::detail::preset_case("paper-literal", 12));
-    cases.push_back(b5::detail::preset_case("default", 8));
-    cases.push_back(b5::detail::preset_case("default:positional=alibi,window=4", 8));
-    cases.push_back(b5::detail::preset_case("fig8-a", 6));
-    cases.push_back(b5::detail::preset_case("fig10-rope", 6));
-    cases.push_back(b5::detail::preset_case("fig10-alibi", 6));
-  }
-  const std::vector<b5::detail::Arch> archs = b5::detail::architectures();
-  const int seeds = quick ? 1 : 3;
-  for (std::size_t a = 0; a < archs.size(); ++a) {
-    for (int s = 0; s < seeds; ++s) {
-      const std::uint64_t seed = options.seed * 1000 + 17 * a + static_cast<std::uint64_t>(s);
-      cases.push_back(b5::detail::random_case(archs[a], seed, quick ? 5 : 5 + 3 * static_cast<std::size_t>(s)));
-    }
-  }
+  const std::vector<b5::detail::Case> cases = b5::detail::matched_cases(quick, options.seed);
   Series forms{"b5_paper_forms",
                {"case", "i", "jacobian_norm", "bound", "proof_form", "printed_sum", "printed_statement"},
                {}};

@@ -19,6 +19,7 @@ const std::vector<CheckInfo>& registry() {
       {"B.4", "alternating sequences do not converge", E::holds, check_b4_alternating, 1, 10},
       {"B.5", "over-squashing bound, assumptions matched", E::holds, check_b5_oversquashing, 2, 45},
       {"B.5-full", "over-squashing bound, assumptions dropped", E::measurement, check_b5_full, 1, 30},
+      {"B.5-spectral", "over-squashing bound in the spectral norm", E::holds, check_b5_spectral, 25, 150},
       {"B.6", "spectra of causal attention matrices", E::holds, check_b6_spectra, 1, 10},
       {"B.6-counterexample", "simple eigenvalue 1 fails without its hypothesis", E::refuted, check_b6_counterexample, 1, 2},
       {"B.6-bidirectional", "spectra of attention without the causal mask", E::holds, check_b6_bidirectional, 2, 10},

@@ -170,6 +170,17 @@ void ReportBuilder::check_figure(const FigureSpec& f) {
                   "random search followed by an adversarial $(1+1)$ evolution strategy. Above 1 is what the "
                   "frozen-$\\alpha$ and frozen-statistics assumptions hide. " +
                   (legend.empty() ? std::string() : "Cases: " + join(legend, "; ") + ".") + caption_tail;
+  } else if (name == "b5-spectral") {
+    fig.log_x = false;
+    fig.x_label = "instance (case, then input position $i$)";
+    fig.y_label = "$\\lVert J_i\\rVert / \\text{bound}_i$";
+    for (std::size_t i = 0; i < data.curves.size(); ++i) {
+      fig.series.push_back(line(i, escape(data.curves[i].subject), solid(data.curves[i]) + ", only marks"));
+    }
+    for (double level : data.levels) fig.lines.push_back({level, "ratio 1"});
+    fig.caption = "B.5 in two operator norms: the frozen Jacobian over its bound, with every factor of the bound "
+                  "and $\\lVert J_i\\rVert$ in the spectral norm (singular values, certified) and in the "
+                  "$\\infty$-norm, on the same cases; nearer 1 is tighter." + caption_tail;
   } else if (name == "b8-rate") {
     fig.log_x = fig.log_y = false;
     fig.x_label = "depth $L$";

@@ -3,11 +3,14 @@
 // broken bounds that must be refuted.
 #include "glasses/proofs/b5_oversquashing.hpp"
 
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cmath>
 #include <numbers>
+#include <vector>
 
+#include "glasses/numerics/error.hpp"
 #include "glasses/proofs/check.hpp"
 
 namespace gm = glasses::model;
@@ -276,6 +279,111 @@ BOOST_AUTO_TEST_CASE(paper_forms_are_ordered) {
       BOOST_TEST(p.bound[i].mid() >= p.jacobian[i].mid(), spec << " i = " << i);
     }
   }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- B.5-spectral ------------------------------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(b5_spectral)
+
+// σ_max in closed form: the enclosure contains the correctly rounded double
+// of the exact value and is at most two doubles wide.
+BOOST_AUTO_TEST_CASE(spectral_norm_hand_worked) {
+  const auto matrix = [](std::size_t r, std::size_t c, std::vector<double> v) {
+    gm::Matrix<double> m(r, c, 0.0);
+    m.data = std::move(v);
+    return m;
+  };
+  struct Known {
+    const char* what;
+    gm::Matrix<double> a;
+    double sigma;
+  };
+  const std::vector<Known> known{
+      // AᵀA = [[25, 20], [20, 25]]: eigenvalues 45 and 5.
+      {"[[3, 0], [4, 5]]", matrix(2, 2, {3, 0, 4, 5}), std::sqrt(45.0)},
+      // the golden ratio: AᵀA = [[1, 1], [1, 2]], λ = (3 ± √5)/2 = φ², φ^-2.
+      {"[[1, 1], [0, 1]]", matrix(2, 2, {1, 1, 0, 1}), std::numbers::phi},
+      {"diag(-7, 2, 0.5)", matrix(3, 3, {-7, 0, 0, 0, 2, 0, 0, 0, 0.5}), 7.0},
+      // AᵀA = [[2, 1], [1, 2]]: eigenvalues 3 and 1 (and the transpose).
+      {"[[1, 0], [0, 1], [1, 1]]", matrix(3, 2, {1, 0, 0, 1, 1, 1}), std::sqrt(3.0)},
+      {"[[1, 0, 1], [0, 1, 1]]", matrix(2, 3, {1, 0, 1, 0, 1, 1}), std::sqrt(3.0)},
+      // rank one u vᵀ: σ = |u| |v| = 5 · 13.
+      {"(3, 4)ᵀ (5, 12)", matrix(2, 2, {15, 36, 20, 48}), 65.0},
+      {"zero", matrix(2, 2, {0, 0, 0, 0}), 0.0},
+  };
+  for (const Known& k : known) {
+    const gp::Bounds b = ob5::spectral_norm(k.a, 128);
+    BOOST_TEST(b.lower <= k.sigma, k.what);
+    BOOST_TEST(k.sigma <= b.upper, k.what);
+    BOOST_TEST(b.upper <= std::nextafter(std::nextafter(b.lower, 1e300), 1e300), k.what);
+  }
+  // The spectral norm is below the infinity norm here ([[3, 0], [4, 5]]: 9).
+  BOOST_TEST(ob5::spectral_norm(matrix(2, 2, {3, 0, 4, 5})).upper < 9.0);
+  BOOST_CHECK_THROW(ob5::spectral_norm(gm::Matrix<double>{}), glasses::InputError);
+}
+
+// Deliberately broken inputs are refuted with a certificate: the bound
+// without its residual δ term (spectral norm) on the oracle and on
+// paper-literal; and the spectral norm is asked of a non-interval carrier.
+BOOST_AUTO_TEST_CASE(broken_spectral_bounds_are_refuted) {
+  ob5::BoundOptions o;
+  o.norm = ob5::Norm::spectral;
+  o.drop_residual = true;
+  const gm::ModelSource s = ob5::oracle_model(2, 2.0, 11);
+  const ob5::Profile p = ob5::profile(s, ob5::oracle_input(4, 5), gm::JacobianKind::frozen, ob5::Carrier::interval, 128, o);
+  const gm::ModelSource pl = gm::make_preset("paper-literal");
+  gm::InputSequence tokens;
+  tokens.tokens = {3, 1, 4, 1, 5};
+  const ob5::Profile q = ob5::profile(pl, tokens, gm::JacobianKind::frozen, ob5::Carrier::interval, 128, o);
+  for (const ob5::Profile* x : {&p, &q}) {
+    int refuted = 0;
+    for (std::size_t i = 0; i < x->jacobian.size(); ++i) {
+      refuted += gp::decide(x->jacobian[i], gp::Relation::less_equal, x->bound[i]) == gp::Verdict::refuted;
+    }
+    BOOST_TEST(refuted > 0);
+  }
+  BOOST_CHECK_THROW(ob5::profile(pl, tokens, gm::JacobianKind::frozen, ob5::Carrier::fp64, 128, o), glasses::InputError);
+}
+
+// The tightness oracle (d = 1: every norm is |·|): the spectral bound equals
+// the infinity-norm one and ‖J_i‖.
+BOOST_AUTO_TEST_CASE(oracle_spectral_equals_infinity) {
+  ob5::BoundOptions o;
+  o.norm = ob5::Norm::spectral;
+  const gm::ModelSource s = ob5::oracle_model(2, 0.5, 3);
+  const gm::InputSequence in = ob5::oracle_input(4, 4);
+  const ob5::Profile two = ob5::profile(s, in, gm::JacobianKind::frozen, ob5::Carrier::interval, 256, o);
+  const ob5::Profile inf = ob5::profile(s, in, gm::JacobianKind::frozen, ob5::Carrier::interval, 256);
+  for (std::size_t i = 0; i < 4; ++i) {
+    BOOST_TEST(two.bound[i].mid() == inf.bound[i].mid(), boost::test_tools::tolerance(1e-14));
+    BOOST_TEST(two.jacobian[i].mid() == inf.jacobian[i].mid(), boost::test_tools::tolerance(1e-14));
+    BOOST_TEST(two.equality_gap[i] < 1e-60);
+  }
+}
+
+// The quick check: certified everywhere, never refuted, and the spectral
+// bound is tighter than the infinity-norm one on the median instance.
+BOOST_AUTO_TEST_CASE(quick_check_holds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const gp::CheckResult r = gp::run_check(gp::find_check("B.5-spectral"), {true, 0});
+  BOOST_TEST_MESSAGE("B.5-spectral quick: " << r.instances.size() << " instances in " << seconds_since(t0) << " s");
+  const auto counts = r.verdict_counts();
+  BOOST_TEST(r.id == "B.5-spectral");
+  BOOST_TEST(!r.failed());
+  BOOST_TEST(counts[static_cast<std::size_t>(gp::Verdict::refuted)] == 0);
+  BOOST_TEST(counts[static_cast<std::size_t>(gp::Verdict::inconclusive)] == 0);
+  BOOST_TEST(counts[static_cast<std::size_t>(gp::Verdict::proven)] > 30);
+  BOOST_TEST_REQUIRE(r.data.size() == 1u);
+  std::vector<double> gain;
+  for (const std::vector<double>& row : r.data.front().rows) {
+    if (row[3] > 0) gain.push_back(row[4] / row[3]);  // ratio_spectral / ratio_infinity
+  }
+  BOOST_TEST_REQUIRE(!gain.empty());
+  std::sort(gain.begin(), gain.end());
+  BOOST_TEST(gain[gain.size() / 2] > 1.0);
+  for (const std::string& note : r.notes) BOOST_TEST_MESSAGE(note);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

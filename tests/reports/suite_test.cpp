@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(the_paper_suite_has_what_the_report_needs) {
   std::vector<std::string> figures;
   for (const gr::FigureSpec& f : p->suite.figures) figures.push_back(f.name);
   for (const char* name : {"fig8", "fig9", "fig10-scaled", "fig10-unscaled", "b3-decay", "b5-profiles", "b5-full",
-                           "b8-rate", "b2-literal"}) {
+                           "b5-spectral", "b8-rate", "b2-literal"}) {
     BOOST_TEST_CONTEXT("figure " << name) {
       BOOST_TEST((std::find(figures.begin(), figures.end(), name) != figures.end()));
     }

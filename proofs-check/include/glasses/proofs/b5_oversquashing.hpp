@@ -55,10 +55,19 @@ namespace glasses::proofs::b5 {
 // The scalar type of a computation.
 enum class Carrier : std::uint8_t { fp64, mpfr, interval };
 
+// The operator norm used for every matrix of the bound and for ‖J_i‖: the
+// ∞-norm (max row sum, B.5) or the spectral norm ‖·‖₂ = σ_max (B.5-spectral,
+// interval carrier only; see spectral_norm). The bound is sound for any
+// consistent operator norm; for ‖·‖₂ the norms' Jacobians are ‖diag(g)·s‖₂ =
+// s·max|g| and, for LayerNorm, s·max|g| (the centring I − 11ᵀ/d is an
+// orthogonal projection, norm 1, where ‖·‖∞ gives 2(d−1)/d).
+enum class Norm : std::uint8_t { infinity, spectral };
+
 struct BoundOptions {
   bool drop_lipschitz = false;   // deliberately broken: (1 + Lip(ψ)‖N2_j‖) replaced by 1
   bool drop_residual = false;    // deliberately broken: the + δ_(j,i) term removed
-  bool local_lipschitz = false;  // Lip(ψ_l) := ‖∂ψ/∂u‖∞ at the point for every activation
+  bool local_lipschitz = false;  // Lip(ψ_l) := ‖∂ψ/∂u‖ at the point for every activation
+  Norm norm = Norm::infinity;
 };
 
 // Both sides for every input position i (enclosures for intervals, points
@@ -83,6 +92,12 @@ struct Profile {
 // `input`, in `carrier` (bits: the precision of MPFR and intervals).
 Profile profile(const model::ModelSource& source, const model::InputSequence& input, model::JacobianKind kind,
                 Carrier carrier, long bits = 128, const BoundOptions& options = {});
+
+// A certified enclosure of ‖A‖₂ = σ_max(A) for a matrix of doubles (exact
+// inputs), computed as the interval carrier computes it at `bits` (see
+// spectral_norm in b5_bound.hpp): singular vectors at 256 bits give the estimate,
+// interval arithmetic certifies it.
+Bounds spectral_norm(const model::Matrix<double>& a, long bits = 128);
 
 // A certified enclosure [lower, upper] of max_x |act'(x)|: ReLU [1, 1];
 // GELU the closed form Φ(√2) + √2 φ(√2) = (1 + erf 1)/2 + e^(-1)/√π ≈ 1.12899;

@@ -15,6 +15,7 @@ CheckResult check_b3_representational_collapse(const CheckOptions& options);
 CheckResult check_b4_alternating(const CheckOptions& options);
 CheckResult check_b5_oversquashing(const CheckOptions& options);
 CheckResult check_b5_full(const CheckOptions& options);
+CheckResult check_b5_spectral(const CheckOptions& options);
 CheckResult check_b6_spectra(const CheckOptions& options);
 CheckResult check_b6_counterexample(const CheckOptions& options);
 CheckResult check_b6_bidirectional(const CheckOptions& options);

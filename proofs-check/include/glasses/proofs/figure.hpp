@@ -59,6 +59,8 @@ inline constexpr std::array kCheckFigures{
     CheckFigureInfo{"b5-profiles", "B.5", ReportSection::sensitivity_bounds, "Jacobian position profiles and the bound"},
     CheckFigureInfo{"b5-full", "B.5-full", ReportSection::sensitivity_bounds,
                     "worst ratio Jacobian / bound with the assumptions dropped"},
+    CheckFigureInfo{"b5-spectral", "B.5-spectral", ReportSection::sensitivity_bounds,
+                    "tightness Jacobian / bound in the spectral and the infinity norm"},
     CheckFigureInfo{"b8-rate", "B.8", ReportSection::sensitivity_bounds, "distance of the bound to its limit against rho^L"},
     CheckFigureInfo{"b8-profile", "B.8", ReportSection::sensitivity_bounds, "the bound's last row for growing depth"},
     CheckFigureInfo{"b10-fractions", "B.10", ReportSection::paper_figures,
