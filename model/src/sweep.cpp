@@ -286,6 +286,14 @@ PointMetrics point_from_json(const std::string& line) {
   }
 }
 
+std::string cross_check_format(const std::string& reference) {
+  const numerics::Format f = numerics::parse_format(reference);
+  if (numerics::is_mpfr(f)) return "cpp_bin_float:256";
+  if (numerics::is_cpp_bin_float(f)) return "mpfr:256";
+  throw InputError("a cross-check needs an arbitrary-precision reference (mpfr:<bits> or cpp_bin_float:256), not " +
+                   reference);
+}
+
 std::vector<TrackSpec> plan_tracks(const SweepSettings& settings) {
   const numerics::Format reference = numerics::parse_format(settings.reference);
   std::vector<TrackSpec> tracks;
@@ -301,6 +309,13 @@ std::vector<TrackSpec> plan_tracks(const SweepSettings& settings) {
     have_reference = have_reference || f == settings.reference;
   }
   if (!have_reference) tracks.push_back({settings.reference, "reference", parse_run_spec(settings.reference, reference, settings.seed)});
+  if (settings.cross_check) {
+    const std::string cross = cross_check_format(settings.reference);
+    // A cross-check reference also listed as a format is that format's track.
+    if (std::none_of(tracks.begin(), tracks.end(), [&](const TrackSpec& t) { return t.label == cross; })) {
+      tracks.push_back({cross, "cross-check", parse_run_spec(cross, reference, settings.seed)});
+    }
+  }
   if (settings.ablate) {
     for (const NamedSite& site : kSites) {
       const std::string policy = "ablate:" + std::string(site.name) + "=" + *settings.ablate;
@@ -429,6 +444,21 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
       p.error_inf = detail::difference(p.y_a, r.y_a).dinf;
       p.decision_collapse = p.argmax_a >= 0 && p.argmax_a == p.argmax_b && r.argmax_a != r.argmax_b;
     }
+  }
+  if (settings.cross_check) {
+    ReferenceDisagreement d;
+    d.cross_check = cross_check_format(settings.reference);
+    for (const TrackResult& t : result.tracks) {
+      if (t.spec.label != d.cross_check) continue;
+      for (const PointMetrics& p : t.points) {
+        if (!std::isnan(d.max_error) && !(p.error_inf <= d.max_error)) {  // NaN is the largest disagreement
+          d.max_error = p.error_inf;
+          d.n_at_max = p.n;
+        }
+        if (p.y_norm_inf > 0) d.max_relative = std::max(d.max_relative, p.error_inf / p.y_norm_inf);
+      }
+    }
+    result.cross_check = d;
   }
   // Onsets and certifications.
   std::map<std::size_t, Certification> certified;

@@ -71,23 +71,6 @@ std::string tidy_csv(std::string_view family, const TidyTable& table) {
   return csv;
 }
 
-ReferenceDisagreement reference_disagreement(const SweepResult& result, const std::string& cross_check,
-                                             const std::vector<std::size_t>& ns) {
-  ReferenceDisagreement d;
-  for (const TrackResult& t : result.tracks) {
-    if (t.spec.label != cross_check || t.spec.group != "formats") continue;
-    for (std::size_t i = 0; i < t.points.size(); ++i) {
-      const PointMetrics& p = t.points[i];
-      if (!(p.error_inf <= d.max_error)) {
-        d.max_error = p.error_inf;
-        d.n_at_max = ns[i];
-      }
-      if (p.y_norm_inf > 0) d.max_relative = std::max(d.max_relative, p.error_inf / p.y_norm_inf);
-    }
-  }
-  return d;
-}
-
 std::string summary_json(const SweepDescription& d, const SweepSettings& settings, const SweepResult& result) {
   json summary;
   summary["family"] = d.family_name;
@@ -108,10 +91,10 @@ std::string summary_json(const SweepDescription& d, const SweepSettings& setting
     (t.spec.group == "ablation" ? summary["ablation"] : summary["formats"])[t.spec.label] = summary_entry(t);
   }
   if (settings.ablate) summary["ablated_format"] = *settings.ablate;
-  if (!d.cross_check.empty()) {
-    const ReferenceDisagreement r = reference_disagreement(result, d.cross_check, settings.ns);
+  if (result.cross_check) {
+    const ReferenceDisagreement& r = *result.cross_check;
     summary["reference_cross_check"] = {{"reference", settings.reference},
-                                        {"cross_check", d.cross_check},
+                                        {"cross_check", r.cross_check},
                                         {"max_error_inf", r.max_error},
                                         {"max_relative_error", r.max_relative},
                                         {"n_at_max", r.n_at_max}};

@@ -20,6 +20,7 @@
 #include <numbers>
 
 #include "check_support.hpp"
+#include "glasses/numerics/error.hpp"
 #include "glasses/numerics/random.hpp"
 #include "glasses/proofs/checks.hpp"
 
@@ -67,8 +68,11 @@ Interval b1_closed_form(const Interval& exp_b, const Interval& exp_c, const Inte
 }
 
 B1Sides b1_sides(const Interval& sum_exp_a, double b, double c, long precision, B1ClosedForm cf) {
-  const Interval eb = exp(Interval(b, precision));
-  const Interval ec = exp(Interval(c, precision));
+  return b1_sides_from_exponentials(sum_exp_a, exp(Interval(b, precision)), exp(Interval(c, precision)), cf);
+}
+
+B1Sides b1_sides_from_exponentials(const Interval& sum_exp_a, const Interval& eb, const Interval& ec,
+                                   B1ClosedForm cf) {
   const Interval z = sum_exp_a + ec;
   B1Sides s;
   s.without_b = ec / z;
@@ -126,6 +130,37 @@ std::vector<Instance> b1_instance(const std::vector<double>& a, double b, double
                                witness_json(a_text, a.size() + 1, b, c, precision), cf);
 }
 
+std::vector<Instance> b1_exact_instances(const std::vector<Rational>& w_a, const Rational& w_b, const Rational& w_c,
+                                         const std::string& description, B1ClosedForm cf) {
+  if (w_b <= 0 || w_c <= 0 || std::any_of(w_a.begin(), w_a.end(), [](const Rational& w) { return w <= 0; })) {
+    throw InputError("B.1: exact instances need positive exponentials w");
+  }
+  const auto log_of = [](const Rational& w) { return std::log(w.convert_to<double>()); };
+  std::vector<double> a;
+  for (const Rational& w : w_a) a.push_back(log_of(w));
+  const long precision = b1_precision(a, log_of(w_b), log_of(w_c));
+  // Exact: the entries from their definitions, then the closed form.
+  Rational sum_a(0);
+  for (const Rational& w : w_a) sum_a += w;
+  const Rational z = sum_a + w_c;
+  const Rational gap = w_c / z - w_c / (z + w_b);
+  const Rational closed = w_b * w_c / (z * (z + w_b));
+  // Enclosures: from the logits ln w, as the interval path computes them.
+  const auto exp_of_logit = [&](const Rational& w) { return exp(log(enclose(w, precision))); };
+  Interval sum = integer(0, precision);
+  for (const Rational& w : w_a) sum += exp_of_logit(w);
+  const B1Sides s = b1_sides_from_exponentials(sum, exp_of_logit(w_b), exp_of_logit(w_c), cf);
+  const std::string d = description + ", exact fractions (n = " + std::to_string(w_a.size() + 1) + ")";
+  const std::string witness = "{\"check\":\"B.1\",\"exact\":true,\"n\":" + std::to_string(w_a.size() + 1) +
+                              ",\"w_b\":\"" + w_b.str() + "\",\"w_c\":\"" + w_c.str() + "\"}";
+  return {exact_equal_instance(gap, closed, precision, d + ": gap equals the closed form",
+                               "|(w_c/Z − w_c/(Z+w_b)) − w_b w_c/(Z(Z+w_b))|", witness),
+          exact_inside_instance(distance_outside(gap, s.gap), precision, d + ": gap inside its enclosure", "gap",
+                                witness),
+          exact_inside_instance(distance_outside(closed, s.closed_form), precision,
+                                d + ": closed form inside its enclosure", "closed form", witness)};
+}
+
 }  // namespace detail
 
 namespace {
@@ -167,7 +202,11 @@ CheckResult check_b1_softmax_dilution(const CheckOptions& options) {
       "rounded up "
       "to a multiple of 64 (256 bits typically; at most " +
       std::to_string(detail::b1_precision(std::vector<double>(9, 1.0), -10000, 0)) +
-      " here, for b = −10000). Closed-form agreement tolerance: relative 2^-128.";
+      " here, for b = −10000). Closed-form agreement tolerance: relative 2^-128. Exact fractions (GMP "
+      "rationals): logits ln w with w = p/q, p, q uniform in [1, 99] (" +
+      std::to_string(detail::kB1ExactRandom) +
+      " seeded inputs, n ≤ 41), ties, w_b = 10^-40, w_c = 10^30 and w_b = 10^30: the gap from the definitions "
+      "equals the closed form exactly, and both lie inside the MPFI enclosures computed from the logits.";
 
   numerics::PortableRandom rng(options.seed ^ 0xB1B1B1B1ull);
 
@@ -203,6 +242,34 @@ CheckResult check_b1_softmax_dilution(const CheckOptions& options) {
     append(r.instances, detail::b1_instance(uniform_vector(adv, 9, -1, 1), 0, 10000, "adversarial: c = 10000, n = 10"));
     append(r.instances,
            detail::b1_instance(uniform_vector(adv, 99'999, -1, 1), -50, 0, "adversarial: b = −50, n = 10^5"));
+  }
+
+  // Exact fractions: logits ln w for rationals w (random p/q, ties, a
+  // vanishing w_b, a dominating w_c or w_b).
+  {
+    using detail::Rational;
+    numerics::PortableRandom ex(options.seed ^ 0xE1ACull);
+    const auto fraction = [&] {
+      const long p = 1 + static_cast<long>(ex.next() % 99), q = 1 + static_cast<long>(ex.next() % 99);
+      return Rational(p, q);
+    };
+    for (int t = 0; t < detail::kB1ExactRandom; ++t) {
+      std::vector<Rational> w(1 + ex.next() % 40);
+      for (Rational& x : w) x = fraction();
+      const Rational w_b = fraction(), w_c = fraction();
+      append(r.instances, detail::b1_exact_instances(w, w_b, w_c, "random #" + std::to_string(t)));
+    }
+    Rational huge(1), tiny(1);
+    for (int k = 0; k < 30; ++k) huge *= 10;
+    for (int k = 0; k < 40; ++k) tiny /= 10;
+    append(r.instances, detail::b1_exact_instances(std::vector<Rational>(49, Rational(1)), Rational(1), Rational(1),
+                                                   "adversarial: ties"));
+    append(r.instances, detail::b1_exact_instances(std::vector<Rational>(19, Rational(2, 3)), tiny, Rational(1),
+                                                   "adversarial: w_b = 10^-40"));
+    append(r.instances, detail::b1_exact_instances(std::vector<Rational>(19, Rational(2, 3)), Rational(1), huge,
+                                                   "adversarial: w_c = 10^30"));
+    append(r.instances, detail::b1_exact_instances(std::vector<Rational>(19, Rational(2, 3)), huge, Rational(1),
+                                                   "adversarial: w_b = 10^30"));
   }
 
   // Sweeps in n with running sums.

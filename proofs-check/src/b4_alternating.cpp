@@ -80,9 +80,12 @@ B4Scan scan_as(std::size_t n_max, bool wide) {
 
 }  // namespace
 
-Interval b4_delta_direct(std::size_t n, long precision) {
+Interval b4_delta_direct(std::size_t n, long precision) { return b4_delta_direct(n, integer(1, precision)); }
+
+Interval b4_delta_direct(std::size_t n, const Interval& t) {
   require_even(n);
-  const Interval e1 = exp(integer(1, precision)), e0 = exp(integer(0, precision));
+  const long precision = t.precision();
+  const Interval e1 = exp(t), e0 = exp(integer(0, precision));
   Interval z = integer(0, precision), z_star = integer(0, precision);
   for (std::size_t i = 0; i < n; ++i) {
     z += i % 2 == 0 ? e1 : e0;
@@ -95,6 +98,34 @@ Interval b4_delta_direct(std::size_t n, long precision) {
     delta += abs(ex / z - es / z_star);
   }
   return delta;
+}
+
+Rational b4_exact_delta(std::size_t n, const Rational& E) {
+  require_even(n);
+  if (E <= 0) throw InputError("B.4: e^t must be positive");
+  Rational z(0), z_star(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    z += i % 2 == 0 ? E : Rational(1);
+    z_star += i % 2 == 0 ? Rational(1) : E;
+  }
+  Rational delta(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Rational p = (i % 2 == 0 ? E : Rational(1)) / z, p_star = (i % 2 == 0 ? Rational(1) : E) / z_star;
+    delta += abs(p - p_star);
+  }
+  return delta;
+}
+
+std::vector<Instance> b4_exact_instances(std::size_t n, const Rational& E, long precision, const std::string& label) {
+  const Rational delta = b4_exact_delta(n, E);
+  const std::string d = "exact fractions, e^t = " + label + ", n = " + std::to_string(n);
+  const std::string witness = "{\"check\":\"B.4\",\"exact\":true,\"n\":" + std::to_string(n) + ",\"E\":\"" +
+                              E.str() + "\",\"precision\":" + std::to_string(precision) + "}";
+  const Interval enclosure = b4_delta_direct(n, log(enclose(E, precision)));
+  return {exact_equal_instance(delta, 2 * abs(E - 1) / (E + 1), precision, d + ": δ equals 2|E−1|/(E+1)",
+                               "|δ − 2|E−1|/(E+1)| (E = e^t)", witness),
+          exact_inside_instance(distance_outside(delta, enclosure), precision, d + ": δ inside its enclosure", "δ",
+                                witness)};
 }
 
 Interval b4_delta_closed_sums(std::size_t n, long precision) {
@@ -150,7 +181,10 @@ CheckResult check_b4_alternating(const CheckOptions& options) {
                  ". Tolerance 2^(8 + ⌈log2(n+1)⌉ − 256). Low precision (data): fp32, fp16, bf16 by the model's "
                  "softmax kernel for every even n ≤ " +
                  std::to_string(n_max) +
-                 ", and the same with the partition sum accumulated exactly and rounded once into the format.";
+                 ", and the same with the partition sum accumulated exactly and rounded once into the format. Exact "
+                 "fractions (GMP rationals): x = (t,0,t,0,…) with e^t = E ∈ {2, 3, 1/3, 10^6, the two dyadic ends of "
+                 "e's 256-bit enclosure} at n = 2, 10, 1000: δ from the definitions equals 2|E−1|/(E+1) exactly and "
+                 "lies inside the MPFI δ computed from t = ln E.";
 
   const detail::Interval constant = detail::b4_constant(precision);
   for (std::size_t n : direct_ns) {
@@ -167,6 +201,24 @@ CheckResult check_b4_alternating(const CheckOptions& options) {
   for (std::size_t n : closed_ns) {
     r.instances.push_back(detail::b4_identity_instance(detail::b4_delta_closed_sums(n, precision), constant, n,
                                                        precision, "closed-form Z, n = " + std::to_string(n)));
+  }
+
+  // Exact fractions: the identity at rational E = e^t, which brackets e.
+  {
+    using detail::Rational;
+    const detail::Interval e = detail::euler(precision);
+    const std::vector<std::pair<Rational, std::string>> bases{
+        {Rational(2), "2"},
+        {Rational(3), "3"},
+        {Rational(1, 3), "1/3"},
+        {Rational(1'000'000), "10^6"},
+        {detail::exact_rational(e.lower()), "the lower end of e's enclosure"},
+        {detail::exact_rational(e.upper()), "the upper end of e's enclosure"}};
+    for (const auto& [E, label] : bases) {
+      for (std::size_t n : detail::kB4ExactNs) {
+        for (Instance& i : detail::b4_exact_instances(n, E, precision, label)) r.instances.push_back(std::move(i));
+      }
+    }
   }
 
   // ---- low precision ------------------------------------------------------

@@ -242,40 +242,19 @@ std::vector<RationalMatrix> b8_exact_uniform_powers(std::size_t n, const std::ve
   return out;
 }
 
-namespace {
-
-Rational exact_rational(const numerics::MpfrReal& x) {
-  mpq_t q;
-  mpq_init(q);
-  mpfr_get_q(q, x.data());
-  Rational r(q);
-  mpq_clear(q);
-  return r;
-}
-
-}  // namespace
-
 Instance b8_exact_instance(const IntervalMatrix& enclosure, const RationalMatrix& exact, const std::string& description,
                            const std::string& witness) {
   if (enclosure.rows != exact.rows || enclosure.cols != exact.cols) {
     throw InputError("B.8: the exact matrix and its enclosure differ in shape");
   }
   Rational worst;
-  bool first = true;
   for (std::size_t i = 0; i < exact.rows; ++i) {
     for (std::size_t j = 0; j < exact.cols; ++j) {
-      const Rational& q = exact(i, j);
-      const Rational outside = std::max(exact_rational(enclosure(i, j).lower()) - q,
-                                        q - exact_rational(enclosure(i, j).upper()));
-      if (first || outside > worst) worst = outside;
-      first = false;
+      const Rational outside = distance_outside(exact(i, j), enclosure(i, j));
+      if ((i == 0 && j == 0) || outside > worst) worst = outside;
     }
   }
-  const long prec = enclosure(0, 0).precision();
-  Interval lhs = integer(0, prec);
-  mpfi_set_q(lhs.data(), worst.backend().data());  // outward: the sign of a nonzero worst is kept
-  return certified_instance(description, "max_ij distance of exact (M^L)_ij outside its enclosure", lhs,
-                            Relation::less_equal, "0", integer(0, prec), witness);
+  return exact_inside_instance(worst, enclosure(0, 0).precision(), description, "(M^L)_ij (largest over i, j)", witness);
 }
 
 Instance b8_equality_instance(const IntervalMatrix& jacobian, const IntervalMatrix& bound,

@@ -158,7 +158,8 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
           formats: Sequence[str] = ("fp16", "bf16", "fp32"), reference: str = "mpfr:256",
           ablate: Optional[str] = None, certify: bool = True, certify_max_n: int = 1024,
           interval_bits: int = 128, interval_bits_limit: int = 2048, seed: int = 0, threads: int = 2,
-          family_options: Optional[Dict[str, str]] = None, progress: Progress = None) -> SweepResult:
+          family_options: Optional[Dict[str, str]] = None, progress: Progress = None,
+          cross_check: bool = False) -> SweepResult:
     """Find where each format makes the pairs of ``family`` indistinguishable
     (``glasses sweep``).
 
@@ -168,6 +169,9 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
     format whose rounding sites are tried one at a time. ``family_options``:
     the family's options by their command-line names (``{"sep": "none"}``).
     ``progress(done, total)`` is called with work units as the sweep runs.
+    ``cross_check``: also run the independent 256-bit reference (Boost's
+    ``cpp_bin_float:256`` for an MPFR reference); ``summary["reference_cross_check"]``
+    then states the references' largest disagreement.
     """
     if model is None:
         model = Model.preset("default")
@@ -176,7 +180,8 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
     ns = [int(v) for v in n]
     options = {str(k): str(v) for k, v in (family_options or {}).items()}
     return SweepResult(_glasses.sweep(model, family, ns, list(formats), reference, ablate, certify, certify_max_n,
-                                      interval_bits, interval_bits_limit, seed, threads, options, progress))
+                                      interval_bits, interval_bits_limit, seed, threads, cross_check, options,
+                                      progress))
 
 
 def check(ids: Union[str, Sequence[str]] = "all", quick: bool = True, seed: int = 0, threads: int = 2,

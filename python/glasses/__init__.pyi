@@ -67,7 +67,8 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
           formats: Sequence[str] = ("fp16", "bf16", "fp32"), reference: str = "mpfr:256",
           ablate: Optional[str] = None, certify: bool = True, certify_max_n: int = 1024,
           interval_bits: int = 128, interval_bits_limit: int = 2048, seed: int = 0, threads: int = 2,
-          family_options: Optional[Dict[str, str]] = None, progress: Progress = None) -> SweepResult:
+          family_options: Optional[Dict[str, str]] = None, progress: Progress = None,
+          cross_check: bool = False) -> SweepResult:
     """Collapse sweep over a pair family (glasses sweep)."""
 def check(ids: Union[str, Sequence[str]] = "all", quick: bool = True, seed: int = 0, threads: int = 2,
           progress: Progress = None) -> List[Dict[str, Any]]:

@@ -50,6 +50,22 @@ def test_sweep_saves_the_files_of_the_command_line(tmp_path):
     assert dinf.shape == (len(NS), 2) and dinf[:, 0].tolist() == NS
 
 
+def test_sweep_cross_check_is_the_command_lines(tmp_path):
+    ns = [1, 4, 16]
+    r = glasses.sweep(glasses.Model.preset("paper-literal"), n=ns, formats=["bf16"], certify=False, cross_check=True)
+    r.save(tmp_path / "py")
+    run_cli("sweep", "--preset", "paper-literal", "--family", "count-ones", "--n", "1,4,16", "--formats", "bf16",
+            "--no-certify", "--cross-check", "--out", str(tmp_path / "cli"))
+    assert (tmp_path / "py" / "sweep.csv").read_bytes() == (tmp_path / "cli" / "sweep.csv").read_bytes()
+    cli_summary = json.loads((tmp_path / "cli" / "summary.json").read_text())
+    assert without_provenance(r.summary) == without_provenance(cli_summary)
+    x = r.summary["reference_cross_check"]
+    assert (x["reference"], x["cross_check"]) == ("mpfr:256", "cpp_bin_float:256")
+    # Two 256-bit evaluations of an O(1) output: far below double precision.
+    assert 0 < x["max_error_inf"] < 1e-70 and x["n_at_max"] in ns
+    assert set(r.table["group"][r.table["format"] == "cpp_bin_float:256"]) == {"cross-check"}
+
+
 def test_sweep_table_goes_to_pandas_when_pandas_is_present():
     pandas = pytest.importorskip("pandas")
     r = glasses.sweep(glasses.Model.preset("paper-literal"), n=[1, 2], formats=["bf16"], reference="fp64",

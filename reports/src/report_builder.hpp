@@ -114,6 +114,7 @@ class ReportBuilder {
   static std::string observed_onset(const model::TrackSummary& s);
   static std::string certified_mark(const model::TrackSummary& s);
   void sweeps_table(Section& section);
+  void cross_check_paragraph(Section& section);
 
   // ---- report_ablation.cpp: the rounding-site ablation table
   void ablation_table(Section& section);

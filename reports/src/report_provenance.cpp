@@ -36,7 +36,7 @@ void ReportBuilder::provenance() {
   for (const PreparedSweep& p : suite_.sweeps) {
     for (const model::TrackSpec& t : p.tracks) {
       if (t.group == "ablation") continue;
-      if (t.label == p.settings.reference) {
+      if (t.label == p.settings.reference || t.group == "cross-check") {
         if (std::find(references.begin(), references.end(), t.label) == references.end()) references.push_back(t.label);
       } else if (std::find(formats.begin(), formats.end(), t.label) == formats.end()) {
         formats.push_back(t.label);

@@ -208,7 +208,7 @@ class Parser {
     for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
       if (!p.key.empty()) keys.push_back(p.key);
     }
-    keys.insert(keys.end(), {"n", "formats", "reference", "ablate", "certify", "seed", "onset_table", "mitigates"});
+    keys.insert(keys.end(), {"n", "formats", "reference", "cross_check", "ablate", "certify", "seed", "onset_table", "mitigates"});
     only_keys(v, where, keys);
     SweepSpec s;
     s.id = string(require(v, where, "id"), where / "id");
@@ -238,6 +238,16 @@ class Parser {
     if (!formats.is_array() || formats.empty()) fail(where / "formats", "expected a non-empty array of formats or policies");
     for (std::size_t i = 0; i < formats.size(); ++i) s.formats.push_back(string(formats[i], (where / "formats")[i]));
     if (const json* x = find(v, "reference")) s.reference = string(*x, where / "reference");
+    if (const json* x = find(v, "cross_check")) {
+      s.cross_check = boolean(*x, where / "cross_check");
+      if (s.cross_check) {
+        try {
+          model::cross_check_format(s.reference);
+        } catch (const InputError& e) {
+          fail(where / "cross_check", e.what());
+        }
+      }
+    }
     if (const json* x = find(v, "ablate")) s.ablate = string(*x, where / "ablate");
     if (const json* x = find(v, "certify")) {
       if (x->is_boolean()) {
@@ -583,6 +593,7 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
       p.settings.ns = spec.n.values;
       p.settings.formats = spec.formats;
       p.settings.reference = spec.reference;
+      p.settings.cross_check = spec.cross_check;
       p.settings.ablate = spec.ablate;
       p.settings.certify = spec.certify;
       p.settings.certify_max_n = spec.certify_max_n;

@@ -3,9 +3,11 @@
 // wrong closed form that the checker must refute.
 #include <boost/test/unit_test.hpp>
 #include <string>
+#include <vector>
 
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b1_softmax_dilution.hpp"
+#include "glasses/numerics/error.hpp"
 #include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
@@ -44,7 +46,15 @@ BOOST_AUTO_TEST_CASE(quick_configuration_proves_every_instance) {
   BOOST_TEST(counts[0] == static_cast<int>(r.instances.size()));  // all proven
   BOOST_TEST(r.instances.size() > 50u);
   BOOST_TEST(!r.failed());
-  BOOST_TEST(r.worst_margin() > 0);
+  // Room in every inequality; the exact-fraction instances are equalities
+  // (margin 0) or inclusions (margin ≥ 0).
+  int exact = 0;
+  for (const gp::Instance& i : r.instances) {
+    const bool is_exact = i.description.find("exact fractions") != std::string::npos;
+    exact += is_exact ? 1 : 0;
+    BOOST_TEST((is_exact ? i.margin >= 0 : i.margin > 0), i.description);
+  }
+  BOOST_TEST(exact == 3 * (gp::detail::kB1ExactRandom + 4));
   // n²·gap of the edge sweep (a_k = −1, b = 1/2, c = 1) against the formula
   // evaluated here: n² e^(b+c) / (((n−1)/e + e^c)((n−1)/e + e^c + e^b)).
   const gp::Series& s = series(r, "b1_scaled_gap");
@@ -105,6 +115,32 @@ BOOST_AUTO_TEST_CASE(wrong_closed_forms_are_refuted) {
   BOOST_TEST(!dropped[1].witness.empty());
   const auto squared = gp::detail::b1_instance(a, 2, 0, "wrong: Z²", z_squared);
   BOOST_TEST((squared[1].verdict == gp::Verdict::refuted));
+}
+
+
+// Exact fractions, worked by hand: w_a = (1), w_b = w_c = 1 give Z = 2, the
+// entries 1/2 and 1/3, gap 1/6 = w_b w_c/(Z(Z+w_b)) = 1/(2·3).
+BOOST_AUTO_TEST_CASE(exact_fractions_match_the_hand_worked_gap_and_the_enclosures) {
+  using Q = gp::detail::Rational;
+  const std::vector<gp::Instance> ok = gp::detail::b1_exact_instances({Q(1)}, Q(1), Q(1), "hand");
+  BOOST_TEST_REQUIRE(ok.size() == 3u);
+  for (const gp::Instance& i : ok) BOOST_TEST((i.verdict == gp::Verdict::proven), i.description);
+  BOOST_TEST(ok[1].lhs.upper <= 0.0);
+  // 1/6 itself sits inside the MPFI gap from the logits ln 1 = 0 (b1_sides).
+  const gp::detail::B1Sides s = gp::detail::b1_sides(Interval(1.0, 256), 0, 0, 256, gp::detail::b1_closed_form);
+  BOOST_TEST(gp::detail::distance_outside(Q(1, 6), s.gap) <= 0);
+  BOOST_TEST(gp::detail::distance_outside(Q(1, 5), s.gap) > 0);
+  // A wrong closed form e^b e^c / Z² (1/4 here, not 1/6): its enclosure
+  // misses the exact closed form, refuted.
+  const auto wrong = [](const Interval& eb, const Interval& ec, const Interval& z) { return eb * ec / (z * z); };
+  const std::vector<gp::Instance> broken = gp::detail::b1_exact_instances({Q(1)}, Q(1), Q(1), "broken", wrong);
+  BOOST_TEST((broken[0].verdict == gp::Verdict::proven));  // the exact identity does not use cf
+  BOOST_TEST((broken[2].verdict == gp::Verdict::refuted));
+  // Exact equality of unequal fractions, and a value outside: refuted.
+  BOOST_TEST((gp::detail::exact_equal_instance(Q(1, 3), Q(333, 1000), 128, "x", "x", "{}").verdict ==
+              gp::Verdict::refuted));
+  BOOST_TEST((gp::detail::exact_inside_instance(Q(1, 1000000), 128, "x", "x", "{}").verdict == gp::Verdict::refuted));
+  BOOST_CHECK_THROW(gp::detail::b1_exact_instances({Q(-1)}, Q(1), Q(1), "negative"), glasses::InputError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,7 @@
 #include "glasses/numerics/mpfr.hpp"
 #include "glasses/proofs/b2_total_variation.hpp"
 #include "glasses/proofs/b4_alternating.hpp"
+#include "glasses/numerics/error.hpp"
 #include "glasses/proofs/check.hpp"
 
 namespace gp = glasses::proofs;
@@ -46,6 +47,9 @@ BOOST_AUTO_TEST_CASE(quick_configuration_proves_the_identity) {
   BOOST_TEST(r.verdict_counts()[0] == static_cast<int>(r.instances.size()));
   BOOST_TEST(r.instances.size() >= 40u);
   BOOST_TEST(!r.failed());
+  int exact_instances = 0;
+  for (const gp::Instance& i : r.instances) exact_instances += i.description.rfind("exact fractions", 0) == 0 ? 1 : 0;
+  BOOST_TEST(exact_instances == 2 * 6 * static_cast<int>(gp::detail::kB4ExactNs.size()));
   const double exact = two_tanh_half().to_double();
   const gp::Series& s = series(r, "b4_low_precision");
   for (const std::vector<double>& row : s.rows) {
@@ -115,6 +119,28 @@ BOOST_AUTO_TEST_CASE(scan_equals_the_model_kernel) {
     const double kernel = gp::detail::b2_l1_distance(gp::detail::b2_softmax_in(f, x), gp::detail::b2_softmax_in(f, xs));
     BOOST_TEST(kernel == gp::detail::b4_scan(f, n, false).delta[n / 2]);
   }
+}
+
+
+// Exact fractions, worked by hand: E = 3, n = 4 gives Z = Z* = 8 and four
+// entries |3/8 − 1/8| = 1/4, δ = 1 = 2·2/4; E = 1/3, n = 2: Z = 4/3, entries
+// |1/4 − 3/4| = 1/2, δ = 1 = 2·(2/3)/(4/3).
+BOOST_AUTO_TEST_CASE(exact_delta_matches_hand_worked_cases_and_the_enclosures) {
+  using Q = gp::detail::Rational;
+  BOOST_TEST(gp::detail::b4_exact_delta(4, Q(3)) == Q(1));
+  BOOST_TEST(gp::detail::b4_exact_delta(2, Q(1, 3)) == Q(1));
+  BOOST_TEST(gp::detail::b4_exact_delta(6, Q(1)) == Q(0));
+  for (const gp::Instance& i : gp::detail::b4_exact_instances(10, Q(5, 2), 256, "5/2")) {
+    BOOST_TEST((i.verdict == gp::Verdict::proven), i.description);
+  }
+  // Broken: the exact δ at E = 3 (= 1) against the enclosure for E = 2 (2/3).
+  const Interval at_two = gp::detail::b4_delta_direct(10, log(gp::detail::enclose(Q(2), 256)));
+  BOOST_TEST(contains(at_two, real(R(2.0) / R(3.0))));
+  const gp::Instance wrong = gp::detail::exact_inside_instance(
+      gp::detail::distance_outside(gp::detail::b4_exact_delta(10, Q(3)), at_two), 256, "wrong E", "δ", "{}");
+  BOOST_TEST((wrong.verdict == gp::Verdict::refuted));
+  BOOST_CHECK_THROW(gp::detail::b4_exact_delta(3, Q(2)), glasses::InputError);
+  BOOST_CHECK_THROW(gp::detail::b4_exact_delta(2, Q(0)), glasses::InputError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -103,12 +103,18 @@ struct SweepSettings {
   int interval_bits_limit = 2048;
   std::uint64_t seed = 0;                // stochastic rounding
   int threads = 2;
+  bool cross_check = false;              // also run cross_check_format(reference), group "cross-check"
 };
+
+// The independent 256-bit reference that cross-checks `reference`: Boost's
+// cpp_bin_float for an MPFR reference, MPFR for a cpp_bin_float one; an
+// InputError for any other reference.
+std::string cross_check_format(const std::string& reference);
 
 // A track to run: label (key in the summary) and what to run.
 struct TrackSpec {
   std::string label;
-  std::string group;  // "formats" or "ablation"
+  std::string group;  // "formats", "reference", "ablation" or "cross-check"
   RunSpec run;
 };
 
@@ -141,9 +147,19 @@ struct TrackResult {
   TrackSummary summary;
 };
 
+// The largest ‖y_cross − y_ref‖∞ over a sweep with two references (the
+// cross-check track's error_inf, measured against the reference), and
+// relative to ‖y‖∞.
+struct ReferenceDisagreement {
+  std::string cross_check;  // the second reference's track label
+  double max_error = 0, max_relative = 0;
+  std::size_t n_at_max = 0;
+};
+
 struct SweepResult {
   std::vector<TrackResult> tracks;
   std::size_t reference_track = 0;
+  std::optional<ReferenceDisagreement> cross_check;  // with SweepSettings::cross_check
 };
 
 // Runs every track (in parallel over `settings.threads`), then the

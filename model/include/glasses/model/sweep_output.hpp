@@ -34,18 +34,7 @@ struct SweepDescription {
   std::string family_name;                        // as the user named it
   std::optional<TokensPerUnit> tokens_per_unit;   // text families
   std::string build_provenance_json;              // a JSON object of the client's build facts ("{}" if none)
-  std::string cross_check;                        // the second reference's track label, or empty
 };
-
-// The largest ‖y_cross − y_ref‖∞ over a sweep with two references (the
-// cross-check track's error_inf, measured against the reference), and
-// relative to ‖y‖∞.
-struct ReferenceDisagreement {
-  double max_error = 0, max_relative = 0;
-  std::size_t n_at_max = 0;
-};
-ReferenceDisagreement reference_disagreement(const SweepResult& result, const std::string& cross_check,
-                                             const std::vector<std::size_t>& ns);
 
 // summary.json (indented by 2, ending in a newline): family, n, reference,
 // per track onsets and certification, the references' disagreement when

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "glasses/numerics/interval.hpp"
+#include "glasses/proofs/exact.hpp"
 #include "glasses/proofs/verdict.hpp"
 
 namespace glasses::proofs::detail {
@@ -39,12 +40,16 @@ struct B1Sides {
   numerics::Interval closed_form;  // cf(e^b, e^c, Z)
 };
 B1Sides b1_sides(const numerics::Interval& sum_exp_a, double b, double c, long precision, B1ClosedForm cf);
+// The same from enclosures of e^b and e^c.
+B1Sides b1_sides_from_exponentials(const numerics::Interval& sum_exp_a, const numerics::Interval& exp_b,
+                                   const numerics::Interval& exp_c, B1ClosedForm cf);
 
 // The working precision for (a, b, c), from a double estimate of log Z.
 long b1_precision(const std::vector<double>& a, double b, double c);
 
 // Relative tolerance of the closed-form agreement: |gap / cf − 1| ≤ 2^-128.
 inline constexpr long kB1AgreementBits = 128;
+inline constexpr int kB1ExactRandom = 6;  // seeded inputs in exact fractions
 
 // Instances of one input (a, b, c):
 //   [0] strict inequality   0 < gap                       (relation less)
@@ -60,5 +65,14 @@ std::vector<Instance> b1_instance(const std::vector<double>& a, double b, double
 std::vector<Instance> b1_instances_from_sum(const numerics::Interval& sum_exp_a, std::size_t n, double b, double c,
                                             double entry_bound, long precision, const std::string& description,
                                             const std::string& witness, B1ClosedForm cf = b1_closed_form);
+
+// Exact fractions: logits a_k = ln w_k, b = ln w_b, c = ln w_c for positive
+// rationals w, so every softmax entry is a fraction. Three instances: the
+// gap computed from the definitions, w_c/Z − w_c/(Z + w_b) with
+// Z = Σ w_k + w_c, equals the closed form w_b w_c/(Z(Z + w_b)) exactly; the
+// exact gap and the exact closed form lie in the MPFI enclosures computed
+// from the logits' enclosures ln(w) (at b1_precision's bits), by `cf`.
+std::vector<Instance> b1_exact_instances(const std::vector<Rational>& w_a, const Rational& w_b, const Rational& w_c,
+                                         const std::string& description, B1ClosedForm cf = b1_closed_form);
 
 }  // namespace glasses::proofs::detail

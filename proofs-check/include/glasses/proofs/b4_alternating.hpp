@@ -20,6 +20,7 @@
 
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/interval.hpp"
+#include "glasses/proofs/exact.hpp"
 #include "glasses/proofs/verdict.hpp"
 
 namespace glasses::proofs::detail {
@@ -27,6 +28,19 @@ namespace glasses::proofs::detail {
 // δ summed entry by entry, with Z and Z* as left-to-right interval sums (e^1
 // and e^0 evaluated once). InputError unless n is even and positive.
 numerics::Interval b4_delta_direct(std::size_t n, long precision);
+// The same for x = (t,0,t,0,…), x* = (0,t,0,t,…) with the logit t given as an
+// enclosure (B.4 is t = 1).
+numerics::Interval b4_delta_direct(std::size_t n, const numerics::Interval& t);
+
+// Exact fractions: for x = (t,0,t,0,…) with e^t = E rational, every softmax
+// entry is a fraction; δ summed entry by entry from the definitions, in GMP
+// rationals. The identity generalises: δ = 2|E−1|/(E+1) for every even n.
+Rational b4_exact_delta(std::size_t n, const Rational& E);
+
+// Two instances at (n, E): the exact δ equals 2|E−1|/(E+1), and it lies
+// inside b4_delta_direct(n, ln E) at `precision` bits.
+inline constexpr std::array<std::size_t, 3> kB4ExactNs{2, 10, 1000};
+std::vector<Instance> b4_exact_instances(std::size_t n, const Rational& E, long precision, const std::string& label);
 
 // δ from the closed-form partition function Z = Z* = (n/2)(e+1).
 numerics::Interval b4_delta_closed_sums(std::size_t n, long precision);

@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include <boost/multiprecision/gmp.hpp>
+#include "glasses/proofs/exact.hpp"
 
 #include "glasses/model/weights.hpp"
 #include "glasses/numerics/interval.hpp"
@@ -90,7 +90,6 @@ Instance b8_equality_instance(const IntervalMatrix& jacobian, const IntervalMatr
 // Exact fractions (GMP rationals through Boost.Multiprecision), independent
 // of MPFR/MPFI: M^L for M = (Λ + I)/2 of uniform causal attention
 // (Λ_ij = 1/i for j ≤ i, 1-based), one matrix per exponent (ascending).
-using Rational = boost::multiprecision::mpq_rational;
 using RationalMatrix = model::Matrix<Rational>;
 std::vector<RationalMatrix> b8_exact_uniform_powers(std::size_t n, const std::vector<std::uint64_t>& exponents);
 

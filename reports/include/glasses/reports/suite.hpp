@@ -43,6 +43,9 @@
 //          | [1, 2, 4, 8]                              or a list (increasing)
 //       "formats": ["bf16", "fp16", "fp32"],   required; formats and policies (run.hpp)
 //       "reference": "fp64",               optional ("mpfr:256")
+//       "cross_check": true,               optional (false): also run the independent 256-bit
+//                                          reference (model::cross_check_format); the report
+//                                          states the two references' largest disagreement
 //       "ablate": "bf16",                  optional: one policy per rounding site, plus mixed:<F>/fp32
 //       "certify": true | false | {"max_n": 1024, "bits": 128, "bits_limit": 2048},
 //                                          optional (true, with those defaults)
@@ -119,6 +122,7 @@ struct SweepSpec {
   NRange n;
   std::vector<std::string> formats;
   std::string reference = "mpfr:256";
+  bool cross_check = false;
   std::optional<std::string> ablate;
   bool certify = true;
   std::size_t certify_max_n = 1024;
