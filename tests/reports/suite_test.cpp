@@ -121,6 +121,15 @@ BOOST_AUTO_TEST_CASE(defaults_are_filled_in) {
   BOOST_TEST(p->check_ids.size() == glasses::proofs::registry().size());
 }
 
+BOOST_AUTO_TEST_CASE(cross_check_adds_the_other_reference_in_its_own_group) {
+  const std::unique_ptr<gr::PreparedSuite> p = gr::prepare_suite(parse(suite_with(R"(, "cross_check": true)")));
+  std::vector<std::pair<std::string, std::string>> tracks;
+  for (const glasses::model::TrackSpec& t : p->sweeps.at(0).tracks) tracks.emplace_back(t.label, t.group);
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {"bf16", "formats"}, {"mpfr:256", "reference"}, {"cpp_bin_float:256", "cross-check"}};
+  BOOST_TEST((tracks == expected));
+}
+
 BOOST_AUTO_TEST_CASE(bad_suites_are_rejected_with_the_place_named) {
   struct Case {
     std::string text, expected;
@@ -137,6 +146,9 @@ BOOST_AUTO_TEST_CASE(bad_suites_are_rejected_with_the_place_named) {
       {suite_with(R"(, "seed": -1)"), "sweeps[0].seed: expected a non-negative integer seed"},
       {suite_with(R"(, "certify": {"max_n": 0})"), "sweeps[0].certify.max_n: 0 is out of range"},
       {suite_with(R"(, "onset_table": "yes")"), "sweeps[0].onset_table: expected true or false"},
+      {suite_with(R"(, "reference": "fp64", "cross_check": true)"),
+       "sweeps[0].cross_check: a cross-check needs an arbitrary-precision reference"},
+      {suite_with(R"(, "cross_check": 1)"), "sweeps[0].cross_check: expected true or false"},
       {R"({"suite": "t", "sweeps": [{"id": "a b", "model": "default", "family": "count-ones", "n": [1], "formats": ["bf16"]}]})",
        "sweeps[0].id: 'a b' is not a valid id"},
       {R"({"suite": "t", "sweeps": [{"id": "a", "model": "default", "family": "count-ones", "n": [1]}]})",
