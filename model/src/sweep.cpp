@@ -294,20 +294,20 @@ std::vector<TrackSpec> plan_tracks(const SweepSettings& settings) {
     if (std::any_of(tracks.begin(), tracks.end(), [&](const TrackSpec& t) { return t.label == f; })) {
       throw InputError("format '" + f + "' is listed twice");
     }
-    tracks.push_back({f, "formats", parse_run_spec(f, reference, settings.seed)});
+    tracks.push_back({f, "formats", parse_run_spec(f, reference, settings.seed, settings.order)});
     if (tracks.back().run.execution.carrier == CarrierKind::interval) {
       throw InputError("sweep formats are number formats or policies; intervals certify onsets automatically");
     }
     have_reference = have_reference || f == settings.reference;
   }
-  if (!have_reference) tracks.push_back({settings.reference, "reference", parse_run_spec(settings.reference, reference, settings.seed)});
+  if (!have_reference) tracks.push_back({settings.reference, "reference", parse_run_spec(settings.reference, reference, settings.seed, settings.order)});
   if (settings.ablate) {
     for (const NamedSite& site : kSites) {
       const std::string policy = "ablate:" + std::string(site.name) + "=" + *settings.ablate;
-      tracks.push_back({std::string(site.name), "ablation", parse_run_spec(policy, reference, settings.seed)});
+      tracks.push_back({std::string(site.name), "ablation", parse_run_spec(policy, reference, settings.seed, settings.order)});
     }
     const std::string mixed = "mixed:" + *settings.ablate + "/fp32";
-    tracks.push_back({mixed, "ablation", parse_run_spec(mixed, reference, settings.seed)});
+    tracks.push_back({mixed, "ablation", parse_run_spec(mixed, reference, settings.seed, settings.order)});
   }
   return tracks;
 }
@@ -462,6 +462,7 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     }
     if (s.onset_first) s.certification = certify(*s.onset_first);
     if (s.onset_permanent && s.onset_permanent != s.onset_first) s.certification_permanent = certify(*s.onset_permanent);
+    if (s.onset_first && !s.nonfinite) s.merge = merge_point(model, family, track.spec.run, *s.onset_first);
   }
   return result;
 }
