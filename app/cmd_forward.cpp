@@ -24,6 +24,7 @@ struct ForwardOptions {
   std::string output;
   std::string reference = "mpfr:256";
   std::uint64_t seed = 0;
+  std::string order = "sequential";
   int digits = 0;  // 0: enough to read each value back exactly in its format
 };
 
@@ -61,7 +62,8 @@ int run(const ForwardOptions& o) {
     if (tokens.empty()) throw InputError("--tokens is empty");
   }
   const numerics::Format reference = numerics::parse_format(o.reference);
-  const model::RunSpec spec = model::parse_run_spec(o.format.empty() ? o.policy : o.format, reference, o.seed);
+  const model::RunSpec spec = model::parse_run_spec(o.format.empty() ? o.policy : o.format, reference, o.seed,
+                                                        model::parse_sum_order(o.order));
   const bool want_logits = o.emit == "logits";
   if (want_logits && !source.config.has_unembedding) {
     throw InputError("this model has no unembedding, so no logits: use --emit y");
@@ -104,6 +106,10 @@ void add_forward_command(CLI::App& root, Action& action) {
   cmd->add_option("--output", o.output, "Write to this file (atomically) instead of stdout");
   cmd->add_option("--reference", o.reference, "Reference format for ablate: policies")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed of stochastic rounding")->capture_default_str();
+  cmd->add_option("--order", o.order,
+                  "Summation order of every reduction whose site names none: sequential, pairwise, "
+                  "blocked:<k>, splitk:<s>, kahan")
+      ->capture_default_str();
   cmd->add_option("--digits", o.digits,
                   "Significant digits of each value (default: enough to read it back exactly in its format: "
                   "17 for fp64, 9 for fp32, 79 for mpfr:256; intervals rounded outward)")

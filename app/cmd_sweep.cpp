@@ -49,6 +49,7 @@ struct SweepOptions {
   std::string ablate;
   model::FamilyArguments family_arguments;  // the --<option>s of model::kFamilyParameters given
   std::uint64_t seed = 0;
+  std::string order = "sequential";  // summation order of every site that names none
   std::string out;
   bool resume = false, force = false;
   int threads = 2;
@@ -215,6 +216,7 @@ int run(const SweepOptions& o) {
   settings.interval_bits = o.interval_bits;
   settings.interval_bits_limit = o.interval_bits_limit;
   settings.seed = o.seed;
+  settings.order = model::parse_sum_order(o.order);
   settings.threads = o.threads;
   if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
   const std::vector<model::TrackSpec> tracks = model::plan_tracks(settings);  // validates the formats
@@ -242,6 +244,7 @@ int run(const SweepOptions& o) {
   identity["reference"] = settings.reference;
   identity["seed"] = settings.seed;
   identity["prompt"] = family.prompt();
+  if (!settings.order.sequential()) identity["order"] = o.order;  // absent before orders existed
 
   const fs::path dir(o.out), progress_dir = dir / ".progress";
   std::error_code ec;
@@ -360,6 +363,10 @@ void add_sweep_command(CLI::App& root, Action& action) {
          "Text families: the same as --add-special-tokens false")
       ->excludes(special);
   cmd->add_option("--seed", o.seed, "Seed of sampled digits and stochastic rounding")->capture_default_str();
+  cmd->add_option("--order", o.order,
+                  "Summation order of every reduction whose site names none (a policy's <format>@<order> "
+                  "does): sequential, pairwise, blocked:<k>, splitk:<s>, kahan")
+      ->capture_default_str();
   cmd->add_option("--out", o.out, "Output directory")->required();
   cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");
   cmd->add_flag("--force", o.force, "Overwrite a previous sweep in --out");

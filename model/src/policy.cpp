@@ -1,6 +1,8 @@
 #include "glasses/model/policy.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -31,12 +33,17 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   }
 }
 
-SiteArithmetic parse_arithmetic(std::string_view policy, std::string_view text) {
-  const std::size_t tilde = text.find('~');
+// <format>[~<mode>][@<order>]; `order` when no @ names one.
+SiteArithmetic parse_arithmetic(std::string_view policy, std::string_view text, const SumOrder& order) {
+  const std::size_t at = text.find('@');
+  const std::string_view arithmetic = text.substr(0, at);
+  const std::size_t tilde = arithmetic.find('~');
   SiteArithmetic a;
+  a.order = order;
   try {
-    a.format = numerics::parse_format(text.substr(0, tilde));
-    if (tilde != std::string_view::npos) a.rounding = numerics::parse_rounding(text.substr(tilde + 1));
+    a.format = numerics::parse_format(arithmetic.substr(0, tilde));
+    if (tilde != std::string_view::npos) a.rounding = numerics::parse_rounding(arithmetic.substr(tilde + 1));
+    if (at != std::string_view::npos) a.order = parse_sum_order(text.substr(at + 1));
   } catch (const InputError& e) {
     fail(policy, e.what());
   }
@@ -50,6 +57,53 @@ SiteArithmetic parse_arithmetic(std::string_view policy, std::string_view text) 
 
 }  // namespace
 
+SumOrder parse_sum_order(std::string_view text) {
+  using Kind = SumOrder::Kind;
+  const auto fail_order = [&](const std::string& why) -> SumOrder {
+    throw InputError("summation order '" + std::string(text) + "': " + why +
+                     "; orders are sequential, pairwise, blocked:<k>, splitk:<s>, kahan");
+  };
+  if (text == "sequential") return {Kind::sequential};
+  if (text == "pairwise") return {Kind::pairwise};
+  if (text == "kahan") return {Kind::kahan};
+  for (const auto& [prefix, kind] : {std::pair{std::string_view("blocked:"), Kind::blocked},
+                                     std::pair{std::string_view("splitk:"), Kind::splitk}}) {
+    if (!text.starts_with(prefix)) continue;
+    const std::string_view digits = text.substr(prefix.size());
+    std::size_t k = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), k);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || k < 1 || k > (1u << 30)) {
+      return fail_order("expected a whole number from 1 to 2^30 after '" + std::string(prefix) + "'");
+    }
+    return {kind, k};
+  }
+  return fail_order("unknown");
+}
+
+std::string to_string(const SumOrder& order) {
+  using Kind = SumOrder::Kind;
+  switch (order.kind) {
+    case Kind::sequential: return "sequential";
+    case Kind::pairwise: return "pairwise";
+    case Kind::blocked: return "blocked:" + std::to_string(order.k);
+    case Kind::splitk: return "splitk:" + std::to_string(order.k);
+    case Kind::kahan: return "kahan";
+  }
+  return "sequential";
+}
+
+std::string orders_text(const Policy& policy) {
+  const auto orders = policy.orders();
+  if (std::all_of(orders.begin(), orders.end(), [&](const SumOrder& o) { return o == orders[0]; })) {
+    return to_string(orders[0]);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < kSiteCount; ++i) {
+    text += (i ? ";" : "") + std::string(kSites[i].name) + "@" + to_string(orders[i]);
+  }
+  return text;
+}
+
 std::string_view to_string(Site site) { return kSites[static_cast<std::size_t>(site)].name; }
 
 Site parse_site(std::string_view name) {
@@ -60,7 +114,15 @@ Site parse_site(std::string_view name) {
 }
 
 bool Policy::uniform() const {
-  return std::all_of(sites.begin(), sites.end(), [&](const SiteArithmetic& a) { return a == sites[0]; });
+  return std::all_of(sites.begin(), sites.end(), [&](const SiteArithmetic& a) {
+    return a.format == sites[0].format && a.rounding == sites[0].rounding;
+  });
+}
+
+std::array<SumOrder, kSiteCount> Policy::orders() const {
+  std::array<SumOrder, kSiteCount> o{};
+  for (std::size_t i = 0; i < kSiteCount; ++i) o[i] = sites[i].order;
+  return o;
 }
 
 Policy uniform_policy(const numerics::Format& f) {
@@ -70,15 +132,15 @@ Policy uniform_policy(const numerics::Format& f) {
   return p;
 }
 
-Policy parse_policy(std::string_view text, const numerics::Format& reference) {
+Policy parse_policy(std::string_view text, const numerics::Format& reference, const SumOrder& order) {
   Policy p;
   p.text = std::string(text);
   if (text.empty()) fail(text, "empty policy");
   if (text.starts_with("mixed:")) {
     const std::vector<std::string_view> parts = split(text.substr(6), '/');
     if (parts.size() != 2) fail(text, "expected mixed:<storage format>/<compute format>, e.g. mixed:bf16/fp32");
-    const SiteArithmetic storage = parse_arithmetic(text, parts[0]);
-    const SiteArithmetic compute = parse_arithmetic(text, parts[1]);
+    const SiteArithmetic storage = parse_arithmetic(text, parts[0], order);
+    const SiteArithmetic compute = parse_arithmetic(text, parts[1], order);
     p.sites.fill(compute);
     p.at(Site::weights) = storage;
     p.at(Site::activations) = storage;
@@ -89,14 +151,14 @@ Policy parse_policy(std::string_view text, const numerics::Format& reference) {
     const std::string_view spec = text.substr(7);
     const std::size_t eq = spec.find('=');
     if (eq == std::string_view::npos) fail(text, "expected ablate:<site>=<format>, e.g. ablate:softmax=bf16");
-    p.sites.fill(SiteArithmetic{reference, numerics::Rounding::near_even});
+    p.sites.fill(SiteArithmetic{reference, numerics::Rounding::near_even, order});
     Site site;
     try {
       site = parse_site(spec.substr(0, eq));
     } catch (const InputError& e) {
       fail(text, e.what());
     }
-    p.at(site) = parse_arithmetic(text, spec.substr(eq + 1));
+    p.at(site) = parse_arithmetic(text, spec.substr(eq + 1), order);
     return p;
   }
   if (text.starts_with("sites:")) {
@@ -107,7 +169,7 @@ Policy parse_policy(std::string_view text, const numerics::Format& reference) {
       const std::size_t eq = item.find('=');
       if (eq == std::string_view::npos) fail(text, "expected <site>=<format> items separated by ';'");
       const std::string_view name = item.substr(0, eq);
-      const SiteArithmetic a = parse_arithmetic(text, item.substr(eq + 1));
+      const SiteArithmetic a = parse_arithmetic(text, item.substr(eq + 1), order);
       if (name == "default") {
         fallback = a;
         have_default = true;
@@ -129,7 +191,7 @@ Policy parse_policy(std::string_view text, const numerics::Format& reference) {
     }
     return p;
   }
-  p.sites.fill(parse_arithmetic(text, text));
+  p.sites.fill(parse_arithmetic(text, text, order));
   return p;
 }
 

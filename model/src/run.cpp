@@ -4,7 +4,8 @@
 
 namespace glasses::model {
 
-RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference, std::uint64_t seed) {
+RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference, std::uint64_t seed,
+                       const SumOrder& order) {
   RunSpec spec;
   spec.text = std::string(text);
   spec.seed = seed;
@@ -16,7 +17,7 @@ RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference,
     spec.execution = {CarrierKind::interval, {}, f.p, false};
     return spec;
   }
-  spec.policy = parse_policy(text, reference);
+  spec.policy = parse_policy(text, reference, order);
   spec.execution = plan_execution(spec.policy);
   return spec;
 }

@@ -302,27 +302,27 @@ std::vector<TrackSpec> plan_tracks(const SweepSettings& settings) {
     if (std::any_of(tracks.begin(), tracks.end(), [&](const TrackSpec& t) { return t.label == f; })) {
       throw InputError("format '" + f + "' is listed twice");
     }
-    tracks.push_back({f, "formats", parse_run_spec(f, reference, settings.seed)});
+    tracks.push_back({f, "formats", parse_run_spec(f, reference, settings.seed, settings.order)});
     if (tracks.back().run.execution.carrier == CarrierKind::interval) {
       throw InputError("sweep formats are number formats or policies; intervals certify onsets automatically");
     }
     have_reference = have_reference || f == settings.reference;
   }
-  if (!have_reference) tracks.push_back({settings.reference, "reference", parse_run_spec(settings.reference, reference, settings.seed)});
+  if (!have_reference) tracks.push_back({settings.reference, "reference", parse_run_spec(settings.reference, reference, settings.seed, settings.order)});
   if (settings.cross_check) {
     const std::string cross = cross_check_format(settings.reference);
     // A cross-check reference also listed as a format is that format's track.
     if (std::none_of(tracks.begin(), tracks.end(), [&](const TrackSpec& t) { return t.label == cross; })) {
-      tracks.push_back({cross, "cross-check", parse_run_spec(cross, reference, settings.seed)});
+      tracks.push_back({cross, "cross-check", parse_run_spec(cross, reference, settings.seed, settings.order)});
     }
   }
   if (settings.ablate) {
     for (const NamedSite& site : kSites) {
       const std::string policy = "ablate:" + std::string(site.name) + "=" + *settings.ablate;
-      tracks.push_back({std::string(site.name), "ablation", parse_run_spec(policy, reference, settings.seed)});
+      tracks.push_back({std::string(site.name), "ablation", parse_run_spec(policy, reference, settings.seed, settings.order)});
     }
     const std::string mixed = "mixed:" + *settings.ablate + "/fp32";
-    tracks.push_back({mixed, "ablation", parse_run_spec(mixed, reference, settings.seed)});
+    tracks.push_back({mixed, "ablation", parse_run_spec(mixed, reference, settings.seed, settings.order)});
   }
   return tracks;
 }
@@ -492,6 +492,7 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     }
     if (s.onset_first) s.certification = certify(*s.onset_first);
     if (s.onset_permanent && s.onset_permanent != s.onset_first) s.certification_permanent = certify(*s.onset_permanent);
+    if (s.onset_first && !s.nonfinite) s.merge = merge_point(model, family, track.spec.run, *s.onset_first);
   }
   return result;
 }

@@ -22,10 +22,26 @@ std::string number(double x) {
 
 json onset(const std::optional<std::size_t>& n) { return n ? json(*n) : json(nullptr); }
 
+json location_json(const MergeLocation& m) {
+  return {{"layer", m.layer >= 0 ? json(m.layer) : json(nullptr)},
+          {"step", std::string(to_string(m.step))},
+          {"head", m.head >= 0 ? json(m.head) : json(nullptr)}};
+}
+
+// Where s and s* merge at the first onset (merge.hpp); layers and heads from 0.
+json merge_json(const MergePoint& m) {
+  if (!m.collapsed) return json(nullptr);
+  json j = location_json(m.merge);
+  j["n"] = m.n;
+  j["first_rounding"] = m.first_rounding ? location_json(*m.first_rounding) : json(nullptr);
+  return j;
+}
+
 json summary_entry(const TrackResult& t) {
   const TrackSummary& s = t.summary;
   json e;
   e["scalar"] = t.spec.run.execution.site_rounding ? t.spec.run.policy.text + " (site rounding)" : t.spec.run.policy.text;
+  e["order"] = orders_text(t.spec.run.policy);
   e["onset_first"] = onset(s.onset_first);
   e["onset_permanent"] = onset(s.onset_permanent);
   e["onset_predicted"] = onset(s.onset_predicted);
@@ -39,6 +55,7 @@ json summary_entry(const TrackResult& t) {
     e["certified_permanent"] = s.certification_permanent->certified;
     e["exact_distance_lower_permanent"] = s.certification_permanent->exact_distance_lower;
   }
+  e["merge"] = s.merge ? merge_json(*s.merge) : json(nullptr);
   e["nonfinite"] = s.nonfinite;
   return e;
 }
@@ -85,6 +102,7 @@ std::string summary_json(const SweepDescription& d, const SweepSettings& setting
   }
   summary["n"] = settings.ns;
   summary["reference"] = settings.reference;
+  summary["order"] = to_string(settings.order);
   summary["formats"] = json::object();
   summary["ablation"] = json::object();
   for (const TrackResult& t : result.tracks) {

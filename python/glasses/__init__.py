@@ -159,14 +159,17 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
           ablate: Optional[str] = None, certify: bool = True, certify_max_n: int = 1024,
           interval_bits: int = 128, interval_bits_limit: int = 2048, seed: int = 0, threads: int = 2,
           family_options: Optional[Dict[str, str]] = None, progress: Progress = None,
-          cross_check: bool = False) -> SweepResult:
+          order: str = "sequential", cross_check: bool = False) -> SweepResult:
     """Find where each format makes the pairs of ``family`` indistinguishable
     (``glasses sweep``).
 
     ``model``: a ``glasses.Model`` (default: the ``default`` preset). ``n``:
     increasing values of n (e.g. ``range(1, 65)`` or ``[1, 2, 4, 8]``).
     ``formats``: formats and policies (``"mixed:bf16/fp32"``). ``ablate``: a low
-    format whose rounding sites are tried one at a time. ``family_options``:
+    format whose rounding sites are tried one at a time. ``order``: the
+    summation order of every track's sites that name none (``"pairwise"``,
+    ``"blocked:32"``, ``"splitk:4"``, ``"kahan"``; ``"bf16@kahan"`` names
+    one for a track). ``family_options``:
     the family's options by their command-line names (``{"sep": "none"}``).
     ``progress(done, total)`` is called with work units as the sweep runs.
     ``cross_check``: also run the independent 256-bit reference (Boost's
@@ -180,7 +183,7 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
     ns = [int(v) for v in n]
     options = {str(k): str(v) for k, v in (family_options or {}).items()}
     return SweepResult(_glasses.sweep(model, family, ns, list(formats), reference, ablate, certify, certify_max_n,
-                                      interval_bits, interval_bits_limit, seed, threads, cross_check, options,
+                                      interval_bits, interval_bits_limit, seed, order, threads, cross_check, options,
                                       progress))
 
 

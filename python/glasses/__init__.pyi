@@ -47,7 +47,8 @@ class Model:
         """Token ids of inputs, as forward() reads them."""
     def forward(self, inputs: Union[str, Sequence[int], npt.ArrayLike], policy: str = "fp32",
                 positions: Literal["last", "all"] = "last", emit: Literal["logits", "y"] = "logits",
-                reference: str = "mpfr:256", seed: int = 0, exact: bool = False, add_special_tokens: bool = True,
+                reference: str = "mpfr:256", seed: int = 0, order: str = "sequential", exact: bool = False,
+                add_special_tokens: bool = True,
                 trace: bool = False, progress: Progress = None) -> Any:
         """One forward pass: logits or y at the last position (1-D) or every position (2-D);
         interval policies add a last axis [lower, upper]; exact=True gives decimal strings
@@ -68,7 +69,7 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
           ablate: Optional[str] = None, certify: bool = True, certify_max_n: int = 1024,
           interval_bits: int = 128, interval_bits_limit: int = 2048, seed: int = 0, threads: int = 2,
           family_options: Optional[Dict[str, str]] = None, progress: Progress = None,
-          cross_check: bool = False) -> SweepResult:
+          order: str = "sequential", cross_check: bool = False) -> SweepResult:
     """Collapse sweep over a pair family (glasses sweep)."""
 def check(ids: Union[str, Sequence[str]] = "all", quick: bool = True, seed: int = 0, threads: int = 2,
           progress: Progress = None) -> List[Dict[str, Any]]:

@@ -94,8 +94,9 @@ py::object nearest_values(const std::vector<model::Values>& rows, bool all, bool
 }
 
 py::object forward(const Model& m, const py::object& inputs, const std::string& policy, const std::string& positions,
-                   const std::string& emit, const std::string& reference, std::uint64_t seed, bool exact,
-                   bool add_special_tokens, bool trace, const py::object& progress) {
+                   const std::string& emit, const std::string& reference, std::uint64_t seed,
+                   const std::string& order, bool exact, bool add_special_tokens, bool trace,
+                   const py::object& progress) {
   if (positions != "all" && positions != "last") throw InputError("positions must be 'all' or 'last'");
   if (emit != "logits" && emit != "y") throw InputError("emit must be 'logits' or 'y'");
   const bool want_logits = emit == "logits";
@@ -103,7 +104,8 @@ py::object forward(const Model& m, const py::object& inputs, const std::string& 
     throw InputError("this model has no unembedding, so no logits: use emit='y'");
   }
   const std::vector<int> tokens = input_tokens(m, inputs, add_special_tokens);
-  const model::RunSpec spec = model::parse_run_spec(policy, numerics::parse_format(reference), seed);
+  const model::RunSpec spec = model::parse_run_spec(policy, numerics::parse_format(reference), seed,
+                                                        model::parse_sum_order(order));
   const model::InputSequence input = model::make_input(*m.source, tokens);
   const bool all = positions == "all";
   const std::shared_ptr<const model::ModelSource> source = m.source;
@@ -183,10 +185,12 @@ void bind_models(py::module_& m) {
            "else vocabulary words or ids; a sequence of ints as ids. Checked against the model.")
       .def("forward", &forward, py::arg("inputs"), py::arg("policy") = "fp32", py::arg("positions") = "last",
            py::arg("emit") = "logits", py::arg("reference") = "mpfr:256", py::arg("seed") = 0,
-           py::arg("exact") = false, py::arg("add_special_tokens") = true, py::arg("trace") = false,
+           py::arg("order") = "sequential", py::arg("exact") = false, py::arg("add_special_tokens") = true, py::arg("trace") = false,
            py::arg("progress") = py::none(),
            "One forward pass (glasses forward). policy: a format (fp32, bf16, fp16, e4m3, mpfr:256, "
-           "interval:256, ...) or a policy (mixed:bf16/fp32, ablate:softmax=bf16, sites:...). Returns the "
+           "interval:256, ...) or a policy (mixed:bf16/fp32, ablate:softmax=bf16, sites:...). order: the summation order of every site whose "
+           "format names none (sequential, pairwise, blocked:<k>, splitk:<s>, kahan; bf16@kahan names one). "
+           "Returns the "
            "logits (or y, emit='y') at the last position as a 1-D float64 array, or at every position "
            "(positions='all') as 2-D; interval policies add a last axis [lower, upper] of certified bounds. "
            "exact=True returns the decimal strings glasses forward prints instead (enough digits to read each "

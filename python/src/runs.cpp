@@ -55,7 +55,7 @@ model::FamilyArguments family_arguments(const std::map<std::string, std::string>
 py::dict sweep(const Model& m, const std::string& family_name, const std::vector<std::size_t>& ns,
                const std::vector<std::string>& formats, const std::string& reference,
                const std::optional<std::string>& ablate, bool certify, std::size_t certify_max_n, int interval_bits,
-               int interval_bits_limit, std::uint64_t seed, int threads, bool cross_check,
+               int interval_bits_limit, std::uint64_t seed, const std::string& order, int threads, bool cross_check,
                const std::map<std::string, std::string>& options, const py::object& progress) {
   check_threads(threads);
   if (ns.empty()) throw InputError("n gives no values");
@@ -81,6 +81,7 @@ py::dict sweep(const Model& m, const std::string& family_name, const std::vector
   settings.interval_bits = interval_bits;
   settings.interval_bits_limit = interval_bits_limit;
   settings.seed = seed;
+  settings.order = model::parse_sum_order(order);
   settings.threads = threads;
   settings.cross_check = cross_check;
   model::plan_tracks(settings);  // validates the formats before anything runs
@@ -192,7 +193,8 @@ py::dict report(const std::string& suite_spec, const std::string& out_dir, const
 void bind_runs(py::module_& m) {
   m.def("sweep", &sweep, py::arg("model"), py::arg("family"), py::arg("n"), py::arg("formats"), py::arg("reference"),
         py::arg("ablate"), py::arg("certify"), py::arg("certify_max_n"), py::arg("interval_bits"),
-        py::arg("interval_bits_limit"), py::arg("seed"), py::arg("threads"), py::arg("cross_check"), py::arg("family_options"),
+        py::arg("interval_bits_limit"), py::arg("seed"), py::arg("order"), py::arg("threads"), py::arg("cross_check"),
+        py::arg("family_options"),
         py::arg("progress"));
   m.def("check", &check_results, py::arg("ids"), py::arg("quick"), py::arg("seed"), py::arg("threads"),
         py::arg("progress"));

@@ -146,3 +146,20 @@ def test_ctrl_c_stops_a_long_sweep_with_keyboard_interrupt():
     assert child.returncode == 0, err
     assert out.splitlines()[-1] == "interrupted"
     assert time.monotonic() - sent < 20
+
+
+def test_sweep_order_is_the_command_lines_order(tmp_path):
+    # order= is --order: the same files; a bad order the same message.
+    r = glasses.sweep(glasses.Model.preset("paper-literal"), family="count-ones", n=NS, formats=["bf16", "fp16@kahan"],
+                      reference="fp64", certify=False, order="pairwise")
+    r.save(tmp_path / "py")
+    run_cli("sweep", "--preset", "paper-literal", "--family", "count-ones", "--n", ",".join(map(str, NS)),
+            "--formats", "bf16,fp16@kahan", "--reference", "fp64", "--no-certify", "--order", "pairwise",
+            "--out", str(tmp_path / "cli"))
+    assert (tmp_path / "py" / "sweep.csv").read_bytes() == (tmp_path / "cli" / "sweep.csv").read_bytes()
+    assert r.summary["order"] == "pairwise" and r.summary["formats"]["fp16@kahan"]["order"] == "kahan"
+    cli = run_cli("sweep", "--preset", "paper-literal", "--order", "splitk:0", "--out", str(tmp_path / "x"), check=False)
+    assert cli.returncode == 2
+    with pytest.raises(ValueError) as e:
+        glasses.sweep(glasses.Model.preset("paper-literal"), order="splitk:0")
+    assert str(e.value) == cli.stderr.strip().removeprefix("glasses: error: ")

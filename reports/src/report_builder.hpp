@@ -9,6 +9,7 @@
 //   report_onsets.cpp          the collapse-onset table and the table of sweeps
 //   report_ablation.cpp        the rounding-site ablation table
 //   report_mitigations.cpp     the mitigation table
+//   report_merge.cpp           onsets by summation order, where the two inputs merge
 //   report_summary.cpp         the summary of findings
 //   report_check_sections.cpp  verdict table, loose statements, check details
 // The text helpers they share (numbers, lists, models, tracks, sweep
@@ -126,6 +127,10 @@ class ReportBuilder {
   // precision at one site): each mitigating sweep's formats against the same
   // format of its baseline sweep.
   void mitigations_table(Section& section);
+
+  // ---- report_merge.cpp: onsets by summation order, where the two inputs merge
+  void order_table(Section& section);
+  void merge_table(Section& section);
 
   // ---- report_summary.cpp: the summary of findings
   void summary_section();

@@ -98,6 +98,8 @@ void ReportBuilder::onsets_section() {
   }
   ablation_table(section);
   mitigations_table(section);
+  order_table(section);
+  merge_table(section);
   for (Block& b : onset_blocks_) section.blocks.push_back(std::move(b));
   section.blocks.push_back(Paragraph{"\\clearpage"});
   doc_.sections.push_back(std::move(section));

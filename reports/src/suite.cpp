@@ -208,7 +208,8 @@ class Parser {
     for (const model::FamilyParameterInfo& p : model::kFamilyParameters) {
       if (!p.key.empty()) keys.push_back(p.key);
     }
-    keys.insert(keys.end(), {"n", "formats", "reference", "cross_check", "ablate", "certify", "seed", "onset_table", "mitigates"});
+    keys.insert(keys.end(), {"n", "formats", "reference", "cross_check", "ablate", "certify", "seed", "order",
+                             "onset_table", "mitigates"});
     only_keys(v, where, keys);
     SweepSpec s;
     s.id = string(require(v, where, "id"), where / "id");
@@ -263,6 +264,13 @@ class Parser {
     }
     s.seed = suite_seed;
     if (const json* x = find(v, "seed")) s.seed = seed(*x, where / "seed");
+    if (const json* x = find(v, "order")) {
+      try {
+        s.order = model::parse_sum_order(string(*x, where / "order"));
+      } catch (const InputError& e) {
+        fail(where / "order", e.what());
+      }
+    }
     if (const json* x = find(v, "onset_table")) s.onset_table = boolean(*x, where / "onset_table");
     if (const json* x = find(v, "mitigates")) s.mitigates = string(*x, where / "mitigates");
     return s;
@@ -600,6 +608,7 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
       p.settings.interval_bits = spec.interval_bits;
       p.settings.interval_bits_limit = spec.interval_bits_limit;
       p.settings.seed = spec.seed;
+      p.settings.order = spec.order;
       p.settings.threads = 1;
       p.tracks = model::plan_tracks(p.settings);
       // The family must produce every n (and sequences the model accepts).

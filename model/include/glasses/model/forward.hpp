@@ -294,6 +294,23 @@ struct PositionState {
 //                                    W_gate u (gated ψ; nullptr otherwise)
 //   post_norm(l, t, which, stats, x) a post-norm (post_norms) and its input (d):
 //                                    which 0 = of the attention output, 1 = of the MLP's
+// States an observer may also watch, through an optional hook
+//   state(l, t, step, head, x, n)    x (n values) after `step` of layer l
+//                                    at position t; head >= 0 for the head steps
+// (merge.hpp records them to find where two inputs merge). Observers
+// without the hook are not asked.
+enum class ForwardStep : std::uint8_t {
+  input,             // v^(0)_t (the input hook)
+  q,                 // the queries (the projected hook)
+  scores,            // s_j of a head, j ∈ N(t)
+  denominator,       // Z of a head's softmax
+  softmax,           // α_j of a head
+  attention_output,  // o^h = Σ_j α_j v_j^h
+  residual,          // z = v + a
+  mlp,               // v' = z + ψ(norm(z))
+  output,            // y
+};
+
 struct NoStepObserver {
   static constexpr bool active = false;  // true: attend() keeps α for attention()
   template <class T>
@@ -453,6 +470,7 @@ class BlockSteps {
     attn_out_.assign(static_cast<std::size_t>(c.d_model), m_.zero);
     product(m_.w.layers[l].w_o, m_.w.layers[l].b_o, concat_.data(), attn_out_.data(), m_.packed[l].w_o);
     add_into(env_, v, post_norm(l, t, 0, m_.w.layers[l].post_attention_gain, attn_out_), attn_out_.size());
+    if constexpr (watches_states) observe_.state(l, t, ForwardStep::residual, -1, v, attn_out_.size());
   }
 
   // Two threads share the work of one position where that is worth it and
@@ -489,6 +507,7 @@ class BlockSteps {
     mlp_out_.assign(d, m_.zero);
     product(W.w_down, W.b_down, hidden_.data(), mlp_out_.data(), P.w_down);
     add_into(env_, z, post_norm(l, t, 1, W.post_mlp_gain, mlp_out_), d);
+    if constexpr (watches_states) observe_.state(l, t, ForwardStep::mlp, -1, z, d);
     return stats;
   }
 
@@ -584,6 +603,12 @@ class BlockSteps {
     T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
     combine_rows(env_, Site::matmul_accumulate, Site::activations, w.alpha.data(), values, dh, m, dh, o, w.p);
     if (alpha != nullptr) *alpha = w.alpha;
+    if constexpr (watches_states) {
+      observe_.state(l, t, ForwardStep::scores, h, w.scores.data(), m);
+      observe_.state(l, t, ForwardStep::denominator, h, &w.z, 1);
+      observe_.state(l, t, ForwardStep::softmax, h, w.alpha.data(), m);
+      observe_.state(l, t, ForwardStep::attention_output, h, o, dh);
+    }
   }
 
   // ---- helpers: threads, packed copies, prefetching ----
@@ -717,6 +742,8 @@ class BlockSteps {
   const PreparedModel<T>& m_;
   Env<T, R>& env_;
   [[no_unique_address]] Observer observe_;
+  static constexpr bool watches_states =
+      requires(Observer& o, const T* x) { o.state(std::size_t{}, std::size_t{}, ForwardStep::q, 0, x, std::size_t{}); };
   std::unique_ptr<numerics::PairedWorker> helper_;  // started on the first split
   T side_scratch_[2] = {m_.zero, m_.zero};
   std::vector<std::vector<std::vector<T>>> keys_, values_;  // [l][kv head] positions × d_h

@@ -7,7 +7,9 @@
 // sqrt exp tanh erf sin cos pow) on every scalar type, in the order written
 // in its comment, so runs in different types differ by rounding and nothing
 // else. Sums run left to right from the first term (Σ_{i<n} t_i =
-// (((t_0 + t_1) + t_2) + …)); no sum is split, reordered or fused. After each
+// (((t_0 + t_1) + t_2) + …)); no sum is split, reordered or fused, unless
+// the policy gives the sum's site another SumOrder (policy.hpp), which
+// `reduce` below then follows on every type. After each
 // operation the result is handed to the site rounder: a no-op for uniform
 // runs, a rounding into the site's format for site policies (policy.hpp).
 //
@@ -125,6 +127,9 @@ struct Env {
   typename Traits::Context ctx;
   R& round;
   PackedKernel kernel = PackedKernel::automatic();
+  std::array<SumOrder, kSiteCount> orders{};  // the summation order of each site's sums
+
+  const SumOrder& order(Site site) const { return orders[static_cast<std::size_t>(site)]; }
 
   T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
 
@@ -221,26 +226,100 @@ inline void exp_into(numerics::MpfrReal& out, const numerics::MpfrReal& a) {
   mpfr_exp(out.data(), a.data(), MPFR_RNDN);
 }
 
-// out = Σ_{i<n} a_i b_i, left to right; products and partial sums rounded at
-// `site`. n >= 1. `p` is scratch. a may be a row of weights as stored
-// (binary32 or binary64, exactly their values in T).
+namespace detail {
+// Σ t[lo, lo+m) into t[lo] by recursive halving (SumOrder pairwise).
+template <class T, class R>
+void pairwise_sum(Env<T, R>& env, Site site, T* t, std::size_t m) {
+  if (m == 1) return;
+  const std::size_t left = (m + 1) / 2;
+  pairwise_sum(env, site, t, left);
+  pairwise_sum(env, site, t + left, m - left);
+  t[0] += t[left];
+  env.round(site, t[0]);
+}
+// Σ t[0, m) left to right into t[0].
+template <class T, class R>
+void sequential_sum(Env<T, R>& env, Site site, T* t, std::size_t m) {
+  for (std::size_t i = 1; i < m; ++i) {
+    t[0] += t[i];
+    env.round(site, t[0]);
+  }
+}
+}  // namespace detail
+
+// out = Σ_{i<n} t_i in the order env gives `site` (SumOrder, policy.hpp),
+// every partial sum rounded at `site`; term(r, i) sets r = t_i, already
+// rounded. n >= 1. `p` is scratch. Sequential: out = t_0, then p = t_i,
+// out = out + p for i = 1 … n-1 (the terms made in turn, so a stochastic
+// stream draws in the same order as before orders existed). The other
+// orders make all n terms first, in order i = 0 … n-1, then sum them.
+template <class T, class R, class Term>
+void reduce(Env<T, R>& env, Site site, std::size_t n, Term&& term, T& out, T& p) {
+  using Kind = SumOrder::Kind;
+  const SumOrder& order = env.order(site);
+  if (order.kind == Kind::sequential) {
+    term(out, 0);
+    for (std::size_t i = 1; i < n; ++i) {
+      term(p, i);
+      out += p;
+      env.round(site, out);
+    }
+    return;
+  }
+  if (order.kind == Kind::kahan) {
+    // S = t_0, c = 0; then y = t_i − c; u = S + y; c = (u − S) − y; S = u.
+    term(out, 0);
+    T c = env.constant(0), y = out, u = out;
+    for (std::size_t i = 1; i < n; ++i) {
+      term(p, i);
+      y = p;
+      y -= c;
+      env.round(site, y);
+      u = out;
+      u += y;
+      env.round(site, u);
+      c = u;
+      c -= out;
+      env.round(site, c);
+      c -= y;
+      env.round(site, c);
+      out = u;
+    }
+    return;
+  }
+  std::vector<T> t(n, out);
+  for (std::size_t i = 0; i < n; ++i) term(t[i], i);
+  if (order.kind == Kind::pairwise) {
+    detail::pairwise_sum(env, site, t.data(), n);
+  } else {
+    // blocked:k, or splitk:s as blocks of ⌈n/s⌉: each block into its first
+    // term, then the block sums left to right.
+    const std::size_t block = order.kind == Kind::blocked ? order.k : (n + order.k - 1) / order.k;
+    for (std::size_t b = 0; b < n; b += block) detail::sequential_sum(env, site, t.data() + b, std::min(block, n - b));
+    for (std::size_t b = block; b < n; b += block) {
+      t[0] += t[b];
+      env.round(site, t[0]);
+    }
+  }
+  out = t[0];
+}
+
+// out = Σ_{i<n} a_i b_i in the site's order (reduce); products and partial
+// sums rounded at `site`. n >= 1. `p` is scratch. a may be a row of weights
+// as stored (binary32 or binary64, exactly their values in T).
 template <class T, class R, class A>
 void dot(Env<T, R>& env, Site site, const A* a, const T* b, std::size_t n, T& out, T& p) {
-  const auto product = [&](T& r, std::size_t i) {
-    if constexpr (std::is_same_v<A, T>) {
-      mul_into(r, a[i], b[i]);
-    } else {
-      mul_weight(r, static_cast<double>(a[i]), b[i], env.ctx);
-    }
-  };
-  product(out, 0);
-  env.round(site, out);
-  for (std::size_t i = 1; i < n; ++i) {
-    product(p, i);
-    env.round(site, p);
-    out += p;
-    env.round(site, out);
-  }
+  reduce(
+      env, site, n,
+      [&](T& r, std::size_t i) {
+        if constexpr (std::is_same_v<A, T>) {
+          mul_into(r, a[i], b[i]);
+        } else {
+          mul_weight(r, static_cast<double>(a[i]), b[i], env.ctx);
+        }
+        env.round(site, r);
+      },
+      out, p);
 }
 
 // The rounding R with which the vector kernels (fast_matvec.hpp) compute
@@ -252,7 +331,7 @@ std::optional<PackedRounding> packed_rounding(const Env<T, R>& env, Site site) {
   if constexpr (!PackedScalar<T>::served) {
     return std::nullopt;
   } else {
-    if (!resolve(env.kernel)) return std::nullopt;
+    if (!resolve(env.kernel) || !env.order(site).sequential()) return std::nullopt;  // they sum in sequence
     if constexpr (R::active) {  // float carrier of a site policy
       if (env.round.needed(site)) return packed_rounding_for(env.round.format(site), env.round.mode(site));
     }
@@ -334,10 +413,10 @@ void pack_row(PackedRows& K, std::size_t r, const T* row, std::size_t n) {
 }
 
 // o_i = Σ_j a_j V_ji for i < n (row j of V at V + j·stride, m >= 1 terms),
-// left to right over j with products and partial sums at `sum_site`
-// (o_i = a_0 V_0i;  p = a_j V_ji;  o_i = o_i + p), o_i rounded at
-// `store_site`. The sums may come from the vector kernels, when
-// packed_rounding allows, with the same bits.
+// over j in sum_site's order (reduce; sequential: o_i = a_0 V_0i;
+// p = a_j V_ji;  o_i = o_i + p), products and partial sums at `sum_site`,
+// o_i rounded at `store_site`. The sequential sums may come from the vector
+// kernels, when packed_rounding allows, with the same bits.
 template <class T, class R>
 void combine_rows(Env<T, R>& env, Site sum_site, Site store_site, const T* a, const T* V, std::size_t stride,
                   std::size_t m, std::size_t n, T* o, T& p) {
@@ -354,7 +433,7 @@ void combine_rows(Env<T, R>& env, Site sum_site, Site store_site, const T* a, co
       return;
     }
   }
-  if constexpr (!R::active) {
+  if (!R::active && env.order(sum_site).sequential()) {
     // No rounder, so no random stream whose order matters: the same sums,
     // each still left to right over j, with V read row by row (for MPFR
     // types a column walk misses the cache on every value's limbs).
@@ -371,16 +450,13 @@ void combine_rows(Env<T, R>& env, Site sum_site, Site store_site, const T* a, co
     return;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < m; ++j) {
-      mul_into(p, a[j], V[j * stride + i]);
-      env.round(sum_site, p);
-      if (j == 0) {
-        o[i] = p;
-      } else {
-        o[i] += p;
-        env.round(sum_site, o[i]);
-      }
-    }
+    reduce(
+        env, sum_site, m,
+        [&](T& r, std::size_t j) {
+          mul_into(r, a[j], V[j * stride + i]);
+          env.round(sum_site, r);
+        },
+        o[i], p);
     env.round(store_site, o[i]);
   }
 }
@@ -449,11 +525,7 @@ NormStats<T> normalize(Env<T, R>& env, NormKind kind, const T* x, std::size_t d,
   T shift = zero;
   const T* centred = x;
   if (kind == NormKind::layernorm) {
-    shift = x[0];
-    for (std::size_t i = 1; i < d; ++i) {
-      shift += x[i];
-      env.round(Site::norm, shift);
-    }
+    reduce(env, Site::norm, d, [&](T& r, std::size_t i) { r = x[i]; }, shift, p);
     shift /= d_scalar;
     env.round(Site::norm, shift);
     scratch.resize(d, zero);
@@ -640,7 +712,7 @@ void soft_cap(Env<T, R>& env, Site site, T& x, const T& cap) {
 }
 
 // Softmax over s_0..s_{m-1} in place (site `softmax`):
-//   c = shift(s);  e_j = exp(s_j - c);  Z = Σ_j e_j (left to right);  α_j = e_j / Z
+//   c = shift(s);  e_j = exp(s_j - c);  Z = Σ_j e_j (the site's order: reduce);  α_j = e_j / Z
 // The shift is the traits hook (the maximum; for intervals a point near it).
 template <class T, class R>
 void softmax(Env<T, R>& env, T* s, std::size_t m, T& z) {
@@ -651,11 +723,8 @@ void softmax(Env<T, R>& env, T* s, std::size_t m, T& z) {
     exp_into(s[j], s[j]);
     env.round(Site::softmax, s[j]);
   }
-  z = s[0];
-  for (std::size_t j = 1; j < m; ++j) {
-    z += s[j];
-    env.round(Site::softmax, z);
-  }
+  T p = z;
+  reduce(env, Site::softmax, m, [&](T& r, std::size_t j) { r = s[j]; }, z, p);
   for (std::size_t j = 0; j < m; ++j) {
     s[j] /= z;
     env.round(Site::softmax, s[j]);

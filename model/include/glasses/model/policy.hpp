@@ -22,6 +22,10 @@
 //   ablate:<site>=<format>[~<mode>]  the reference format everywhere except one site: which
 //                                    rounding causes a collapse
 //   sites:<site>=<format>;...;default=<format>   anything else
+// Each <format>[~<mode>] may end in @<order>, the summation order of the
+// reductions rounded at that site (below): bf16@pairwise, or
+// sites:softmax=bf16@kahan;default=fp32. Without it a site takes the
+// run's default order (--order), itself `sequential` unless given.
 // Modes: near_even (default), near_maxMag, stochastic (seeded). Directed
 // modes are not offered for model runs: on a double or float carrier they
 // are not the correctly rounded directed results (use `glasses arith`).
@@ -77,9 +81,33 @@ inline constexpr std::size_t kSiteCount = kSites.size();
 std::string_view to_string(Site site);
 Site parse_site(std::string_view name);  // throws InputError listing the sites
 
+// The evaluation order of a sum Σ_{i<n} t_i (dot products, the softmax
+// denominator Z, Σ_j α_j v_j, the norms' means): each order is a fixed,
+// documented sequence of roundings, the same on every scalar type.
+//   sequential   (((t_0 + t_1) + t_2) + …): the reference order, today's bits
+//   pairwise     recursive halving: S[lo, lo+m) = S[lo, lo+⌈m/2⌉) + S[lo+⌈m/2⌉, lo+m),
+//                S of one term = the term (no blocking at the leaves)
+//   blocked:<k>  sequential within consecutive blocks of k terms, then
+//                sequential over the block sums (the last block may be shorter)
+//   splitk:<s>   s contiguous slices of ⌈n/s⌉ terms (GEMM split-K), each
+//                summed sequentially, then the s partial sums sequentially:
+//                blocked:⌈n/s⌉, the number of slices fixed rather than their size
+//   kahan        compensated (Kahan 1965): y = t_i − c; u = S + y;
+//                c = (u − S) − y; S = u, every operation rounded at the site
+struct SumOrder {
+  enum class Kind : std::uint8_t { sequential, pairwise, blocked, splitk, kahan };
+  Kind kind = Kind::sequential;
+  std::size_t k = 0;  // block size (blocked) or number of slices (splitk)
+  bool operator==(const SumOrder&) const = default;
+  bool sequential() const { return kind == Kind::sequential; }
+};
+SumOrder parse_sum_order(std::string_view text);  // throws InputError naming the orders
+std::string to_string(const SumOrder& order);     // parse_sum_order(to_string(o)) == o
+
 struct SiteArithmetic {
   numerics::Format format;
   numerics::Rounding rounding = numerics::Rounding::near_even;
+  SumOrder order{};
   bool operator==(const SiteArithmetic&) const = default;
 };
 
@@ -89,13 +117,21 @@ struct Policy {
 
   const SiteArithmetic& at(Site s) const { return sites[static_cast<std::size_t>(s)]; }
   SiteArithmetic& at(Site s) { return sites[static_cast<std::size_t>(s)]; }
-  // Every site the same format and mode.
+  // Every site the same format and mode (orders may differ: they change
+  // which operations run, not the carrier).
   bool uniform() const;
+  // The summation order of each site.
+  std::array<SumOrder, kSiteCount> orders() const;
 };
 
+// The summation orders of a policy: "pairwise" when every site has it,
+// else "<site>@<order>;..." for every site.
+std::string orders_text(const Policy& policy);
+
 // Parses a policy; `reference` is the format of "everywhere else" in
-// ablate: policies. Throws InputError naming the problem.
-Policy parse_policy(std::string_view text, const numerics::Format& reference);
+// ablate: policies, `order` the summation order of every site that does not
+// name one. Throws InputError naming the problem.
+Policy parse_policy(std::string_view text, const numerics::Format& reference, const SumOrder& order = {});
 
 // A uniform policy of one format, rounded to nearest even.
 Policy uniform_policy(const numerics::Format& f);

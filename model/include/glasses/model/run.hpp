@@ -32,8 +32,11 @@ struct RunSpec {
 };
 
 // Parses a format or policy string: any policy of policy.hpp, or
-// "interval:<bits>" for MPFI enclosures of the exact model.
-RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference, std::uint64_t seed = 0);
+// "interval:<bits>" for MPFI enclosures of the exact model (which enclose
+// the exact value in any order: they ignore `order`). `order` is the
+// summation order of the sites that name none.
+RunSpec parse_run_spec(std::string_view text, const numerics::Format& reference, std::uint64_t seed = 0,
+                       const SumOrder& order = {});
 
 // Values computed by a run, as doubles: the nearest double for point
 // types; for intervals the outward-rounded bounds (lower <= exact <= upper).

@@ -52,6 +52,7 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
   const auto body = [&](auto& rounder) {
     using R = std::remove_reference_t<decltype(rounder)>;
     Env<T, R> env{ctx, rounder};
+    env.orders = spec.policy.orders();
     const PreparedModel<T> prepared = prepare(model, env);
     const Trace<T> trace = forward(prepared, env, input, options);
     result.scalar = numerics::ScalarTraits<T>::name(ctx);

@@ -26,7 +26,8 @@
 //   decision_collapse    argmax_a == argmax_b while the reference's differ
 //   D_layer_l            ‖v^(l)(s)_last − v^(l)(s*)_last‖₁, l = 0..L
 //   head_inf_mean/min/max  per-head ‖o^h(s) − o^h(s*)‖∞ at the last layer
-// Per track: the first and the permanent collapse onsets, the onset
+// Per track: the first and the permanent collapse onsets, where the two
+// inputs merge at the first onset (merge.hpp), the onset
 // predicted from the reference curve (the smallest n with
 // Dinf_ref(n) < u_F ‖y_ref(s)‖∞), and at each observed onset the interval
 // enclosure of the exact Dinf: a positive lower bound certifies that the
@@ -40,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "glasses/model/merge.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/model/tasks.hpp"
@@ -89,6 +91,7 @@ struct TrackSummary {
   std::optional<std::size_t> onset_first, onset_permanent, onset_predicted;
   std::optional<Certification> certification;  // at onset_first
   std::optional<Certification> certification_permanent;
+  std::optional<MergePoint> merge;  // at onset_first: where s and s* merge (merge.hpp)
   bool nonfinite = false;
 };
 
@@ -102,6 +105,7 @@ struct SweepSettings {
   int interval_bits = 128;               // first interval precision; doubled up to the limit
   int interval_bits_limit = 2048;
   std::uint64_t seed = 0;                // stochastic rounding
+  SumOrder order{};                      // summation order of every site that names none (policy.hpp)
   int threads = 2;
   bool cross_check = false;              // also run cross_check_format(reference), group "cross-check"
 };

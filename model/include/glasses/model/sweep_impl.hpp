@@ -247,6 +247,7 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
   const auto body = [&](auto& rounder) {
     using R = std::remove_reference_t<decltype(rounder)>;
     Env<T, R> env{ctx, rounder};
+    env.orders = track.run.policy.orders();
     const PreparedModel<T> m = prepare(model, env);
     if (model.config.causal) {
       // When s is a prefix of s* (count-ones, repeat-last, commas, ...) one

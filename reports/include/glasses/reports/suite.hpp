@@ -50,6 +50,8 @@
 //       "certify": true | false | {"max_n": 1024, "bits": 128, "bits_limit": 2048},
 //                                          optional (true, with those defaults)
 //       "seed": 0,                         optional (the suite's): sampled digits, stochastic rounding
+//       "order": "pairwise",               optional ("sequential"): summation order of every site whose
+//                                          format names none (policy.hpp; "bf16@kahan" names one)
 //       "onset_table": true                optional (true): a row of the collapse-onset table
 //       "mitigates": "<id>"                optional: this sweep is a mitigation (commas, a window,
 //                                          a hint, more precision at a site) of sweep <id>; the
@@ -129,6 +131,7 @@ struct SweepSpec {
   int interval_bits = 128;
   int interval_bits_limit = 2048;
   std::uint64_t seed = 0;
+  model::SumOrder order{};
   bool onset_table = true;
   std::string mitigates;  // id of the baseline sweep; empty: not a mitigation
 };
