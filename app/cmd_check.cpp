@@ -117,7 +117,7 @@ void add_check_command(CLI::App& root, Action& action) {
   cmd->add_flag("--quick", o.quick, "The small configuration the test suite runs");
   cmd->add_option("--json", o.json_path, "Write the results as JSON to this file");
   cmd->add_option("--seed", o.seed, "Seed of the random instances")->capture_default_str();
-  cmd->add_option("--threads", o.threads, "Checks run side by side (results do not depend on it)")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Checks run side by side (results do not depend on it); 1: no threads at all (one MPI rank per core)")->capture_default_str();
   cmd->callback([&action] { action = [] { return run(o); }; });
 }
 

@@ -213,7 +213,7 @@ void add_report_command(CLI::App& root, Action& action) {
   cmd->add_option("--out", o.out, "Output directory (report.tex, figures/, data/, report.pdf)")->capture_default_str();
   cmd->add_option("--date", o.date,
                   "Date shown in the report (default: SOURCE_DATE_EPOCH as a UTC date, else the commit date)");
-  cmd->add_option("--threads", o.threads, "Worker threads (results do not depend on it)")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Worker threads (results do not depend on it); 1: no threads at all (one MPI rank per core)")->capture_default_str();
   cmd->add_flag("--no-pdf", o.no_pdf, "Write the LaTeX sources only");
   cmd->add_option("--latex-timeout", o.latex_timeout, "Seconds before the LaTeX build is stopped")->capture_default_str();
   cmd->add_flag("--list-suites", o.list_suites, "List the built-in suites and exit");

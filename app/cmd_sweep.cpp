@@ -427,7 +427,7 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--out", o.out, "Output directory")->required();
   cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");
   cmd->add_flag("--force", o.force, "Overwrite a previous sweep in --out");
-  cmd->add_option("--threads", o.threads, "Worker threads (tracks run in parallel)")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Worker threads per process (tracks side by side); 1: no threads at all (one MPI rank per core)")->capture_default_str();
   cmd->add_option("--ranks-per-track", o.ranks_per_track,
                   "Under mpirun: ranks that share each track's (and certification's) multiprecision rows; must "
                   "divide the rank count")
