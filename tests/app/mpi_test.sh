@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mpi_test.sh <glasses> <suite.json>: under `mpirun -np 1, 2 and 3`
-# (oversubscribed), sweep (an MPFR track and MPFI certifications), check
+# (oversubscribed), sweep (an MPFR track, MPFI certifications and a
+# stochastic-rounding track, whose seeds must not depend on the rank), check
 # and report write the same bytes as a singleton run; a rank killed part
 # way ends the job with no outputs, and --resume with another rank count
 # finishes it byte-identical; more ranks than items work; an unwritable
@@ -13,8 +14,8 @@ trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 mpi() { local np=$1; shift; mpirun -np "$np" --oversubscribe --bind-to none "$glasses" "$@"; }
 
-sweep=(sweep --preset paper-literal --family count-ones --n 1:40 --formats e4m3,bf16,mpfr:96 --reference mpfr:192
-       --seed 5 --threads 1)
+sweep=(sweep --preset paper-literal --family count-ones --n 1:40 --formats e4m3,bf16,bf16~stochastic,mpfr:96
+       --reference mpfr:192 --seed 5 --threads 1)
 check=(check B.4 B.6-counterexample --quick --threads 1)
 report=(report --suite "$suite" --no-pdf --date 2026-01-01 --threads 1)
 
@@ -34,6 +35,23 @@ for np in 1 2 3; do
   diff -r "$dir/r0" "$dir/r$np" > /dev/null || fail "report -np $np: the report differs"
   echo "-np $np: sweep, check and report byte-identical to the singleton"
 done
+
+# One track's rows over a group of ranks (MPFR track and MPFI
+# certifications split row-wise): one group of 2 and of 3, and two groups
+# of 2 (rank 0 schedules while its group exchanges rows).
+for spec in "2 2" "3 3" "4 2"; do
+  read -r np per <<< "$spec"
+  out=$dir/g$np-$per
+  mpi "$np" "${sweep[@]}" --ranks-per-track "$per" --out "$out" > "$out.txt" 2> "$dir/err" \
+    || { cat "$dir/err"; fail "sweep -np $np --ranks-per-track $per"; }
+  for f in sweep.csv summary.json; do cmp "$dir/s0/$f" "$out/$f" || fail "-np $np --ranks-per-track $per: $f differs"; done
+  grep -q "row exchanges" "$dir/err" || fail "-np $np --ranks-per-track $per: no rows were exchanged"
+  echo "-np $np --ranks-per-track $per: byte-identical to the singleton"
+done
+mpi 3 "${sweep[@]}" --ranks-per-track 2 --out "$dir/never" > /dev/null 2> "$dir/err"
+status=$?
+[[ $status -eq 2 ]] && grep -q "does not divide the 3 ranks" "$dir/err" || { cat "$dir/err"; fail "--ranks-per-track 2 on 3 ranks: exit $status"; }
+[[ ! -e $dir/never/sweep.csv ]] || fail "--ranks-per-track 2 on 3 ranks wrote a sweep"
 
 # More ranks than items: one check on three ranks.
 mpi 3 check B.4 --quick --threads 1 > "$dir/one.txt" 2> /dev/null || fail "one check on 3 ranks"
