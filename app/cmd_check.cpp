@@ -6,8 +6,10 @@
 //    "provenance": {...}}
 // Exit code 1 when a statement that must hold under its hypotheses is
 // refuted; measurements (B.5-full) and expected refutations never fail.
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
@@ -18,6 +20,7 @@
 #include "glasses/proofs/check_json.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
+#include "ranks.hpp"
 
 namespace glasses::app {
 namespace {
@@ -42,31 +45,55 @@ int run(const CheckCommandOptions& o) {
   proofs::CheckOptions options;
   options.quick = o.quick;
   options.seed = o.seed;
+  if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
+  numerics::set_single_threaded(o.threads == 1);
+  const Ranks& mpi = ranks();
+  // What the command shows of a check: its table row, its JSON object and
+  // whether it failed; each check is a job (on the MPI ranks, if any).
+  struct Shown {
+    std::string row, json;
+    bool failed = false;
+  };
+  std::vector<Shown> shown(selected.size());
+  Progress progress("check");
+  double total = 0, done = 0;
+  for (const proofs::CheckInfo* c : selected) total += c->seconds(o.quick);
+  std::mutex progress_mutex;
+  numerics::JobSet jobs;
+  for (const proofs::CheckInfo* c : selected) jobs.costs.push_back(c->seconds(o.quick));
+  jobs.run = [&](std::size_t k) {
+    const proofs::CheckResult r = proofs::run_check(*selected[k], options);
+    const auto counts = r.verdict_counts();
+    char row[512];
+    std::snprintf(row, sizeof row, "%-20s %-12s %9zu %7d %7d %9d %7d  %.3g%s\n", r.id.c_str(),
+                  std::string(proofs::to_string(r.expected)).c_str(), r.instances.size(), counts[0], counts[1],
+                  counts[2], counts[3], r.worst_margin(), r.failed() ? "  REFUTED" : "");
+    shown[k] = {row, proofs::check_json(r), r.failed()};
+    const std::lock_guard lock(progress_mutex);
+    done += selected[k]->seconds(o.quick);
+    progress.update(done, total);
+  };
+  jobs.pack = [&](std::size_t k) {
+    return json{{"row", shown[k].row}, {"json", shown[k].json}, {"failed", shown[k].failed}}.dump();
+  };
+  jobs.unpack = [&](std::size_t k, std::string_view bytes) {
+    const json j = json::parse(bytes);
+    shown[k] = {j.at("row").get<std::string>(), j.at("json").get<std::string>(), j.at("failed").get<bool>()};
+  };
+  numerics::run_jobs(mpi.distributor(), jobs, o.threads);
+  progress.finish();
+  if (!mpi.writer()) return kExitSuccess;  // rank 0 prints and writes
   json out;
   out["checks"] = json::array();
   out["quick"] = o.quick;
   bool failed = false;
   std::printf("%-20s %-12s %9s %7s %7s %9s %7s  %s\n", "check", "expected", "instances", "proven", "refuted",
               "numerical", "inconcl", "worst margin");
-  if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
-  Progress progress("check");
-  double total = 0, done = 0;
-  for (const proofs::CheckInfo* c : selected) total += c->seconds(o.quick);
-  const std::vector<proofs::CheckResult> results =
-      proofs::run_checks(selected, options, o.threads, [&](std::size_t i, double) {
-        done += selected[i]->seconds(o.quick);
-        progress.update(done, total);
-      });
-  progress.finish();
-  for (std::size_t k = 0; k < selected.size(); ++k) {
-    const proofs::CheckResult& r = results[k];
-    const auto counts = r.verdict_counts();
-    std::printf("%-20s %-12s %9zu %7d %7d %9d %7d  %.3g%s\n", r.id.c_str(),
-                std::string(proofs::to_string(r.expected)).c_str(), r.instances.size(), counts[0], counts[1],
-                counts[2], counts[3], r.worst_margin(), r.failed() ? "  REFUTED" : "");
+  for (const Shown& c : shown) {
+    std::fputs(c.row.c_str(), stdout);
     std::fflush(stdout);
-    failed = failed || r.failed();
-    out["checks"].push_back(json::parse(proofs::check_json(r)));
+    failed = failed || c.failed;
+    out["checks"].push_back(json::parse(c.json));
   }
   json prov = build_provenance();
   prov["seed"] = o.seed;
@@ -90,7 +117,7 @@ void add_check_command(CLI::App& root, Action& action) {
   cmd->add_flag("--quick", o.quick, "The small configuration the test suite runs");
   cmd->add_option("--json", o.json_path, "Write the results as JSON to this file");
   cmd->add_option("--seed", o.seed, "Seed of the random instances")->capture_default_str();
-  cmd->add_option("--threads", o.threads, "Checks run side by side (results do not depend on it)")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Checks run side by side (results do not depend on it); 1: no threads at all (one MPI rank per core)")->capture_default_str();
   cmd->callback([&action] { action = [] { return run(o); }; });
 }
 

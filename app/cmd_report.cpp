@@ -44,6 +44,7 @@
 #include "glasses/reports/suite_file.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
+#include "ranks.hpp"
 
 namespace glasses::app {
 namespace {
@@ -112,6 +113,8 @@ int run(const ReportOptions& o) {
     return kExitSuccess;
   }
   if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
+  numerics::set_single_threaded(o.threads == 1);
+  const Ranks& mpi = ranks();
   if (o.latex_timeout < 1) throw InputError("--latex-timeout must be at least 1 second");
   const reports::SuiteText source = reports::load_suite_text(o.suite);
   if (o.print_suite) {
@@ -128,12 +131,12 @@ int run(const ReportOptions& o) {
   const fs::path dir(o.out);
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw InputError("--out '" + o.out + "' exists and is not a directory");
-  fs::create_directories(dir, ec);
+  if (mpi.writer()) fs::create_directories(dir, ec);
   if (ec) throw InputError("cannot create the output directory '" + o.out + "': " + ec.message());
 
   double estimate = 0;
   for (const reports::PreparedSweep& p : suite->sweeps) estimate += p.estimated_cost;
-  std::fprintf(stderr, "glasses report: suite '%s': %zu sweeps, %zu checks (%s), on %d threads\n",
+  if (mpi.writer()) std::fprintf(stderr, "glasses report: suite '%s': %zu sweeps, %zu checks (%s), on %d threads\n",
                suite->suite.name.c_str(), suite->sweeps.size(), suite->check_ids.size(),
                suite->suite.checks.quick ? "quick" : "full", o.threads);
 
@@ -147,8 +150,11 @@ int run(const ReportOptions& o) {
     std::lock_guard<std::mutex> lock(timings_mutex);
     timings.emplace_back(seconds, job);
   };
+  callbacks.distributor = mpi.distributor();
+  callbacks.run_checks = mpi.writer();
   const reports::SuiteResults results = reports::run_suite(*suite, o.threads, callbacks);
   progress.finish();
+  if (!mpi.writer()) return kExitSuccess;  // rank 0 writes the report
   std::sort(timings.rbegin(), timings.rend());
   std::string slowest;
   for (std::size_t i = 0; i < std::min<std::size_t>(5, timings.size()); ++i)
@@ -207,7 +213,7 @@ void add_report_command(CLI::App& root, Action& action) {
   cmd->add_option("--out", o.out, "Output directory (report.tex, figures/, data/, report.pdf)")->capture_default_str();
   cmd->add_option("--date", o.date,
                   "Date shown in the report (default: SOURCE_DATE_EPOCH as a UTC date, else the commit date)");
-  cmd->add_option("--threads", o.threads, "Worker threads (results do not depend on it)")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Worker threads (results do not depend on it); 1: no threads at all (one MPI rank per core)")->capture_default_str();
   cmd->add_flag("--no-pdf", o.no_pdf, "Write the LaTeX sources only");
   cmd->add_option("--latex-timeout", o.latex_timeout, "Seconds before the LaTeX build is stopped")->capture_default_str();
   cmd->add_flag("--list-suites", o.list_suites, "List the built-in suites and exit");

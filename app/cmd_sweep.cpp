@@ -29,6 +29,7 @@
 #include "model_options.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
+#include "ranks.hpp"
 
 namespace glasses::app {
 namespace {
@@ -53,6 +54,7 @@ struct SweepOptions {
   std::string out;
   bool resume = false, force = false;
   int threads = 2;
+  int ranks_per_track = 1;  // MPI: ranks sharing each track's rows
   bool no_certify = false;
   std::size_t certify_max_n = 1024;
   int interval_bits = 128, interval_bits_limit = 2048;
@@ -196,6 +198,50 @@ void print_table(const model::SweepResult& r) {
   }
 }
 
+// Checks --out against --resume/--force, and returns the points each
+// track kept from an interrupted run (none unless --resume).
+std::vector<std::vector<model::PointMetrics>> restore_progress(const SweepOptions& o, const json& identity,
+                                                               std::size_t track_count,
+                                                               const std::vector<std::size_t>& ns) {
+  const fs::path dir(o.out), progress_dir = dir / ".progress";
+  std::error_code ec;
+  const bool has_results = fs::exists(dir / "sweep.csv") || fs::exists(progress_dir);
+  if (has_results && !o.resume && !o.force) {
+    throw InputError("'" + o.out + "' already holds a sweep; use --resume to continue it or --force to overwrite");
+  }
+  if (o.force) fs::remove_all(progress_dir, ec);
+  std::vector<std::vector<model::PointMetrics>> completed(track_count);
+  if (o.resume && fs::exists(progress_dir / "settings.json")) {
+    std::ifstream in(progress_dir / "settings.json");
+    json previous;
+    try {
+      previous = json::parse(in);
+    } catch (const json::exception&) {
+      throw InputError("'" + o.out + "/.progress/settings.json' is damaged; rerun with --force");
+    }
+    if (previous != identity) throw InputError("--resume: the settings differ from the interrupted run's; rerun with --force");
+    for (std::size_t t = 0; t < track_count; ++t) {
+      std::ifstream lines(progress_dir / ("track-" + std::to_string(t) + ".jsonl"));
+      for (std::string line; std::getline(lines, line);) {
+        if (lines.eof()) break;  // a line without its newline was cut by the interruption
+        model::PointMetrics p;
+        try {
+          p = model::point_from_json(line);
+        } catch (const InputError&) {
+          break;
+        }
+        if (completed[t].size() >= ns.size() || p.n != ns[completed[t].size()]) break;
+        completed[t].push_back(std::move(p));
+      }
+    }
+  } else {
+    fs::create_directories(progress_dir, ec);
+    if (ec) throw InputError("cannot create '" + progress_dir.string() + "': " + ec.message());
+    write_file_atomically(progress_dir / "settings.json", identity.dump(2) + "\n");
+  }
+  return completed;
+}
+
 int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
@@ -219,6 +265,9 @@ int run(const SweepOptions& o) {
   settings.order = model::parse_sum_order(o.order);
   settings.threads = o.threads;
   if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
+  numerics::set_single_threaded(o.threads == 1);
+  const Ranks& mpi = ranks();
+  const numerics::Distributor* distributor = mpi.distributor(o.ranks_per_track);  // validates it
   const std::vector<model::TrackSpec> tracks = model::plan_tracks(settings);  // validates the formats
   if (!(o.max_hours > 0)) throw InputError("--max-hours must be positive");
   check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
@@ -231,7 +280,7 @@ int run(const SweepOptions& o) {
   std::optional<model::TokensPerUnit> tokens_per_unit;
   if (family.text()) {
     tokens_per_unit = family.tokens_per_unit(settings.ns);
-    if (!tokens_per_unit->note.empty()) std::cerr << "glasses: note: " << tokens_per_unit->note << "\n";
+    if (!tokens_per_unit->note.empty() && mpi.writer()) std::cerr << "glasses: note: " << tokens_per_unit->note << "\n";
   }
 
   // The settings that must match for --resume.
@@ -246,61 +295,54 @@ int run(const SweepOptions& o) {
   identity["prompt"] = family.prompt();
   if (!settings.order.sequential()) identity["order"] = o.order;  // absent before orders existed
 
+  // Rank 0 prepares the output directory and tells every rank the points
+  // kept from an interrupted run; each rank appends to the logs of the
+  // tracks it runs (a shared --out keeps them for --resume).
   const fs::path dir(o.out), progress_dir = dir / ".progress";
   std::error_code ec;
-  const bool has_results = fs::exists(dir / "sweep.csv") || fs::exists(progress_dir);
-  if (has_results && !o.resume && !o.force) {
-    throw InputError("'" + o.out + "' already holds a sweep; use --resume to continue it or --force to overwrite");
-  }
-  if (o.force) fs::remove_all(progress_dir, ec);
   std::vector<std::vector<model::PointMetrics>> completed(tracks.size());
-  if (o.resume && fs::exists(progress_dir / "settings.json")) {
-    std::ifstream in(progress_dir / "settings.json");
-    json previous;
-    try {
-      previous = json::parse(in);
-    } catch (const json::exception&) {
-      throw InputError("'" + o.out + "/.progress/settings.json' is damaged; rerun with --force");
-    }
-    if (previous != identity) throw InputError("--resume: the settings differ from the interrupted run's; rerun with --force");
+  std::string kept_lines;  // per track: its kept points' lines, then an empty line
+  if (mpi.writer()) {
+    completed = restore_progress(o, identity, tracks.size(), settings.ns);
     for (std::size_t t = 0; t < tracks.size(); ++t) {
-      std::ifstream lines(progress_dir / ("track-" + std::to_string(t) + ".jsonl"));
-      for (std::string line; std::getline(lines, line);) {
-        if (lines.eof()) break;  // a line without its newline was cut by the interruption
-        model::PointMetrics p;
-        try {
-          p = model::point_from_json(line);
-        } catch (const InputError&) {
-          break;
-        }
-        if (completed[t].size() >= settings.ns.size() || p.n != settings.ns[completed[t].size()]) break;
-        completed[t].push_back(std::move(p));
-      }
+      std::string kept;
+      for (const model::PointMetrics& p : completed[t]) kept += model::point_to_json(p) + "\n";
+      write_file_atomically(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), kept);
+      kept_lines += kept + "\n";
     }
-  } else {
-    fs::create_directories(progress_dir, ec);
-    if (ec) throw InputError("cannot create '" + progress_dir.string() + "': " + ec.message());
-    write_file_atomically(progress_dir / "settings.json", identity.dump(2) + "\n");
   }
-  // Truncate each track's log to the points kept, then append.
+  mpi.broadcast(kept_lines);
+  if (!mpi.writer()) {
+    std::size_t t = 0;
+    for (std::size_t at = 0; at < kept_lines.size() && t < tracks.size();) {
+      const std::size_t end = kept_lines.find('\n', at);
+      if (end == at) {
+        ++t;
+      } else {
+        completed[t].push_back(model::point_from_json(kept_lines.substr(at, end - at)));
+      }
+      at = end + 1;
+    }
+  }
   std::vector<std::ofstream> logs;
   for (std::size_t t = 0; t < tracks.size(); ++t) {
-    std::string kept;
-    for (const model::PointMetrics& p : completed[t]) kept += model::point_to_json(p) + "\n";
-    write_file_atomically(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), kept);
     logs.emplace_back(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), std::ios::app);
   }
   std::mutex log_mutex;
   Progress progress("sweep " + o.family);
   model::SweepCallbacks callbacks;
+  const bool logs_points = mpi.leads(o.ranks_per_track);  // one rank per group logs its track
   callbacks.on_point = [&](std::size_t t, const model::PointMetrics& p) {
+    if (!logs_points) return;
     const std::string line = model::point_to_json(p) + "\n";
     std::lock_guard<std::mutex> lock(log_mutex);
     logs[t] << line << std::flush;
   };
   callbacks.on_progress = [&](double done, double total) { progress.update(done, total); };
+  callbacks.distributor = distributor;
   const model::SweepResult result = model::run_sweep(source, family, settings, callbacks, std::move(completed));
   progress.finish();
+  if (!mpi.writer()) return kExitSuccess;  // rank 0 writes the outputs
 
   model::SweepDescription description{&source, &family, o.family, tokens_per_unit, ""};
   json prov = build_provenance();
@@ -319,6 +361,14 @@ int run(const SweepOptions& o) {
   fs::remove_all(progress_dir, ec);
   for (const std::string& w : source.warnings) std::cerr << "glasses: warning: " << w << "\n";
   print_table(result);
+  if (o.ranks_per_track > 1) {
+    const Ranks::ExchangeStats x = mpi.exchange_stats();
+    std::fprintf(stderr,
+                 "glasses: %d ranks, %d per track: rank 0 spent %.3g s of %.3g s (%.1f%%) in %ld row exchanges "
+                 "(%.3g MB, waits for slower ranks included)\n",
+                 mpi.size(), o.ranks_per_track, x.seconds, x.wall_seconds, 100 * x.seconds / x.wall_seconds,
+                 x.exchanges, x.bytes / 1e6);
+  }
   for (const model::TrackResult& t : result.tracks) {
     if (t.summary.nonfinite) {
       std::cerr << "glasses: warning: " << t.spec.label << " produced non-finite values (see the nonfinite column)\n";
@@ -370,7 +420,11 @@ void add_sweep_command(CLI::App& root, Action& action) {
   cmd->add_option("--out", o.out, "Output directory")->required();
   cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");
   cmd->add_flag("--force", o.force, "Overwrite a previous sweep in --out");
-  cmd->add_option("--threads", o.threads, "Worker threads (tracks run in parallel)")->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Worker threads per process (tracks side by side); 1: no threads at all (one MPI rank per core)")->capture_default_str();
+  cmd->add_option("--ranks-per-track", o.ranks_per_track,
+                  "Under mpirun: ranks that share each track's (and certification's) multiprecision rows; must "
+                  "divide the rank count")
+      ->capture_default_str();
   cmd->add_flag("--no-certify", o.no_certify, "Skip the interval certification of onsets");
   cmd->add_option("--certify-max-n", o.certify_max_n, "Largest n certified with intervals")->capture_default_str();
   cmd->add_option("--interval-bits", o.interval_bits, "First interval precision")->capture_default_str();

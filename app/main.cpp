@@ -8,9 +8,11 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "glasses/numerics/error.hpp"
+#include "ranks.hpp"
 
 int main(int argc, char** argv) {
   using namespace glasses::app;
+  const Ranks ranks(argc, argv);
   CLI::App root{"glasses: how low-precision rounding makes a transformer unable to tell inputs apart"};
   root.require_subcommand(1);
   Action action;
@@ -23,21 +25,15 @@ int main(int argc, char** argv) {
   add_tokenize_command(root, action);
   try {
     root.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return root.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return root.exit(e);
   } catch (const CLI::ParseError& e) {
-    root.exit(e);
-    return kExitBadInput;
+    // Every rank parses the same arguments: rank 0 alone answers.
+    if (!ranks.writer()) return e.get_exit_code() == 0 ? kExitSuccess : kExitBadInput;
+    const int code = root.exit(e);
+    return code == 0 ? kExitSuccess : kExitBadInput;
   }
   try {
     return action();
-  } catch (const glasses::InputError& e) {
-    std::cerr << "glasses: error: " << e.what() << "\n";
-    return kExitBadInput;
-  } catch (const std::exception& e) {
-    std::cerr << "glasses: internal error: " << e.what() << "\n";
-    return kExitInternal;
+  } catch (...) {
+    return ranks.fail(std::current_exception());
   }
 }

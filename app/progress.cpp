@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include "ranks.hpp"
+
 namespace glasses::app {
 namespace {
 std::string duration(double seconds) {
@@ -21,9 +23,10 @@ std::string duration(double seconds) {
 }  // namespace
 
 Progress::Progress(std::string label)
-    : label_(std::move(label)), terminal_(::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)), shown_(ranks().writer()), terminal_(::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
 
 void Progress::update(double done, double total) {
+  if (!shown_) return;
   std::lock_guard<std::mutex> lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   const double fraction = total > 0 ? std::min(1.0, done / total) : 0.0;
@@ -48,6 +51,7 @@ void Progress::update(double done, double total) {
 }
 
 void Progress::finish() {
+  if (!shown_) return;
   std::lock_guard<std::mutex> lock(mutex_);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::fprintf(stderr, "%s%s: done in %s\n", terminal_ ? "\r" : "", label_.c_str(), duration(elapsed).c_str());

@@ -1,5 +1,6 @@
 // A progress display with an ETA: a bar redrawn in place on a terminal,
-// plain lines every 10% otherwise (logs, CI).
+// plain lines every 10% otherwise (logs, CI). Under MPI, rank 0 shows its
+// own share of the work (the other ranks' arrives with their results).
 #pragma once
 
 #include <chrono>
@@ -17,6 +18,7 @@ class Progress {
 
  private:
   std::string label_;
+  bool shown_;  // on rank 0 only (ranks.hpp)
   bool terminal_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_{};

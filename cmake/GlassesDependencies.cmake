@@ -12,6 +12,13 @@ find_package(MPFI REQUIRED)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
+# MPI (Open MPI): the command line spreads sweeps, checks and reports over
+# ranks (app/ranks.cpp). On when found; without it every run is a singleton.
+find_package(MPI COMPONENTS CXX)
+option(GLASSES_MPI "Run sweep/check/report items across MPI ranks (needs MPI)" ${MPI_CXX_FOUND})
+if(GLASSES_MPI AND NOT MPI_CXX_FOUND)
+  message(FATAL_ERROR "GLASSES_MPI=ON but no MPI was found (Debian: libopenmpi-dev openmpi-bin)")
+endif()
 # Highway: portable SIMD with run-time dispatch (numerics/simd.hpp).
 find_package(hwy REQUIRED)
 

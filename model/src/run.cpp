@@ -54,9 +54,10 @@ std::size_t carrier_index(const Execution& execution) {
   throw Error("no carrier type for this run");
 }
 
-DistanceEnclosure interval_distance(const ModelSource& model, int bits, const std::vector<int>& a, const std::vector<int>& b) {
+DistanceEnclosure interval_distance(const ModelSource& model, int bits, const std::vector<int>& a, const std::vector<int>& b,
+                                    const numerics::RowGroup* group) {
   const RunSpec spec = parse_run_spec("interval:" + std::to_string(bits), numerics::formats::fp64);
-  return detail::distance_as<numerics::Interval>(model, spec, a, b);
+  return detail::distance_as<numerics::Interval>(model, spec, a, b, group);
 }
 
 ForwardResult run_forward(const ModelSource& model, const RunSpec& spec, const InputSequence& input,

@@ -195,6 +195,20 @@ std::vector<std::pair<std::string, double>> metric_values(const PointMetrics& p)
 }
 
 namespace {
+// Doubles travel as hexadecimal text so they come back bit for bit.
+std::string hex_double(double x) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%a", x);
+  return std::string(b);
+}
+
+double double_from_hex(const std::string& s) {
+  char* end = nullptr;
+  const double x = std::strtod(s.c_str(), &end);
+  if (end == nullptr || *end != '\0') throw InputError("damaged number '" + s + "'");
+  return x;
+}
+
 std::string exact_text(const MpfrReal& x) {
   char* text = nullptr;
   mpfr_asprintf(&text, "%Ra", x.data());
@@ -219,12 +233,7 @@ MpfrReal exact_from_text(const std::string& s) {
 std::string point_to_json(const PointMetrics& p) {
   nlohmann::json j;
   j["n"] = p.n;
-  // Doubles travel as hexadecimal text so they come back bit for bit.
-  const auto hex = [](double x) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%a", x);
-    return std::string(b);
-  };
+  const auto hex = hex_double;
   j["d1"] = hex(p.d1);
   j["d2"] = hex(p.d2);
   j["dinf"] = hex(p.dinf);
@@ -253,13 +262,7 @@ std::string point_to_json(const PointMetrics& p) {
 PointMetrics point_from_json(const std::string& line) {
   try {
     const nlohmann::json j = nlohmann::json::parse(line);
-    const auto num = [](const nlohmann::json& v) {
-      const std::string s = v.get<std::string>();
-      char* end = nullptr;
-      const double x = std::strtod(s.c_str(), &end);
-      if (end == nullptr || *end != '\0') throw InputError("damaged number '" + s + "'");
-      return x;
-    };
+    const auto num = [](const nlohmann::json& v) { return double_from_hex(v.get<std::string>()); };
     PointMetrics p;
     p.n = j.at("n").get<std::size_t>();
     p.d1 = num(j.at("d1"));
@@ -293,6 +296,34 @@ std::string cross_check_format(const std::string& reference) {
   throw InputError("a cross-check needs an arbitrary-precision reference (mpfr:<bits> or cpp_bin_float:256), not " +
                    reference);
 }
+
+namespace detail {
+std::string certification_to_json(const Certification& c) {
+  const nlohmann::json j{{"n", c.n},
+                         {"certified", c.certified},
+                         {"lower", hex_double(c.exact_distance_lower)},
+                         {"upper", hex_double(c.exact_distance_upper)},
+                         {"bits", c.bits},
+                         {"note", c.note}};
+  return j.dump();
+}
+
+Certification certification_from_json(std::string_view text) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    Certification c;
+    c.n = j.at("n").get<std::size_t>();
+    c.certified = j.at("certified").get<bool>();
+    c.exact_distance_lower = double_from_hex(j.at("lower").get<std::string>());
+    c.exact_distance_upper = double_from_hex(j.at("upper").get<std::string>());
+    c.bits = j.at("bits").get<int>();
+    c.note = j.at("note").get<std::string>();
+    return c;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(std::string("damaged certification record: ") + e.what());
+  }
+}
+}  // namespace detail
 
 std::vector<TrackSpec> plan_tracks(const SweepSettings& settings) {
   const numerics::Format reference = numerics::parse_format(settings.reference);
@@ -359,12 +390,12 @@ SweepEstimate estimate_sweep(const ModelSource& model, const PairFamily& family,
 }
 
 Certification certify_distance(const ModelSource& model, const PairFamily& family, std::size_t n, int bits,
-                               int bits_limit) {
+                               int bits_limit, const numerics::RowGroup* group) {
   const SequencePair pair = family.at(n);
   Certification c;
   c.n = n;
   for (int b = bits;; b *= 2) {
-    const DistanceEnclosure e = interval_distance(model, b, pair.a, pair.b);
+    const DistanceEnclosure e = interval_distance(model, b, pair.a, pair.b, group);
     c.bits = b;
     c.exact_distance_lower = e.lower;
     c.exact_distance_upper = e.upper;
@@ -416,7 +447,13 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
   // The costliest tracks (MPFR, long remaining work) start first.
   std::vector<double> costs(tracks.size());
   for (std::size_t t = 0; t < tracks.size(); ++t) costs[t] = weight[t] * work(result.tracks[t].points.size());
-  numerics::run_longest_first(costs, std::max(1, settings.threads), [&](std::size_t t) {
+  // Each track's new points are a job; they travel between processes as
+  // the exact lines of the progress log (point_to_json).
+  std::vector<std::vector<PointMetrics>> fresh(tracks.size());
+  const numerics::RowGroup* group = callbacks.distributor != nullptr ? callbacks.distributor->row_group() : nullptr;
+  numerics::JobSet jobs;
+  jobs.costs = costs;
+  jobs.run = [&](std::size_t t) {
     TrackResult& track = result.tracks[t];
     const std::size_t first = track.points.size();
     if (first >= settings.ns.size()) return;
@@ -429,11 +466,27 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
       done += w * weight[t];
       callbacks.on_progress(done, total);
     };
-    std::vector<PointMetrics> points = with_carrier(track.spec.run.execution, [&]<class T>() {
-      return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work);
+    fresh[t] = with_carrier(track.spec.run.execution, [&]<class T>() {
+      return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work, group);
     });
-    for (PointMetrics& p : points) track.points.push_back(std::move(p));
-  });
+  };
+  jobs.pack = [&](std::size_t t) {
+    std::string lines;
+    for (const PointMetrics& p : fresh[t]) lines += point_to_json(p) + "\n";
+    return lines;
+  };
+  jobs.unpack = [&](std::size_t t, std::string_view lines) {
+    fresh[t].clear();
+    for (std::size_t at = 0; at < lines.size();) {
+      const std::size_t end = lines.find('\n', at);
+      fresh[t].push_back(point_from_json(std::string(lines.substr(at, end - at))));
+      at = end + 1;
+    }
+  };
+  numerics::run_jobs(callbacks.distributor, jobs, std::max(1, settings.threads));
+  for (std::size_t t = 0; t < tracks.size(); ++t) {
+    for (PointMetrics& p : fresh[t]) result.tracks[t].points.push_back(std::move(p));
+  }
 
   // Cross-track quantities against the reference.
   const std::vector<PointMetrics>& reference = result.tracks[result.reference_track].points;
@@ -460,23 +513,8 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     }
     result.cross_check = d;
   }
-  // Onsets and certifications.
-  std::map<std::size_t, Certification> certified;
-  const auto certify = [&](std::size_t n) -> std::optional<Certification> {
-    if (!settings.certify) return std::nullopt;
-    if (n > settings.certify_max_n) {
-      Certification c;
-      c.n = n;
-      c.note = "not certified: n = " + std::to_string(n) + " is above the certification limit " +
-               std::to_string(settings.certify_max_n);
-      return c;
-    }
-    auto it = certified.find(n);
-    if (it == certified.end()) {
-      it = certified.emplace(n, certify_distance(model, family, n, settings.interval_bits, settings.interval_bits_limit)).first;
-    }
-    return it->second;
-  };
+  // Onsets, then the certifications they need: each n once, as jobs
+  // (interval forwards are the costliest part of a short sweep).
   for (TrackResult& track : result.tracks) {
     TrackSummary& s = track.summary;
     s.onset_first = first_collapse(track.points);
@@ -490,6 +528,37 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
         break;
       }
     }
+  }
+  std::map<std::size_t, Certification> certified;
+  for (const TrackResult& track : result.tracks) {
+    for (const std::optional<std::size_t>& n : {track.summary.onset_first, track.summary.onset_permanent}) {
+      if (settings.certify && n && *n <= settings.certify_max_n) certified.emplace(*n, Certification{});
+    }
+  }
+  std::vector<Certification*> slots;
+  numerics::JobSet certifications;
+  for (auto& [n, c] : certified) {
+    slots.push_back(&c);
+    certifications.costs.push_back(static_cast<double>(n) * static_cast<double>(n));  // O(n²) interval work
+  }
+  certifications.run = [&](std::size_t k) {
+    const std::size_t n = std::next(certified.begin(), static_cast<std::ptrdiff_t>(k))->first;
+    *slots[k] = certify_distance(model, family, n, settings.interval_bits, settings.interval_bits_limit, group);
+  };
+  certifications.pack = [&](std::size_t k) { return detail::certification_to_json(*slots[k]); };
+  certifications.unpack = [&](std::size_t k, std::string_view text) { *slots[k] = detail::certification_from_json(text); };
+  numerics::run_jobs(callbacks.distributor, certifications, std::max(1, settings.threads));
+  const auto certify = [&](std::size_t n) -> std::optional<Certification> {
+    if (!settings.certify) return std::nullopt;
+    if (n <= settings.certify_max_n) return certified.at(n);
+    Certification c;
+    c.n = n;
+    c.note = "not certified: n = " + std::to_string(n) + " is above the certification limit " +
+             std::to_string(settings.certify_max_n);
+    return c;
+  };
+  for (TrackResult& track : result.tracks) {
+    TrackSummary& s = track.summary;
     if (s.onset_first) s.certification = certify(*s.onset_first);
     if (s.onset_permanent && s.onset_permanent != s.onset_first) s.certification_permanent = certify(*s.onset_permanent);
     if (s.onset_first && !s.nonfinite) s.merge = merge_point(model, family, track.spec.run, *s.onset_first);

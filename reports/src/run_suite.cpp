@@ -47,7 +47,7 @@ SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbac
     }
     callbacks.on_progress(sum, total);
   };
-  numerics::run_longest_first(costs, threads, [&](std::size_t k) {
+  const auto run_job = [&](std::size_t k) {
     const Job& job = jobs[k];
     const auto start = std::chrono::steady_clock::now();
     std::string name;
@@ -56,6 +56,7 @@ SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbac
       name = "sweep " + p.spec->id;
       model::SweepCallbacks cb;
       cb.on_progress = [&, k](double d, double t) { report(k, t > 0 ? d / t : 0); };
+      cb.distributor = callbacks.distributor;
       results.sweeps[job.index].result = model::run_sweep(*p.model, *p.family, p.settings, cb);
       results.sweeps[job.index].seconds = seconds_since(start);
     } else {
@@ -73,7 +74,22 @@ SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbac
     }
     report(k, 1.0);
     if (callbacks.on_done) callbacks.on_done(name, seconds_since(start));
-  });
+  };
+  if (callbacks.distributor == nullptr) {
+    numerics::run_longest_first(costs, threads, run_job);
+    return results;
+  }
+  std::vector<std::size_t> checks;
+  std::vector<double> check_costs;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    if (jobs[k].is_sweep) {
+      run_job(k);  // every process takes part, in the same order
+    } else if (callbacks.run_checks) {
+      checks.push_back(k);
+      check_costs.push_back(costs[k]);
+    }
+  }
+  numerics::run_longest_first(check_costs, threads, [&](std::size_t i) { run_job(checks[i]); });
   return results;
 }
 

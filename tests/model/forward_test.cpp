@@ -6,11 +6,15 @@
 #include "glasses/model/forward.hpp"
 
 #include <algorithm>
+#include <barrier>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <fstream>
 #include <numbers>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
 
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
@@ -427,6 +431,81 @@ BOOST_AUTO_TEST_CASE(two_threads_give_the_same_bits) {
   for (std::size_t t = 0; t < tokens.size(); ++t) tokens[t] = static_cast<int>((t * 7 + 3) % 10);
   BOOST_TEST(two_thread_mismatches<gn::MpfrReal>(s, tokens, 200) == 0);
   BOOST_TEST(two_thread_mismatches<gn::Interval>(s, std::vector<int>(tokens.begin(), tokens.begin() + 130), 96) == 0);
+}
+
+// Processes of a row group (issue 11) share each position's rows and heads
+// and exchange them as exact bytes without changing a bit: three members
+// (uneven shares; one also halves its share between two threads), here
+// threads with an in-memory allgather, agree exactly with one decoder alone
+// on y and the logits of every position, in MPFR and in intervals.
+class ThreadRowGroup final : public gn::RowGroup {
+ public:
+  struct Shared {
+    explicit Shared(int n) : slots(static_cast<std::size_t>(n)), sync(n) {}
+    std::vector<std::string> slots;
+    std::barrier<> sync;
+  };
+  ThreadRowGroup(Shared& shared, int rank) : shared_(shared), rank_(rank) {}
+  int size() const override { return static_cast<int>(shared_.slots.size()); }
+  int rank() const override { return rank_; }
+  std::vector<std::string> allgather(std::string_view mine) const override {
+    shared_.slots[static_cast<std::size_t>(rank_)] = std::string(mine);
+    shared_.sync.arrive_and_wait();
+    std::vector<std::string> all = shared_.slots;
+    shared_.sync.arrive_and_wait();  // nobody writes the next round before everyone read this one
+    return all;
+  }
+
+ private:
+  Shared& shared_;
+  int rank_;
+};
+
+template <class T>
+long row_group_mismatches(const gm::ModelSource& s, const std::vector<int>& tokens, long bits) {
+  gm::NoSiteRounding none;
+  gm::Env<T, gm::NoSiteRounding> env{gn::PrecisionContext(bits), none};
+  const gm::PreparedModel<T> m = gm::prepare(s, env);
+  gm::Decoder<T, gm::NoSiteRounding> alone(m, env);
+  std::vector<std::vector<T>> expected;  // per position: y, then the logits
+  for (int token : tokens) {
+    alone.push(token);
+    expected.push_back(alone.last().y);
+    const std::vector<T> logits = alone.logits();
+    expected.back().insert(expected.back().end(), logits.begin(), logits.end());
+  }
+  constexpr int kMembers = 3;
+  ThreadRowGroup::Shared shared(kMembers);
+  std::vector<long> mismatches(kMembers, 0);
+  std::vector<std::thread> members;
+  for (int r = 0; r < kMembers; ++r) {
+    members.emplace_back([&, r] {
+      const gn::MpfrThreadCacheGuard caches;
+      gm::Env<T, gm::NoSiteRounding> own{gn::PrecisionContext(bits), none};
+      const gm::PreparedModel<T> mine = gm::prepare(s, own);
+      const ThreadRowGroup group(shared, r);
+      gm::Decoder<T, gm::NoSiteRounding> dec(mine, own);
+      dec.set_row_group(&group);
+      dec.set_two_threads(r == 1);
+      for (std::size_t t = 0; t < tokens.size(); ++t) {
+        dec.push(tokens[t]);
+        std::vector<T> got = dec.last().y;
+        const std::vector<T> logits = dec.logits();
+        got.insert(got.end(), logits.begin(), logits.end());
+        for (std::size_t i = 0; i < got.size(); ++i) mismatches[static_cast<std::size_t>(r)] += !identical(got[i], expected[t][i]);
+      }
+    });
+  }
+  for (std::thread& t : members) t.join();
+  return mismatches[0] + mismatches[1] + mismatches[2];
+}
+
+BOOST_AUTO_TEST_CASE(row_group_members_give_the_same_bits) {
+  const gm::ModelSource s = gm::make_preset("default");
+  std::vector<int> tokens(140);
+  for (std::size_t t = 0; t < tokens.size(); ++t) tokens[t] = static_cast<int>((t * 7 + 3) % 10);
+  BOOST_TEST(row_group_mismatches<gn::MpfrReal>(s, tokens, 200) == 0);
+  BOOST_TEST(row_group_mismatches<gn::Interval>(s, std::vector<int>(tokens.begin(), tokens.begin() + 40), 96) == 0);
 }
 
 // Site rounding on a double carrier with every site in F equals computing

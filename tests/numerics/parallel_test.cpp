@@ -2,7 +2,8 @@
 // thread, and rethrows the lowest-index failure; PairedWorker runs both
 // sides of every pair (the helper on another thread), over many pairs with
 // both the spinning and the sleeping hand-over, and rethrows either side's
-// exception after both have finished.
+// exception after both have finished; the single-threaded switch keeps
+// both on the caller; row shares tile the rows.
 #include "glasses/numerics/parallel.hpp"
 
 #include <atomic>
@@ -91,6 +92,49 @@ BOOST_AUTO_TEST_CASE(paired_worker_rethrows_after_both_sides_finish) {
   int a = 0, b = 0;
   worker.run([&] { a = 1; }, [&] { b = 2; });
   BOOST_TEST(a + b == 3);
+}
+
+BOOST_AUTO_TEST_CASE(single_threaded_runs_everything_on_the_caller) {
+  gn::set_single_threaded(true);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::vector<std::thread::id> seen(20);
+  gn::run_longest_first(std::vector<double>(20, 1.0), 8, [&](std::size_t i) { seen[i] = std::this_thread::get_id(); });
+  for (const std::thread::id& id : seen) BOOST_TEST((id == caller));
+  gn::PairedWorker worker;
+  std::thread::id here, there;
+  worker.run([&] { here = std::this_thread::get_id(); }, [&] { there = std::this_thread::get_id(); });
+  BOOST_TEST((here == caller && there == caller));
+  gn::set_single_threaded(false);
+  worker.run([&] { here = std::this_thread::get_id(); }, [&] { there = std::this_thread::get_id(); });
+  BOOST_TEST((here == caller && there != caller));
+}
+
+BOOST_AUTO_TEST_CASE(shares_are_consecutive_and_cover_every_item) {
+  // 10 rows over 3 members: [0, 3), [3, 6), [6, 10).
+  BOOST_TEST((gn::share_of(10, 0, 3) == std::pair<std::size_t, std::size_t>{0, 3}));
+  BOOST_TEST((gn::share_of(10, 1, 3) == std::pair<std::size_t, std::size_t>{3, 6}));
+  BOOST_TEST((gn::share_of(10, 2, 3) == std::pair<std::size_t, std::size_t>{6, 10}));
+  for (std::size_t n : {1u, 2u, 7u, 64u, 1000u}) {
+    for (int size : {1, 2, 3, 8}) {
+      std::size_t expected_from = 0;
+      for (int r = 0; r < size; ++r) {
+        const auto [from, to] = gn::share_of(n, r, size);
+        BOOST_TEST(from == expected_from);
+        BOOST_TEST(to - from <= n / static_cast<std::size_t>(size) + 1);
+        expected_from = to;
+      }
+      BOOST_TEST(expected_from == n);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(run_jobs_without_a_distributor_is_the_pool) {
+  gn::JobSet jobs;
+  jobs.costs = {1, 3, 2};
+  std::vector<std::size_t> order;
+  jobs.run = [&](std::size_t i) { order.push_back(i); };
+  gn::run_jobs(nullptr, jobs, 1);
+  BOOST_TEST(order == (std::vector<std::size_t>{1, 2, 0}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -41,6 +41,7 @@
 #include "glasses/model/presets.hpp"
 #include "glasses/model/weights.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/numerics/exact_bytes.hpp"
 #include "glasses/numerics/parallel.hpp"
 
 namespace glasses::model {
@@ -456,12 +457,13 @@ class BlockSteps {
     head_outputs.resize(static_cast<std::size_t>(c.n_heads));  // reused: no new values
     std::vector<std::vector<T>>* alpha = attention != nullptr ? attention : Observer::active ? &alpha_ : nullptr;
     if (alpha != nullptr) alpha->resize(static_cast<std::size_t>(c.n_heads));  // every head's α is overwritten
+    // (Heads are shared with a row group only when no α is kept: α stays where it is computed.)
     split(static_cast<std::size_t>(c.n_heads), m * dh >= 2048, [&](std::size_t from, std::size_t to, int side) {
       for (std::size_t h = from; h < to; ++h) {
         std::vector<T>* alpha_h = alpha != nullptr ? &(*alpha)[h] : nullptr;
         attend_head(l, t, first, m, static_cast<int>(h), q, head_scratch_[side], alpha_h);
       }
-    });
+    }, alpha == nullptr ? concat_.data() : nullptr, dh);
     if constexpr (Observer::active) observe_.attention(l, t, first, last, *alpha);
     for (int h = 0; h < c.n_heads; ++h) {
       const T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
@@ -478,6 +480,10 @@ class BlockSteps {
   // multiprecision T, the rows of every matrix product and the MLP's
   // activations. Never with a site rounder (its random stream is sequential).
   bool two_threads = false;
+  // Processes sharing the same work (parallel.hpp's RowGroup), for
+  // multiprecision T: each computes its share of those rows and heads and
+  // they exchange the results exactly. Never with a site rounder.
+  const numerics::RowGroup* group = nullptr;
 
   // The MLP of position t in layer l, with its residual:
   //   u = norm2(z)
@@ -703,17 +709,42 @@ class BlockSteps {
   // be worth two threads; native ones do not.
   static constexpr bool kSplitRows = numerics::ScalarTraits<T>::is_multiprecision;
 
-  // job(from, to, side) over [0, n): with two_threads and `worth` (and no
-  // site rounder), [0, n/2) on this thread (side 0) and [n/2, n) on the
-  // helper (side 1); else all of it here.
+  // job(from, to, side) over [0, n), item k writing out[k·width, (k+1)·width):
+  // with a row group (and `out`, `worth`, no site rounder) this process
+  // does its share and receives the others' (exact bytes); its part, with
+  // two_threads and `worth`, is halved between this thread (side 0) and the
+  // helper (side 1).
   template <class Job>
-  void split(std::size_t n, bool worth, const Job& job) {
-    if (!two_threads || !worth || R::active || n < 2) {
-      job(0, n, 0);
+  void split(std::size_t n, bool worth, const Job& job, T* out = nullptr, std::size_t width = 1) {
+    if constexpr (numerics::kExactBytes<T>) {
+      if (group != nullptr && out != nullptr && worth && !R::active) {  // a share may be empty (n < size)
+        const auto [from, to] = numerics::share_of(n, group->rank(), group->size());
+        split_here(from, to, worth, job);
+        std::string mine;
+        numerics::append_exact(mine, out + from * width, (to - from) * width);
+        const std::vector<std::string> all = group->allgather(mine);
+        for (int r = 0; r < group->size(); ++r) {
+          if (r == group->rank()) continue;
+          const auto [f, e] = numerics::share_of(n, r, group->size());
+          if (!numerics::read_exact(all[static_cast<std::size_t>(r)], out + f * width, (e - f) * width).empty()) {
+            throw Error("row exchange: a share has trailing bytes");
+          }
+        }
+        return;
+      }
+    }
+    split_here(0, n, worth, job);
+  }
+
+  template <class Job>
+  void split_here(std::size_t from, std::size_t to, bool worth, const Job& job) {
+    if (!two_threads || !worth || R::active || to - from < 2) {
+      job(from, to, 0);
       return;
     }
     if (!helper_) helper_ = std::make_unique<numerics::PairedWorker>();
-    helper_->run([&] { job(0, n / 2, 0); }, [&] { job(n / 2, n, 1); });
+    const std::size_t mid = from + (to - from) / 2;
+    helper_->run([&] { job(from, mid, 0); }, [&] { job(mid, to, 1); });
   }
 
   // y = W x + b at (sum_site, store_site): rows split between the threads
@@ -724,7 +755,7 @@ class BlockSteps {
     if constexpr (kSplitRows) {
       split(W.rows, true, [&](std::size_t from, std::size_t to, int side) {
         matvec_rows(env_, sum_site, store_site, W, b, x, y, side_scratch_[side], from, to);
-      });
+      }, y);
     } else {
       matvec(env_, sum_site, store_site, W, b, x, y, p_, packed);
     }
@@ -736,7 +767,7 @@ class BlockSteps {
     split(n, kSplitRows, [&](std::size_t from, std::size_t to, int side) {
       activate(env_, m_.config.activation, m_.act, h + from, gate != nullptr ? gate + from : nullptr, to - from,
                side_scratch_[side]);
-    });
+    }, h);
   }
 
   const PreparedModel<T>& m_;
@@ -828,6 +859,8 @@ class Decoder {
   bool record_attention = false;  // keep α of the last position (O(L·H·n) per push)
   // Two threads share the work of each position (same bits; BlockSteps::two_threads).
   void set_two_threads(bool on) { steps_.two_threads = on; }
+  // Processes that share each position's work (same bits; BlockSteps::group).
+  void set_row_group(const numerics::RowGroup* group) { steps_.group = group; }
 
  private:
   void note(const std::vector<T>& v, int layer, const char* step) {

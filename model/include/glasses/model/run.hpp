@@ -83,7 +83,9 @@ struct DistanceEnclosure {
   double lower = 0, upper = 0;
   NumericalIssue issue;  // of either forward
 };
-DistanceEnclosure interval_distance(const ModelSource& model, int bits, const std::vector<int>& a, const std::vector<int>& b);
+// `group`: processes sharing each step's rows (numerics/parallel.hpp), or none.
+DistanceEnclosure interval_distance(const ModelSource& model, int bits, const std::vector<int>& a, const std::vector<int>& b,
+                                    const numerics::RowGroup* group = nullptr);
 
 // The position in numerics::Scalars (scalar_list.hpp) of the carrier type of
 // `execution`. Throws Error when no listed type carries it.
@@ -102,7 +104,7 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
                              bool all_positions, bool want_logits, int digits, bool keep_trace);
 template <class T>
 DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, const std::vector<int>& a,
-                              const std::vector<int>& b);
+                              const std::vector<int>& b, const numerics::RowGroup* group);
 }  // namespace detail
 
 }  // namespace glasses::model

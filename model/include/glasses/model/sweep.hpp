@@ -46,6 +46,7 @@
 #include "glasses/model/run.hpp"
 #include "glasses/model/tasks.hpp"
 #include "glasses/numerics/mpfr.hpp"
+#include "glasses/numerics/parallel.hpp"
 
 namespace glasses::model {
 
@@ -143,6 +144,9 @@ struct SweepCallbacks {
   std::function<void(std::size_t track, const PointMetrics&)> on_point;
   // Progress: work units done / total (positions pushed), from worker threads.
   std::function<void(double done, double total)> on_progress;
+  // Where tracks and certifications run (e.g. MPI ranks); this process's
+  // `settings.threads` when null. Every process taking part gets the result.
+  const numerics::Distributor* distributor = nullptr;
 };
 
 struct TrackResult {
@@ -176,8 +180,9 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
 // The interval enclosure of the exact Dinf between y(s) and y(s*) at n,
 // raising the precision from `bits` (doubling) until the lower bound is
 // positive and the enclosure narrower than the distance, or `bits_limit`.
+// `group`: processes sharing each forward's rows (parallel.hpp).
 Certification certify_distance(const ModelSource& model, const PairFamily& family, std::size_t n, int bits,
-                               int bits_limit);
+                               int bits_limit, const numerics::RowGroup* group = nullptr);
 
 // Serialisation of a point (one JSON object per line) for resumable runs;
 // exact values travel as MPFR hexadecimal strings.
@@ -204,12 +209,16 @@ struct Difference {
 };
 Difference difference(const std::vector<numerics::MpfrReal>& a, const std::vector<numerics::MpfrReal>& b);
 
+// A certification as one line of JSON, exact (doubles in hexadecimal), and back.
+std::string certification_to_json(const Certification& c);
+Certification certification_from_json(std::string_view text);  // throws InputError on a damaged record
+
 // One track, instantiated per scalar type (src/instantiate_scalar.cpp.in).
 template <class T>
 std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
                                        const SweepSettings& settings, std::size_t first_index,
                                        const std::function<void(const PointMetrics&)>& on_point,
-                                       const std::function<void(double)>& on_work);
+                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group);
 }  // namespace detail
 
 }  // namespace glasses::model

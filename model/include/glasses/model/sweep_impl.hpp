@@ -101,9 +101,11 @@ PointMetrics measure(std::size_t n, const LastPosition<T>& a, const LastPosition
 template <class T, class R>
 class FollowingDecoder {
  public:
-  FollowingDecoder(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model)
+  FollowingDecoder(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model,
+                   const numerics::RowGroup* group = nullptr)
       : decoder_(m, env), model_(model) {
     decoder_.set_two_threads(true);
+    decoder_.set_row_group(group);
   }
 
   // Brings the decoder to `tokens`; returns the positions pushed. `seen`
@@ -236,7 +238,7 @@ template <class T>
 std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
                                        const SweepSettings& settings, std::size_t first_index,
                                        const std::function<void(const PointMetrics&)>& on_point,
-                                       const std::function<void(double)>& on_work) {
+                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group) {
   if constexpr (numerics::ScalarTraits<T>::is_interval) {
     throw InputError("intervals are not a sweep format; they certify onsets");
   }
@@ -255,7 +257,7 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
       // previous s* (count-ones: one push per n); otherwise two decoders.
       // The n between two points are tested on the way when they lie on
       // the walk (nested pairs only; never below the first n asked for).
-      FollowingDecoder<T, R> da(m, env, model), db(m, env, model);
+      FollowingDecoder<T, R> da(m, env, model, group), db(m, env, model, group);
       for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
         const std::size_t n = settings.ns[i];
         const SequencePair pair = family.at(n);
@@ -313,7 +315,7 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
 // certify, and the body is not compiled.
 template <class T>
 DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, const std::vector<int>& a,
-                              const std::vector<int>& b) {
+                              const std::vector<int>& b, const numerics::RowGroup* group) {
   if constexpr (!numerics::ScalarTraits<T>::is_interval) {
     throw Error("certified distances are computed in interval arithmetic, not in " +
                 numerics::ScalarTraits<T>::name(make_context<T>(spec)));
@@ -325,7 +327,7 @@ DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, con
     const PreparedModel<T> prepared = prepare(model, env);
     LastPosition<T> ya, yb;
     if (model.config.causal) {
-      FollowingDecoder<T, NoSiteRounding> decoder(prepared, env, model);
+      FollowingDecoder<T, NoSiteRounding> decoder(prepared, env, model, group);
       decoder.follow(a);
       ya = decoder.last(false);
       decoder.follow(b);
@@ -350,7 +352,7 @@ DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, con
 #define GLASSES_INSTANTIATE_DISTANCE(T)                                                                        \
   template glasses::model::DistanceEnclosure glasses::model::detail::distance_as<T>(                          \
       const glasses::model::ModelSource&, const glasses::model::RunSpec&, const std::vector<int>&,             \
-      const std::vector<int>&);
+      const std::vector<int>&, const glasses::numerics::RowGroup*);
 
 // Everything a scalar type needs, in its one translation unit.
 #define GLASSES_INSTANTIATE_SCALAR(T) \
@@ -362,4 +364,5 @@ DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, con
   template std::vector<glasses::model::PointMetrics> glasses::model::detail::run_track_as<T>(                  \
       const glasses::model::ModelSource&, const glasses::model::PairFamily&, const glasses::model::TrackSpec&, \
       const glasses::model::SweepSettings&, std::size_t,                                                       \
-      const std::function<void(const glasses::model::PointMetrics&)>&, const std::function<void(double)>&);
+      const std::function<void(const glasses::model::PointMetrics&)>&, const std::function<void(double)>&, \
+      const glasses::numerics::RowGroup*);

@@ -1,6 +1,7 @@
 // The project's two kinds of parallelism: a pool for independent jobs of
 // known rough cost (sweep tracks, checks, report suites), and a fork-join
-// pair for the two halves of one step of a multiprecision forward.
+// pair for the two halves of one step of a multiprecision forward. Jobs can
+// also run in other processes (a Distributor: the command line's MPI ranks).
 #pragma once
 
 #include <algorithm>
@@ -12,6 +13,8 @@
 #include <functional>
 #include <mutex>
 #include <numeric>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -20,6 +23,21 @@
 #include "glasses/numerics/mpfr.hpp"
 
 namespace glasses::numerics {
+
+// The process's switch for intra-process parallelism: when single-threaded
+// (`glasses … --threads 1`, so that MPI ranks × threads is the user's
+// choice), the pool runs one job at a time and a PairedWorker runs both
+// halves on the caller. Scheduling only: results never depend on it. A
+// process-wide switch rather than a parameter because checks start sweeps
+// and forwards of their own, several calls deep.
+namespace detail {
+inline std::atomic<bool>& single_threaded_flag() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+}  // namespace detail
+inline void set_single_threaded(bool on) { detail::single_threaded_flag().store(on); }
+inline bool single_threaded() { return detail::single_threaded_flag().load(std::memory_order_relaxed); }
 
 // Runs job(i) for every i < costs.size() on `threads` threads (the caller's
 // among them), largest cost first with ties in index order: a good and
@@ -46,7 +64,8 @@ inline void run_longest_first(const std::vector<double>& costs, int threads,
       }
     }
   };
-  const std::size_t n = std::min(static_cast<std::size_t>(threads), std::max<std::size_t>(costs.size(), 1));
+  const std::size_t n = single_threaded() ? 1
+                                          : std::min(static_cast<std::size_t>(threads), std::max<std::size_t>(costs.size(), 1));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < n; ++t) pool.emplace_back(worker);
   worker();
@@ -80,6 +99,11 @@ class PairedWorker {
   }
 
   void run(const std::function<void()>& here, const std::function<void()>& there) {
+    if (single_threaded()) {
+      here();
+      there();
+      return;
+    }
     if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
     job_ = &there;
     post(kPosted);
@@ -149,5 +173,56 @@ class PairedWorker {
   std::exception_ptr error_;                    // what it threw
   std::thread thread_;
 };
+
+// Independent jobs whose results can travel between processes: run(i)
+// computes job i and keeps its result; pack(i) gives that result as bytes
+// that unpack(i, bytes) restores exactly (bit for bit) in another process.
+struct JobSet {
+  std::vector<double> costs;  // rough cost of each job: the longest start first
+  std::function<void(std::size_t)> run;
+  std::function<std::string(std::size_t)> pack;
+  std::function<void(std::size_t, std::string_view)> unpack;
+};
+
+// Processes that share every step of one forward (issue 11: one long
+// multiprecision track over several ranks). Each computes complete rows
+// (complete dot products, in the kernels' order) and complete heads of its
+// share, and allgather() gives every member every share: partial sums are
+// never combined across processes, so the bits are those of one process.
+class RowGroup {
+ public:
+  virtual ~RowGroup() = default;
+  virtual int size() const = 0;
+  virtual int rank() const = 0;
+  // Every member's `mine`, in rank order.
+  virtual std::vector<std::string> allgather(std::string_view mine) const = 0;
+};
+
+// Member `rank`'s share [from, to) of n items split over `size` members:
+// consecutive, sizes differing by at most one.
+inline std::pair<std::size_t, std::size_t> share_of(std::size_t n, int rank, int size) {
+  const auto at = [&](int r) { return n * static_cast<std::size_t>(r) / static_cast<std::size_t>(size); };
+  return {at(rank), at(rank + 1)};
+}
+
+// Where the jobs of a JobSet run. Every process taking part calls run()
+// with the same jobs; when it returns, every one of them holds every
+// job's result. The local distributor is this process's thread pool.
+class Distributor {
+ public:
+  virtual ~Distributor() = default;
+  virtual void run(const JobSet& jobs, int threads) const = 0;
+  // The processes this one shares each job with (null: none).
+  virtual const RowGroup* row_group() const { return nullptr; }
+};
+
+// Runs `jobs` on `distributor`, or on this process's `threads` when there is none.
+inline void run_jobs(const Distributor* distributor, const JobSet& jobs, int threads) {
+  if (distributor != nullptr) {
+    distributor->run(jobs, threads);
+  } else {
+    run_longest_first(jobs.costs, threads, jobs.run);
+  }
+}
 
 }  // namespace glasses::numerics
