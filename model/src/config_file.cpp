@@ -1,8 +1,12 @@
 // Synthetic models described by a JSON file (`glasses forward --config FILE`).
+#include <cstdint>
 #include <fstream>
+#include <limits>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "glasses/model/limits.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/numerics/error.hpp"
 
@@ -21,8 +25,18 @@ T field(const std::string& path, const json& j, const char* key, const T& fallba
     if (required) fail(path, std::string("missing field \"") + key + "\"");
     return fallback;
   }
+  const json& v = j.at(key);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // nlohmann's get<int> wraps 2^31 around to a negative number: check the range first.
+    const bool fits = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                      : v.is_number_integer() ? v.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                                                    (v.get<std::int64_t>() < 0 || static_cast<std::uint64_t>(v.get<std::int64_t>()) <=
+                                                                                     static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
+                                              : true;
+    if (!fits) fail(path, std::string("field \"") + key + "\" is out of range: " + v.dump());
+  }
   try {
-    return j.at(key).get<T>();
+    return v.get<T>();
   } catch (const json::exception&) {
     fail(path, std::string("field \"") + key + "\" has the wrong type");
   }
@@ -43,7 +57,7 @@ E choice(const std::string& path, const json& j, const char* key, E fallback,
 
 }  // namespace
 
-ModelSource load_model_config(const std::string& path) {
+ModelSource load_model_config(const std::string& path, double max_memory) {
   std::ifstream in(path);
   if (!in) fail(path, "cannot open the file");
   json j;
@@ -130,6 +144,11 @@ ModelSource load_model_config(const std::string& path) {
   }
   c.max_positions = field<int>(path, j, "max_positions", 0);
   validate(c);
+  try {
+    check_memory(c, max_memory);
+  } catch (const InputError& e) {
+    fail(path, e.what());
+  }
   s.weights = synthetic_weights(c, seed, paper, false);
   s.description = "synthetic model from " + path + " (" + describe(c) + ", seed " + std::to_string(seed) + ")";
   return s;

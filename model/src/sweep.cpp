@@ -1,6 +1,7 @@
 #include "glasses/model/sweep.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -206,7 +207,13 @@ std::string exact_text(const MpfrReal& x) {
 MpfrReal exact_from_text(const std::string& s) {
   const std::size_t colon = s.find(':');
   if (colon == std::string::npos) throw InputError("damaged exact value '" + s + "'");
-  const long prec = std::stol(s.substr(0, colon));
+  // A damaged precision must not reach MPFR, which aborts below MPFR_PREC_MIN
+  // and allocates whatever it is asked for above (found by fuzz/resume_point).
+  long prec = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + colon, prec);
+  if (ec != std::errc() || ptr != s.data() + colon || prec < 2 || prec > numerics::kMaxMpfrBits) {
+    throw InputError("damaged exact value '" + s + "'");
+  }
   MpfrReal x(0L, prec);
   char* end = nullptr;
   const std::string digits = s.substr(colon + 1);
