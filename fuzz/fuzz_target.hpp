@@ -37,6 +37,6 @@ inline Split split_first_line(std::string_view text) {
 // A memory limit for models built by harnesses: small, so that a fuzzed
 // config asking for a huge model is refused (as --max-memory does) rather
 // than allocated.
-inline constexpr double kModelMemoryLimit = 256.0 * 1024 * 1024;
+inline constexpr double kModelMemoryLimit = 16.0 * 1024 * 1024;
 
 }  // namespace glasses::fuzz

@@ -63,7 +63,7 @@ ModelSource load_model_config(const std::string& path, double max_memory) {
   json j;
   try {
     j = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large (found by fuzz/)
     fail(path, std::string("invalid JSON: ") + printable(e.what()));
   }
   if (!j.is_object()) fail(path, "the top level must be a JSON object");
