@@ -3,6 +3,7 @@
 #include <fstream>
 #include <limits>
 #include <type_traits>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -27,12 +28,10 @@ T field(const std::string& path, const json& j, const char* key, const T& fallba
   }
   const json& v = j.at(key);
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    // nlohmann's get<int> wraps 2^31 around to a negative number: check the range first.
-    const bool fits = v.is_number_unsigned()  ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
-                      : v.is_number_integer() ? v.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
-                                                    (v.get<std::int64_t>() < 0 || static_cast<std::uint64_t>(v.get<std::int64_t>()) <=
-                                                                                     static_cast<std::uint64_t>(std::numeric_limits<T>::max()))
-                                              : true;
+    // nlohmann's get<int> of 2^31 wraps around, and of 1e60 is undefined
+    // behaviour (found by fuzz/model_config): an integer in range only.
+    if (!v.is_number_integer()) fail(path, std::string("field \"") + key + "\" must be an integer, got " + v.dump());
+    const bool fits = v.is_number_unsigned() ? std::in_range<T>(v.get<std::uint64_t>()) : std::in_range<T>(v.get<std::int64_t>());
     if (!fits) fail(path, std::string("field \"") + key + "\" is out of range: " + v.dump());
   }
   try {
@@ -111,7 +110,10 @@ ModelSource load_model_config(const std::string& path, double max_memory) {
                          {"gelu", Activation::gelu},
                          {"gelu_tanh", Activation::gelu_tanh},
                          {"swiglu", Activation::swiglu}});
-  c.d_mlp = field<int>(path, j, "d_mlp", c.activation == Activation::none ? 0 : 4 * c.d_model);
+  // 4 d_model in 64 bits: d_model near 2^31 would overflow int (found by fuzz/model_config).
+  const std::int64_t default_mlp = c.activation == Activation::none ? 0 : 4 * std::int64_t{c.d_model};
+  if (!j.contains("d_mlp") && !std::in_range<int>(default_mlp)) fail(path, "the default d_mlp = 4 d_model is out of range");
+  c.d_mlp = field<int>(path, j, "d_mlp", static_cast<int>(default_mlp));
   c.attention_bias = field<bool>(path, j, "attention_bias", false);
   c.mlp_bias = field<bool>(path, j, "mlp_bias", false);
   c.causal = field<bool>(path, j, "causal", true);
