@@ -1,5 +1,6 @@
 #include "glasses/model/n_range.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <sstream>
@@ -35,7 +36,11 @@ std::vector<std::size_t> NRange::values() const {
       const double x = std::exp(std::log(static_cast<double>(first)) +
                                 (std::log(static_cast<double>(last)) - std::log(static_cast<double>(first))) * k /
                                     (geom_points - 1));
-      const auto v = static_cast<std::size_t>(std::llround(x));
+      // exp(log(B)) may round above B (B = 10^16 gives B + 2, found by
+      // fuzz/options): the ends are exact and the rest kept inside [A, B].
+      const std::size_t v = k == 0                 ? first
+                            : k == geom_points - 1 ? last
+                                                   : std::clamp(static_cast<std::size_t>(std::llround(x)), first, last);
       if (ns.empty() || v > ns.back()) ns.push_back(v);
     }
   } else {
