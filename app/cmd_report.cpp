@@ -42,6 +42,7 @@
 #include "glasses/reports/report.hpp"
 #include "glasses/reports/suite.hpp"
 #include "glasses/reports/suite_file.hpp"
+#include "output_lock.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
 #include "ranks.hpp"
@@ -129,10 +130,8 @@ int run(const ReportOptions& o) {
   std::unique_ptr<reports::PreparedSuite> suite = reports::prepare_suite(std::move(parsed));
   const std::string date = o.date.empty() ? default_date() : o.date;
   const fs::path dir(o.out);
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw InputError("--out '" + o.out + "' exists and is not a directory");
-  if (mpi.writer()) fs::create_directories(dir, ec);
-  if (ec) throw InputError("cannot create the output directory '" + o.out + "': " + ec.message());
+  std::optional<OutputLock> out_lock;  // creates DIR; one writer per --out (rank 0 under MPI)
+  if (mpi.writer()) out_lock.emplace(dir);
 
   double estimate = 0;
   for (const reports::PreparedSweep& p : suite->sweeps) estimate += p.estimated_cost;

@@ -23,10 +23,13 @@
 #include "atomic_file.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "glasses/model/limits.hpp"
+#include "glasses/model/n_range.hpp"
 #include "glasses/model/sweep.hpp"
 #include "glasses/model/sweep_output.hpp"
 #include "glasses/numerics/error.hpp"
 #include "model_options.hpp"
+#include "output_lock.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
 #include "ranks.hpp"
@@ -61,98 +64,22 @@ struct SweepOptions {
   double max_hours = 168;
 };
 
-std::size_t parse_count(const std::string& text, const std::string& what) {
-  std::size_t used = 0;
-  unsigned long long v = 0;
-  try {
-    v = std::stoull(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || text.empty() || text[0] == '-') {
-    throw InputError(what + ": '" + text + "' is not a non-negative integer");
-  }
-  return static_cast<std::size_t>(v);
-}
-
-// The values of n as given: "A:B" (every n), "A:B:S" (step S), "a,b,c" (a
-// list); --geom: `points` log-spaced values in [A, B]. Parsed before any is
-// built, so that a range out of reach is refused with an estimate.
-struct NRange {
-  std::vector<std::size_t> list;    // a list, or
-  std::size_t first = 0, last = 0, step = 1;
-  int geom_points = 0;              // > 0 with --geom
-
-  std::size_t count() const {
-    if (!list.empty()) return list.size();
-    return geom_points > 0 ? static_cast<std::size_t>(geom_points) : (last - first) / step + 1;
-  }
-  std::size_t largest() const { return list.empty() ? last : list.back(); }
-
-  std::vector<std::size_t> values() const {
-    if (!list.empty()) return list;
-    std::vector<std::size_t> ns;
-    if (geom_points > 0) {
-      for (int k = 0; k < geom_points; ++k) {
-        const double x = std::exp(std::log(static_cast<double>(first)) +
-                                  (std::log(static_cast<double>(last)) - std::log(static_cast<double>(first))) * k /
-                                      (geom_points - 1));
-        const auto v = static_cast<std::size_t>(std::llround(x));
-        if (ns.empty() || v > ns.back()) ns.push_back(v);
-      }
-    } else {
-      for (std::size_t v = first; v <= last; v += step) ns.push_back(v);
-    }
-    return ns;
-  }
-};
-
-NRange parse_ns(const std::string& text, bool geom, int points) {
-  NRange r;
-  if (text.find(':') == std::string::npos) {
-    std::istringstream in(text);
-    for (std::string item; std::getline(in, item, ',');) r.list.push_back(parse_count(item, "--n"));
-    if (r.list.empty()) throw InputError("--n '" + text + "' gives no values");
-    for (std::size_t i = 0; i < r.list.size(); ++i) {
-      if (r.list[i] == 0) throw InputError("--n: n must be >= 1");
-      if (i > 0 && r.list[i] <= r.list[i - 1]) throw InputError("--n: values must be increasing");
-    }
-    return r;
-  }
-  std::vector<std::string> parts;
-  std::istringstream in(text);
-  for (std::string item; std::getline(in, item, ':');) parts.push_back(item);
-  if (parts.size() < 2 || parts.size() > 3) throw InputError("--n '" + text + "': expected A:B, A:B:STEP or a list");
-  r.first = parse_count(parts[0], "--n");
-  r.last = parse_count(parts[1], "--n");
-  r.step = parts.size() == 3 ? parse_count(parts[2], "--n step") : 1;
-  if (r.first < 1 || r.last < r.first || r.step < 1) throw InputError("--n '" + text + "': need 1 <= A <= B and STEP >= 1");
-  if (geom) {
-    if (points < 2) throw InputError("--points must be >= 2");
-    r.geom_points = points;
-  }
-  return r;
-}
-
-// Refuses a sweep whose estimated cost is out of reach, with the estimate.
-void check_within_reach(const model::SweepEstimate& e, int threads, double max_hours) {
-  const double gib = 1024.0 * 1024.0 * 1024.0;
-  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+// Refuses a sweep whose estimated cost is out of reach (above --max-hours,
+// or above the memory limit), with the estimate, before anything runs.
+void check_within_reach(const model::SweepEstimate& e, int threads, double max_hours, double max_memory) {
   const double hours = e.cpu_seconds / 3600.0 / threads;
   char estimate[160];
-  std::snprintf(estimate, sizeof estimate, "estimated %.3g hours on %d thread%s and %.3g GiB of memory", hours, threads,
-                threads == 1 ? "" : "s", e.peak_bytes / gib);
-  if (memory > 0 && e.peak_bytes > memory) {
-    char have[64];
-    std::snprintf(have, sizeof have, "%.3g GiB", memory / gib);
-    throw InputError(std::string("this sweep is out of reach: ") + estimate + ", and this machine has " + have +
-                     "; use fewer or smaller n (--n, --geom)");
+  std::snprintf(estimate, sizeof estimate, "estimated %.3g hours on %d thread%s and ", hours, threads,
+                threads == 1 ? "" : "s");
+  const std::string what = std::string("this sweep is out of reach: ") + estimate + model::byte_text(e.peak_bytes) + " of memory";
+  if (!(e.peak_bytes <= max_memory)) {
+    throw InputError(what + ", above the memory limit of " + model::byte_text(max_memory) +
+                     " (--max-memory); use fewer or smaller n (--n, --geom)");
   }
-  if (hours > max_hours) {
+  if (!(hours <= max_hours)) {
     char limit[32];
     std::snprintf(limit, sizeof limit, "%g", max_hours);
-    throw InputError(std::string("this sweep is out of reach: ") + estimate + ", above --max-hours " + limit +
-                     "; use fewer or smaller n (--n, --geom), or raise --max-hours");
+    throw InputError(what + ", above --max-hours " + limit + "; use fewer or smaller n (--n, --geom), or raise --max-hours");
   }
 }
 
@@ -250,7 +177,7 @@ int run(const SweepOptions& o) {
   const model::PairFamily family(source, f);
 
   model::SweepSettings settings;
-  const NRange ns = o.family == "pair" ? NRange{{1}} : parse_ns(o.n, o.geom, o.points);
+  const model::NRange ns = o.family == "pair" ? model::NRange{{1}} : model::parse_n_range(o.n, o.geom, o.points);
   settings.formats = split_formats(o.formats);
   for (const std::string& p : split_formats(o.policies)) settings.formats.push_back(p);
   if (settings.formats.empty()) throw InputError("give at least one format or policy");
@@ -271,7 +198,7 @@ int run(const SweepOptions& o) {
   const std::vector<model::TrackSpec> tracks = model::plan_tracks(settings);  // validates the formats
   if (!(o.max_hours > 0)) throw InputError("--max-hours must be positive");
   check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
-                     o.max_hours);
+                     o.max_hours, o.model.memory_limit());
   settings.ns = ns.values();
   // Sequences the model cannot hold are refused before anything is written
   // (text families: a unit may cost several tokens).
@@ -299,6 +226,8 @@ int run(const SweepOptions& o) {
   // kept from an interrupted run; each rank appends to the logs of the
   // tracks it runs (a shared --out keeps them for --resume).
   const fs::path dir(o.out), progress_dir = dir / ".progress";
+  std::optional<OutputLock> out_lock;  // one writer per --out (rank 0 under MPI)
+  if (mpi.writer()) out_lock.emplace(dir);
   std::error_code ec;
   std::vector<std::vector<model::PointMetrics>> completed(tracks.size());
   std::string kept_lines;  // per track: its kept points' lines, then an empty line

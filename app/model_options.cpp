@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "glasses/model/checkpoint.hpp"
+#include "glasses/model/limits.hpp"
 #include "glasses/numerics/error.hpp"
 
 namespace glasses::app {
@@ -18,14 +19,22 @@ void ModelOptions::add_to(CLI::App& cmd, bool preset_default) {
   auto* c = cmd.add_option("--config", config, "JSON description of a synthetic model (see examples/)");
   auto* m = cmd.add_option("--model", model_dir, "Hugging Face model folder (config.json + model.safetensors)");
   c->excludes(m);
+  cmd.add_option("--max-memory", max_memory,
+                 "Refuse a model or run estimated to need more memory than this (bytes, or 512M, 8G, ...; default: 3/4 "
+                 "of physical memory)");
   if (!preset_default) {
     p->excludes(c)->excludes(m);
   }
 }
 
+double ModelOptions::memory_limit() const {
+  return max_memory.empty() ? model::default_memory_limit() : model::parse_memory_size(max_memory);
+}
+
 model::ModelSource ModelOptions::open() const {
-  if (!model_dir.empty()) return model::open_checkpoint(model_dir);
-  if (!config.empty()) return model::load_model_config(config);
+  const double limit = memory_limit();
+  if (!model_dir.empty()) return model::open_checkpoint(model_dir, false, limit);
+  if (!config.empty()) return model::load_model_config(config, limit);
   if (preset.empty()) throw InputError("choose a model with --preset, --config or --model");
   return model::make_preset(preset);
 }

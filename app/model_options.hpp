@@ -17,8 +17,11 @@ struct ModelOptions {
   std::string preset;
   std::string config;
   std::string model_dir;
+  std::string max_memory;  // --max-memory; empty: model::default_memory_limit()
 
   void add_to(CLI::App& cmd, bool preset_default);
+  // The memory limit in bytes (--max-memory, else 3/4 of physical memory).
+  double memory_limit() const;
   // The chosen model; throws InputError for a bad preset, file or folder.
   model::ModelSource open() const;
   // The tokenizer of the model: DIR/tokenizer.json with --model DIR when

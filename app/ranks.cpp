@@ -153,6 +153,11 @@ class MpiDistributor final : public numerics::Distributor {
     } else {
       follow(jobs);
     }
+    // No rank starts the next run() before rank 0 has left this one's
+    // scheduling loop: without it, a run() with no results to broadcast let
+    // a leader's next kReady reach this loop, which answered it with "none
+    // left" (a deadlock, seen with --no-certify sweeps in a report).
+    MPI_Barrier(MPI_COMM_WORLD);
     broadcast(jobs);
   }
 

@@ -778,6 +778,15 @@ Checkpoint load_checkpoint(const std::filesystem::path& dir, const CheckpointOpt
   if (!std::filesystem::exists(config_json, ec)) throw InputError("checkpoint " + dir.string() + ": no config.json");
   const ParsedConfig parsed = parse_config(config_json, ck.warnings);
   ck.config = parsed.config;
+  // Refused before any file is mapped: not even a binary32 master copy fits.
+  const auto check_fits = [&](double element_bytes) {
+    try {
+      check_memory(ck.config, options.max_memory, element_bytes);
+    } catch (const InputError& e) {
+      throw InputError("checkpoint " + dir.string() + ": " + printable(e.what()));
+    }
+  };
+  check_fits(4);
 
   if (std::filesystem::exists(dir / "model.safetensors", ec) &&
       std::filesystem::exists(dir / "model.safetensors.index.json", ec)) {
@@ -798,8 +807,11 @@ Checkpoint load_checkpoint(const std::filesystem::path& dir, const CheckpointOpt
   // Binary32 holds every F32, F16 and BF16 value: the master copy in half
   // the memory unless some tensor is F64.
   const std::vector<std::string> names = archive.names();
-  if (!options.binary64_master &&
-      std::none_of(names.begin(), names.end(), [&](const std::string& n) { return archive.at(n).tensor->dtype == Dtype::f64; })) {
+  const bool binary32 = !options.binary64_master && std::none_of(names.begin(), names.end(), [&](const std::string& n) {
+    return archive.at(n).tensor->dtype == Dtype::f64;
+  });
+  if (!binary32) check_fits(8);
+  if (binary32) {
     Weights<float> w;
     load(w);
     ck.float_weights = std::make_shared<const Weights<float>>(std::move(w));

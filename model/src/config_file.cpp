@@ -1,8 +1,13 @@
 // Synthetic models described by a JSON file (`glasses forward --config FILE`).
+#include <cstdint>
 #include <fstream>
+#include <limits>
+#include <type_traits>
+#include <utility>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "glasses/model/limits.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/numerics/error.hpp"
 
@@ -21,8 +26,16 @@ T field(const std::string& path, const json& j, const char* key, const T& fallba
     if (required) fail(path, std::string("missing field \"") + key + "\"");
     return fallback;
   }
+  const json& v = j.at(key);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // nlohmann's get<int> of 2^31 wraps around, and of 1e60 is undefined
+    // behaviour (found by fuzz/model_config): an integer in range only.
+    if (!v.is_number_integer()) fail(path, std::string("field \"") + key + "\" must be an integer, got " + v.dump());
+    const bool fits = v.is_number_unsigned() ? std::in_range<T>(v.get<std::uint64_t>()) : std::in_range<T>(v.get<std::int64_t>());
+    if (!fits) fail(path, std::string("field \"") + key + "\" is out of range: " + v.dump());
+  }
   try {
-    return j.at(key).get<T>();
+    return v.get<T>();
   } catch (const json::exception&) {
     fail(path, std::string("field \"") + key + "\" has the wrong type");
   }
@@ -43,13 +56,13 @@ E choice(const std::string& path, const json& j, const char* key, E fallback,
 
 }  // namespace
 
-ModelSource load_model_config(const std::string& path) {
+ModelSource load_model_config(const std::string& path, double max_memory) {
   std::ifstream in(path);
   if (!in) fail(path, "cannot open the file");
   json j;
   try {
     j = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large (found by fuzz/)
     fail(path, std::string("invalid JSON: ") + printable(e.what()));
   }
   if (!j.is_object()) fail(path, "the top level must be a JSON object");
@@ -97,7 +110,10 @@ ModelSource load_model_config(const std::string& path) {
                          {"gelu", Activation::gelu},
                          {"gelu_tanh", Activation::gelu_tanh},
                          {"swiglu", Activation::swiglu}});
-  c.d_mlp = field<int>(path, j, "d_mlp", c.activation == Activation::none ? 0 : 4 * c.d_model);
+  // 4 d_model in 64 bits: d_model near 2^31 would overflow int (found by fuzz/model_config).
+  const std::int64_t default_mlp = c.activation == Activation::none ? 0 : 4 * std::int64_t{c.d_model};
+  if (!j.contains("d_mlp") && !std::in_range<int>(default_mlp)) fail(path, "the default d_mlp = 4 d_model is out of range");
+  c.d_mlp = field<int>(path, j, "d_mlp", static_cast<int>(default_mlp));
   c.attention_bias = field<bool>(path, j, "attention_bias", false);
   c.mlp_bias = field<bool>(path, j, "mlp_bias", false);
   c.causal = field<bool>(path, j, "causal", true);
@@ -130,6 +146,11 @@ ModelSource load_model_config(const std::string& path) {
   }
   c.max_positions = field<int>(path, j, "max_positions", 0);
   validate(c);
+  try {
+    check_memory(c, max_memory);
+  } catch (const InputError& e) {
+    fail(path, e.what());
+  }
   s.weights = synthetic_weights(c, seed, paper, false);
   s.description = "synthetic model from " + path + " (" + describe(c) + ", seed " + std::to_string(seed) + ")";
   return s;

@@ -3,14 +3,16 @@
 #include <sstream>
 
 #include "glasses/model/checkpoint.hpp"
+#include "glasses/model/limits.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/numerics/error.hpp"
 
 namespace glasses::model {
 
-ModelSource open_checkpoint(const std::string& dir, bool binary64_master) {
+ModelSource open_checkpoint(const std::string& dir, bool binary64_master, double max_memory) {
   CheckpointOptions options;
   options.binary64_master = binary64_master;
+  options.max_memory = max_memory;
   Checkpoint c = load_checkpoint(dir, options);
   ModelSource s;
   s.origin = "checkpoint " + dir;

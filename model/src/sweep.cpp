@@ -1,7 +1,9 @@
 #include "glasses/model/sweep.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <utility>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -220,7 +222,13 @@ std::string exact_text(const MpfrReal& x) {
 MpfrReal exact_from_text(const std::string& s) {
   const std::size_t colon = s.find(':');
   if (colon == std::string::npos) throw InputError("damaged exact value '" + s + "'");
-  const long prec = std::stol(s.substr(0, colon));
+  // A damaged precision must not reach MPFR, which aborts below MPFR_PREC_MIN
+  // and allocates whatever it is asked for above (found by fuzz/resume_point).
+  long prec = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + colon, prec);
+  if (ec != std::errc() || ptr != s.data() + colon || prec < 2 || prec > numerics::kMaxMpfrBits) {
+    throw InputError("damaged exact value '" + s + "'");
+  }
   MpfrReal x(0L, prec);
   char* end = nullptr;
   const std::string digits = s.substr(colon + 1);
@@ -259,12 +267,25 @@ std::string point_to_json(const PointMetrics& p) {
   return j.dump();
 }
 
+namespace {
+// An integer field of a progress line; json's get<int> of 1e60 is undefined
+// behaviour (found by fuzz/resume_point), so the type and range come first.
+template <class T>
+T integer_of(const nlohmann::json& v) {
+  const bool fits = v.is_number_unsigned()  ? std::in_range<T>(v.get<std::uint64_t>())
+                    : v.is_number_integer() ? std::in_range<T>(v.get<std::int64_t>())
+                                            : false;
+  if (!fits) throw InputError("damaged progress record: not an integer in range: " + v.dump());
+  return v.get<T>();
+}
+}  // namespace
+
 PointMetrics point_from_json(const std::string& line) {
   try {
     const nlohmann::json j = nlohmann::json::parse(line);
     const auto num = [](const nlohmann::json& v) { return double_from_hex(v.get<std::string>()); };
     PointMetrics p;
-    p.n = j.at("n").get<std::size_t>();
+    p.n = integer_of<std::size_t>(j.at("n"));
     p.d1 = num(j.at("d1"));
     p.d2 = num(j.at("d2"));
     p.dinf = num(j.at("dinf"));
@@ -272,16 +293,18 @@ PointMetrics point_from_json(const std::string& line) {
     p.identical_fraction = num(j.at("identical_fraction"));
     p.y_norm_inf = num(j.at("y_norm_inf"));
     p.ulp_distance = num(j.at("ulp_distance"));
-    p.argmax_a = j.at("argmax_a").get<int>();
-    p.argmax_b = j.at("argmax_b").get<int>();
+    p.argmax_a = integer_of<int>(j.at("argmax_a"));
+    p.argmax_b = integer_of<int>(j.at("argmax_b"));
     for (const auto& d : j.at("layer_d1")) p.layer_d1.push_back(num(d));
     p.head_inf_mean = num(j.at("head_inf").at(0));
     p.head_inf_min = num(j.at("head_inf").at(1));
     p.head_inf_max = num(j.at("head_inf").at(2));
     p.nonfinite = j.at("nonfinite").get<bool>();
     p.issue = j.at("issue").get<std::string>();
-    p.walked_from = j.value("walked_from", std::size_t{0});
-    if (p.walked_from > 0) p.walked_collapsed = j.at("walked_collapsed").get<std::vector<std::size_t>>();
+    p.walked_from = j.contains("walked_from") ? integer_of<std::size_t>(j.at("walked_from")) : 0;
+    if (p.walked_from > 0) {
+      for (const auto& n : j.at("walked_collapsed")) p.walked_collapsed.push_back(integer_of<std::size_t>(n));
+    }
     for (const auto& y : j.at("y_a")) p.y_a.push_back(exact_from_text(y.get<std::string>()));
     return p;
   } catch (const nlohmann::json::exception& e) {

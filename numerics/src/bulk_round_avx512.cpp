@@ -15,7 +15,9 @@
 // bug 105593, fixed in GCC 13); the pragma covers only the header's lines.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#ifndef __clang__  // a GCC-only warning group (clang: -Wunknown-warning-option)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 

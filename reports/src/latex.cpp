@@ -17,7 +17,9 @@ namespace {
 // \textbullet, \S, \P, \dag, \pounds all fall back to TS1 bitmaps in OT1),
 // no T1-only letters (ð, þ, ogonek). Quotes and dashes are braced so that
 // neighbouring characters cannot form a ligature with them.
-constexpr std::array kUnicodeCharacters{
+// A plain array: clang 14 cannot deduce std::array's size from 346
+// initialisers (fold-expression nesting limit of 256).
+constexpr UnicodeCharacter kUnicodeCharacters[] = {
     // Latin-1 Supplement
     UnicodeCharacter{0x00A0, R"(~)"},
     UnicodeCharacter{0x00A1, R"(\textexclamdown{})"},
@@ -425,9 +427,9 @@ Decoded decode_utf8(std::string_view text, std::size_t i) {
 }
 
 const UnicodeCharacter* find_character(char32_t c) {
-  const auto it = std::lower_bound(kUnicodeCharacters.begin(), kUnicodeCharacters.end(), c,
+  const auto it = std::lower_bound(std::begin(kUnicodeCharacters), std::end(kUnicodeCharacters), c,
                                    [](const UnicodeCharacter& u, char32_t v) { return u.code_point < v; });
-  return it != kUnicodeCharacters.end() && it->code_point == c ? &*it : nullptr;
+  return it != std::end(kUnicodeCharacters) && it->code_point == c ? &*it : nullptr;
 }
 
 std::string hex(unsigned value, int digits) {

@@ -394,7 +394,7 @@ json parse_strict(std::string_view text, const std::string& origin) {
   json j;
   try {
     j = json::parse(text.begin(), text.end(), callback);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large (found by fuzz/)
     // e.what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
     std::string message = e.what();
     const std::size_t at = message.find("parse error");

@@ -454,7 +454,7 @@ std::shared_ptr<const Impl> load_impl(std::string_view json_text, std::string_vi
   json root;
   try {
     root = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number too large (found by fuzz/)
     throw InputError(std::string(name) + ": not JSON: " + e.what());
   }
   if (!root.is_object()) loader.fail("", "is not a JSON object");

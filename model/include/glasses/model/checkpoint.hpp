@@ -118,6 +118,7 @@
 #include <vector>
 
 #include "glasses/model/config.hpp"
+#include "glasses/model/limits.hpp"
 #include "glasses/model/weights.hpp"
 
 namespace glasses::model {
@@ -138,6 +139,9 @@ struct CheckpointOptions {
   // holds every value: twice the memory, for code that reads the weights as
   // doubles.
   bool binary64_master = false;
+  // A config whose weights would take more bytes (in the master copy's
+  // precision) is refused before any tensor is decoded (config.hpp check_memory).
+  double max_memory = default_memory_limit();  // limits.hpp
 };
 
 // Reads dir/config.json and dir/model.safetensors (or the sharded index).
