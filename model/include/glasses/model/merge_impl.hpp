@@ -93,17 +93,7 @@ std::vector<ChainState> merge_chain_as(const ModelSource& model, const RunSpec& 
       }
       chain.push_back({-1, ForwardStep::output, {!identical(ra.y, rb.y)}});
     };
-    if (run.execution.site_rounding) {
-      if constexpr (SiteRoundable<T>) {
-        SiteRounding<T> rounder(run.policy, ctx, run.seed);
-        body(rounder);
-      } else {
-        throw Error("site rounding requested on a carrier that cannot round into other formats");
-      }
-    } else {
-      NoSiteRounding rounder;
-      body(rounder);
-    }
+    with_site_rounder<T>(run, ctx, body);
     return chain;
   }
 }

@@ -25,6 +25,24 @@ concept SiteRoundable = requires(const numerics::Format& f, numerics::RoundingCo
   numerics::ScalarTraits<T>::round_to(f, rc, x);
 };
 
+// Calls body(rounder) with the rounder a run needs: SiteRounding into the
+// policy's formats when the run rounds sites on its carrier, NoSiteRounding
+// otherwise. `ctx` is make_context<T>(run).
+template <class T, class Context, class Body>
+void with_site_rounder(const RunSpec& run, const Context& ctx, Body&& body) {
+  if (run.execution.site_rounding) {
+    if constexpr (SiteRoundable<T>) {
+      SiteRounding<T> rounder(run.policy, ctx, run.seed);
+      body(rounder);
+    } else {
+      throw Error("site rounding requested on a carrier that cannot round into other formats");
+    }
+  } else {
+    NoSiteRounding rounder;
+    body(rounder);
+  }
+}
+
 template <class T>
 Values to_values(const T* x, std::size_t n, int digits) {
   Values v;
@@ -76,17 +94,7 @@ ForwardResult run_forward_as(const ModelSource& model, const RunSpec& spec, cons
       for (const Matrix<T>& head : layer) result.attention.back().push_back(nearest(head));
     }
   };
-  if (spec.execution.site_rounding) {
-    if constexpr (SiteRoundable<T>) {
-      SiteRounding<T> rounder(spec.policy, ctx, spec.seed);
-      body(rounder);
-    } else {
-      throw Error("site rounding requested on a carrier that cannot round into other formats");
-    }
-  } else {
-    NoSiteRounding rounder;
-    body(rounder);
-  }
+  with_site_rounder<T>(spec, ctx, body);
   if (spec.execution.site_rounding) result.scalar = spec.policy.text + " (on " + result.scalar + ")";
   return result;
 }

@@ -294,17 +294,7 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
       }
     }
   };
-  if (track.run.execution.site_rounding) {
-    if constexpr (SiteRoundable<T>) {
-      SiteRounding<T> rounder(track.run.policy, ctx, track.run.seed);
-      body(rounder);
-    } else {
-      throw Error("site rounding requested on a carrier that cannot round into other formats");
-    }
-  } else {
-    NoSiteRounding rounder;
-    body(rounder);
-  }
+  with_site_rounder<T>(track.run, ctx, body);
   return points;
 }
 
