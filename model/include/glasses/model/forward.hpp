@@ -226,12 +226,12 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   m.embedding_scale = env.input(Site::activations, config.embedding_scale);
   m.attn_softcap = env.input(Site::attention_scores, config.attn_softcap);
   m.final_softcap = env.input(Site::output, config.final_softcap);
-  m.d_model = env.constant(config.d_model);
-  m.norm_eps = env.from_double(config.norm_eps);
+  m.d_model = env.constant(Site::norm, config.d_model);
+  m.norm_eps = env.input(Site::norm, config.norm_eps);
   m.score_scale = env.constant(1);
   if (config.score_scale == ScoreScale::inv_sqrt_head_dim) {
     using numerics::sqrt;
-    T root = sqrt(env.constant(config.score_scale_dim > 0 ? config.score_scale_dim : config.d_head));
+    T root = sqrt(env.constant(Site::attention_scores, config.score_scale_dim > 0 ? config.score_scale_dim : config.d_head));
     env.round(Site::attention_scores, root);
     m.score_scale /= root;
     env.round(Site::attention_scores, m.score_scale);
@@ -239,12 +239,13 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   m.act = activation_constants(env);
   if (config.positional == PositionalKind::alibi) m.alibi = alibi_slopes(env, config.n_heads, config.alibi_slope_scale);
   if (config.positional == PositionalKind::rope) {
-    m.rope_omega = inverse_frequencies(env, Site::attention_scores, env.from_double(config.rope_theta), config.d_head);
+    m.rope_omega = inverse_frequencies(env, Site::attention_scores, env.input(Site::attention_scores, config.rope_theta),
+                                         config.d_head);
     scale_inverse_frequencies(env, Site::attention_scores, m.rope_omega, config.rope_scaling, config.rope_theta,
                               config.d_head);
   }
   if (config.positional == PositionalKind::sinusoidal) {
-    m.sinusoid_omega = inverse_frequencies(env, Site::activations, env.constant(10000), config.d_model);
+    m.sinusoid_omega = inverse_frequencies(env, Site::activations, env.constant(Site::activations, 10000), config.d_model);
   }
   return m;
 }
@@ -597,7 +598,7 @@ class BlockSteps {
       if (c.positional == PositionalKind::alibi) {
         const std::size_t key = first + j;
         w.p = m_.alibi[static_cast<std::size_t>(h)];
-        w.p *= env_.constant(static_cast<long>(t >= key ? t - key : key - t));
+        w.p *= env_.constant(Site::attention_scores, static_cast<long>(t >= key ? t - key : key - t));
         env_.round(Site::attention_scores, w.p);
         s -= w.p;
         env_.round(Site::attention_scores, s);

@@ -131,7 +131,17 @@ struct Env {
 
   const SumOrder& order(Site site) const { return orders[static_cast<std::size_t>(site)]; }
 
+  // n/d into T: for constants exact in every format (0, 1, 1/2, 2).
   T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
+  // A constant that enters the computation at `site` (a position, θ's
+  // exponent, √d_h's radicand): n/d into T, then rounded into the site's
+  // format, so that a site policy on a wider carrier holds the value
+  // Emulated<F> makes instead of keeping the carrier's precision.
+  T constant(Site site, long numerator, long denominator = 1) {
+    T x = constant(numerator, denominator);
+    round(site, x);
+    return x;
+  }
 
   // Restarts stochastic rounding for one step (no-op without site rounding).
   void reseed(std::uint64_t prefix_hash, int layer, int phase) {

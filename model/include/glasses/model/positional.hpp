@@ -10,7 +10,9 @@
 //               Press et al.'s interpolation otherwise
 //
 // Angles are formed in T as (T(t) · ω_j) and their cos/sin evaluated in T,
-// all at site `attention-scores` (RoPE) or `activations` (absolute rows).
+// all at site `attention-scores` (RoPE) or `activations` (absolute rows);
+// the position t, θ and every other constant are rounded at that site too
+// (so in bf16 positions above 256 are not all distinct integers).
 // Tables grow on demand, one row per position.
 #pragma once
 
@@ -28,7 +30,7 @@ std::vector<T> inverse_frequencies(Env<T, R>& env, Site site, const T& base, int
   using numerics::pow;
   std::vector<T> omega;
   for (int k = 0; k < width / 2; ++k) {
-    const T exponent = env.constant(2 * k, width);
+    const T exponent = env.constant(site, 2 * k, width);
     T power = pow(base, exponent);
     env.round(site, power);
     T w = env.constant(1);
@@ -63,7 +65,7 @@ template <class T, class R>
 void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega, const RopeScaling& scaling,
                                double theta, int d_h) {
   if (scaling.kind == RopeScalingKind::none) return;
-  const T factor = env.from_double(scaling.factor);
+  const T factor = env.input(site, scaling.factor);
   if (scaling.kind == RopeScalingKind::linear) {
     for (T& w : omega) {
       w /= factor;
@@ -77,9 +79,9 @@ void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega,
   env.round(site, two_pi);
   two_pi *= env.constant(2);
   env.round(site, two_pi);
-  const T old_t = env.constant(scaling.original_max_positions);
-  const T low = env.from_double(scaling.low_freq_factor);
-  const T band = env.from_double(scaling.high_freq_factor - scaling.low_freq_factor);
+  const T old_t = env.constant(site, scaling.original_max_positions);
+  const T low = env.input(site, scaling.low_freq_factor);
+  const T band = env.input(site, scaling.high_freq_factor - scaling.low_freq_factor);
   for (std::size_t j = 0; j < omega.size(); ++j) {
     const double omega_binary64 = 1.0 / std::pow(theta, static_cast<double>(2 * j) / d_h);
     const double wavelength = 2 * std::numbers::pi / omega_binary64;
@@ -125,7 +127,7 @@ struct RotationTable {
     using numerics::cos;
     using numerics::sin;
     while (cos_rows.size() < n) {
-      const T t = env.constant(static_cast<long>(cos_rows.size()));
+      const T t = env.constant(site, static_cast<long>(cos_rows.size()));
       std::vector<T> c, s;
       for (const T& w : omega) {
         T angle = t;
@@ -191,9 +193,9 @@ std::vector<T> alibi_slopes(Env<T, R>& env, int n_heads, double scale) {
   for (int h = 0; static_cast<int>(exponents.size()) < n_heads; ++h) exponents.emplace_back(8L * (2 * h + 1), 2 * p2);
   std::vector<T> slopes;
   const T two = env.constant(2);
-  const T factor = env.from_double(scale);
+  const T factor = env.input(Site::attention_scores, scale);
   for (const auto& [num, den] : exponents) {
-    T m = pow(two, env.constant(-num, den));
+    T m = pow(two, env.constant(Site::attention_scores, -num, den));
     env.round(Site::attention_scores, m);
     m *= factor;
     env.round(Site::attention_scores, m);
