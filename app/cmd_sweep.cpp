@@ -294,9 +294,11 @@ int run(const SweepOptions& o) {
     const Ranks::ExchangeStats x = mpi.exchange_stats();
     std::fprintf(stderr,
                  "glasses: %d ranks, %d per track: rank 0 spent %.3g s of %.3g s (%.1f%%) in %ld row exchanges "
-                 "(%.3g MB, waits for slower ranks included)\n",
+                 "(%.3g MB, waits for slower ranks included); rows split by measured speed",
                  mpi.size(), o.ranks_per_track, x.seconds, x.wall_seconds, 100 * x.seconds / x.wall_seconds,
                  x.exchanges, x.bytes / 1e6);
+    for (std::size_t r = 0; r < x.speeds.size(); ++r) std::fprintf(stderr, "%s%.3f", r == 0 ? " " : " : ", x.speeds[r]);
+    std::fprintf(stderr, "\n");
   }
   for (const model::TrackResult& t : result.tracks) {
     if (t.summary.nonfinite) {

@@ -28,6 +28,7 @@
 #pragma once
 
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -711,22 +712,27 @@ class BlockSteps {
   static constexpr bool kSplitRows = numerics::ScalarTraits<T>::is_multiprecision;
 
   // job(from, to, side) over [0, n), item k writing out[k·width, (k+1)·width):
-  // with a row group (and `out`, `worth`, no site rounder) this process
-  // does its share and receives the others' (exact bytes); its part, with
-  // two_threads and `worth`, is halved between this thread (side 0) and the
-  // helper (side 1).
+  // with a row group (and `out`, no site rounder) this process does its
+  // share of the group's split and receives the others' (exact bytes); its
+  // part, with two_threads and `worth`, is halved between this thread
+  // (side 0) and the helper (side 1). Multiprecision work always outweighs
+  // an exchange, so a group shares every split, `worth` or not.
   template <class Job>
   void split(std::size_t n, bool worth, const Job& job, T* out = nullptr, std::size_t width = 1) {
     if constexpr (numerics::kExactBytes<T>) {
-      if (group != nullptr && out != nullptr && worth && !R::active) {  // a share may be empty (n < size)
-        const auto [from, to] = numerics::share_of(n, group->rank(), group->size());
+      if (group != nullptr && out != nullptr && !R::active) {  // a share may be empty (n < size)
+        const std::vector<std::size_t> bounds = group->split(n);
+        const auto share = [&](int r) { return std::pair{bounds[static_cast<std::size_t>(r)], bounds[static_cast<std::size_t>(r) + 1]}; };
+        const auto [from, to] = share(group->rank());
+        const auto start = std::chrono::steady_clock::now();
         split_here(from, to, worth, job);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::string mine;
         numerics::append_exact(mine, out + from * width, (to - from) * width);
-        const std::vector<std::string> all = group->allgather(mine);
+        const std::vector<std::string> all = group->allgather(mine, seconds);
         for (int r = 0; r < group->size(); ++r) {
           if (r == group->rank()) continue;
-          const auto [f, e] = numerics::share_of(n, r, group->size());
+          const auto [f, e] = share(r);
           if (!numerics::read_exact(all[static_cast<std::size_t>(r)], out + f * width, (e - f) * width).empty()) {
             throw Error("row exchange: a share has trailing bytes");
           }
