@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(sweep_settings_validates_and_copies_the_options) {
   BOOST_TEST(s.seed == 7u);
   BOOST_TEST(s.mitigations.adaptive_temperature);
   const auto refused = [&](gm::SweepOptions bad) {
-    BOOST_CHECK_THROW(gm::sweep_settings(bad), gn::InputError);
+    BOOST_CHECK_THROW(gm::sweep_settings(bad), glasses::InputError);
   };
   gm::SweepOptions bad = o;
   bad.formats.clear();

@@ -92,13 +92,13 @@ BOOST_AUTO_TEST_CASE(absolute_angle_error_is_refuted) {
   };
   const std::vector<gp::Instance> bad = gd::r1_instances({1, 0.5, -0.25, 1}, {0.5, 1, 1, -1}, 100, 8, broken, omega,
                                                           precision, "broken");
-  BOOST_TEST(bad[0].verdict == gp::Verdict::refuted);
-  BOOST_TEST(bad[1].verdict == gp::Verdict::refuted);
+  BOOST_TEST((bad[0].verdict == gp::Verdict::refuted));
+  BOOST_TEST((bad[1].verdict == gp::Verdict::refuted));
   const std::vector<gp::Instance> good = gd::r1_instances({1, 0.5, -0.25, 1}, {0.5, 1, 1, -1}, 100, 8,
                                                            gd::r1_model_rotation(4, 10000, precision), omega,
                                                            precision, "model");
-  BOOST_TEST(good[0].verdict == gp::Verdict::proven);
-  BOOST_TEST(good[1].verdict == gp::Verdict::proven);
+  BOOST_TEST((good[0].verdict == gp::Verdict::proven));
+  BOOST_TEST((good[1].verdict == gp::Verdict::proven));
 }
 
 BOOST_AUTO_TEST_CASE(quick_configuration_proves_every_instance_and_measures_the_drift) {

@@ -67,19 +67,19 @@ BOOST_AUTO_TEST_CASE(bound_and_weights_are_the_hand_worked_closed_form) {
   mpfr_div_ui(fifth.v, fifth.v, 5, MPFR_RNDN);
   BOOST_TEST(encloses(gd::s1_max_weight({0, 0, 0, 0, 0}, 256), fifth));
   const gp::Instance i = gd::s1_bound_instance({0.5, -1, 0.9, 1}, 1, "random");
-  BOOST_TEST(i.verdict == gp::Verdict::proven);
-  BOOST_CHECK_THROW(gd::s1_bound_instance({0.5, 1.5}, 1, "out of range"), gn::InputError);
+  BOOST_TEST((i.verdict == gp::Verdict::proven));
+  BOOST_CHECK_THROW(gd::s1_bound_instance({0.5, 1.5}, 1, "out of range"), glasses::InputError);
 }
 
 BOOST_AUTO_TEST_CASE(extremal_case_attains_the_bound_and_refutes_a_wrong_one) {
   for (std::size_t n : {std::size_t{2}, std::size_t{10}, std::size_t{1000000}}) {
     const std::vector<gp::Instance> good = gd::s1_extremal_instances(1, n, "extremal");
-    BOOST_TEST(good[0].verdict == gp::Verdict::proven);
-    BOOST_TEST(good[1].verdict == gp::Verdict::proven);
+    BOOST_TEST((good[0].verdict == gp::Verdict::proven));
+    BOOST_TEST((good[1].verdict == gp::Verdict::proven));
     const std::vector<gp::Instance> bad = gd::s1_extremal_instances(1, n, "extremal, wrong", wrong_bound);
-    BOOST_TEST(bad[0].verdict == gp::Verdict::refuted);
+    BOOST_TEST((bad[0].verdict == gp::Verdict::refuted));
   }
-  BOOST_TEST(gd::s1_bound_instance({1, -1, -1, -1}, 1, "kernel, wrong", wrong_bound).verdict == gp::Verdict::refuted);
+  BOOST_TEST((gd::s1_bound_instance({1, -1, -1, -1}, 1, "kernel, wrong", wrong_bound).verdict == gp::Verdict::refuted));
 }
 
 BOOST_AUTO_TEST_CASE(bf16_softmax_of_the_extremal_case_is_mpfr_at_eight_bits) {

@@ -40,12 +40,14 @@ numerics::Interval s1_extremal_weight(double B, std::size_t n, long precision);
 // Equality tolerance on the extremal case: |α_max / bound − 1| ≤ 2^-160.
 inline constexpr long kS1ToleranceBits = 160;
 
-// α_max ≤ bound(B, n) for logits in [−B, B] (InputError otherwise).
+// α_max ≤ bound(B, n)·(1 + 2^-160) for logits in [−B, B] (InputError
+// otherwise). The relative slack, the equality tolerance, lets the bound be
+// proven where it is attained (both enclosures overlap there).
 Instance s1_bound_instance(const std::vector<double>& logits, double B, const std::string& description,
                            S1Bound bound = s1_bound);
 
 // The extremal case (one logit B, n − 1 at −B), weight from the definition:
-//   [0] α_max ≤ bound(B, n)
+//   [0] α_max ≤ bound(B, n)·(1 + 2^-160)
 //   [1] |α_max / bound(B, n) − 1| ≤ 2^-160   (attained)
 std::vector<Instance> s1_extremal_instances(double B, std::size_t n, const std::string& description,
                                             S1Bound bound = s1_bound);
