@@ -227,7 +227,8 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   m.embedding_scale = env.input(Site::activations, config.embedding_scale);
   m.attn_softcap = env.input(Site::attention_scores, config.attn_softcap);
   m.final_softcap = env.input(Site::output, config.final_softcap);
-  m.sink_logit = env.input(Site::attention_scores, config.sink_logit.value_or(0));
+  // Only when set: a stochastic rounder draws for every input.
+  if (config.sink_logit) m.sink_logit = env.input(Site::attention_scores, *config.sink_logit);
   m.d_model = env.constant(config.d_model);
   m.norm_eps = env.from_double(config.norm_eps);
   m.score_scale = env.constant(1);
