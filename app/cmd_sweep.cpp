@@ -174,8 +174,7 @@ int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
   const model::NRange ns = o.family == "pair" ? model::NRange{{1}} : model::parse_n_range(o.n, o.geom, o.points);
-  model::SweepOptions options;
-  options.ns = ns.values();
+  model::SweepOptions options;  // n below, once the estimate allows it (values() allocates every n)
   options.formats = split_formats(o.formats);
   for (const std::string& p : split_formats(o.policies)) options.formats.push_back(p);
   options.reference = o.reference;
@@ -189,7 +188,7 @@ int run(const SweepOptions& o) {
   options.order = o.order;
   options.threads = o.threads;
   options.mitigations = o.mitigations;
-  const model::SweepSettings settings = model::sweep_settings(options);
+  model::SweepSettings settings = model::sweep_settings(options);
   const model::ModelSource source = model::with_mitigations(o.model.open(), settings.mitigations);
   const model::FamilyOptions f = model::family_options(source, o.family, o.family_arguments, o.seed, o.model.encoder());
   const model::PairFamily family(source, f);
@@ -200,6 +199,7 @@ int run(const SweepOptions& o) {
   if (!(o.max_hours > 0)) throw InputError("--max-hours must be positive");
   check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
                      o.max_hours, o.model.memory_limit());
+  settings.ns = ns.values();
   // Sequences the model cannot hold are refused before anything is written
   // (text families: a unit may cost several tokens).
   model::check_sequences_fit(source, family, settings.ns.back());
