@@ -20,7 +20,6 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "atomic_file.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "glasses/model/limits.hpp"
@@ -28,6 +27,7 @@
 #include "glasses/model/sweep.hpp"
 #include "glasses/model/sweep_output.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/reports/files.hpp"
 #include "model_options.hpp"
 #include "output_lock.hpp"
 #include "progress.hpp"
@@ -165,7 +165,7 @@ std::vector<std::vector<model::PointMetrics>> restore_progress(const SweepOption
   } else {
     fs::create_directories(progress_dir, ec);
     if (ec) throw InputError("cannot create '" + progress_dir.string() + "': " + ec.message());
-    write_file_atomically(progress_dir / "settings.json", identity.dump(2) + "\n");
+    reports::write_file_atomically(progress_dir / "settings.json", identity.dump(2) + "\n");
   }
   return completed;
 }
@@ -236,7 +236,7 @@ int run(const SweepOptions& o) {
     for (std::size_t t = 0; t < tracks.size(); ++t) {
       std::string kept;
       for (const model::PointMetrics& p : completed[t]) kept += model::point_to_json(p) + "\n";
-      write_file_atomically(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), kept);
+      reports::write_file_atomically(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), kept);
       kept_lines += kept + "\n";
     }
   }
@@ -278,8 +278,8 @@ int run(const SweepOptions& o) {
   description.build_provenance_json = prov.dump();
   const std::string csv = model::tidy_csv(o.family, model::tidy_table(settings.ns, result));
   const std::string summary = model::summary_json(description, settings, result);
-  write_file_atomically(dir / "sweep.csv", csv);
-  write_file_atomically(dir / "summary.json", summary);
+  reports::write_file_atomically(dir / "sweep.csv", csv);
+  reports::write_file_atomically(dir / "summary.json", summary);
   if (result.cross_check) {
     const model::ReferenceDisagreement& d = *result.cross_check;
     std::cerr << std::setprecision(17) << "glasses: references " << settings.reference << " and " << d.cross_check
