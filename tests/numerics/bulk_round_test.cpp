@@ -23,6 +23,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -33,6 +34,7 @@
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/rounding.hpp"
 #include "support/bits.hpp"
+#include "support/feature.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -282,8 +284,9 @@ bool carrier_serves(const Format& f) {
   }
 }
 
+// Every kernel that serves each case (kernels_for), or only `only`.
 template <class T>
-void check_all_formats_and_modes(const char* carrier) {
+void check_all_formats_and_modes(const char* carrier, std::optional<BulkKernel> only = std::nullopt) {
   std::uint64_t seed = 20240611;
   for (const auto& [name, f] : test_formats()) {
     if (!carrier_serves<T>(f)) continue;
@@ -294,7 +297,8 @@ void check_all_formats_and_modes(const char* carrier) {
       gn::RoundingContext ctx{mode};
       scalar_reference(f, ctx, in, want, want_flags);
       const std::string label = std::string(carrier) + " -> " + name + " " + std::string(gn::to_string(mode));
-      for (const BulkKernel kernel : kernels_for(f, mode, sizeof(T) == 4)) {
+      const std::vector<BulkKernel> kernels = only ? std::vector{*only} : kernels_for(f, mode, sizeof(T) == 4);
+      for (const BulkKernel kernel : kernels) {
         compare_kernel(kernel, f, mode, 0, in, want, want_flags, label);
       }
     }
@@ -328,6 +332,11 @@ void check_stochastic(const char* carrier) {
                  label << " " << kernel_name(kernel) << ": reproducible");
     }
   }
+}
+
+boost::test_tools::assertion_result avx512_kernel_available(boost::unit_test::test_unit_id) {
+  return glasses::test::requirement(gn::detail::bulk_kernel_available(BulkKernel::avx512),
+                                    "no AVX-512 kernel on this CPU or in this build");
 }
 
 }  // namespace
@@ -830,5 +839,16 @@ BOOST_AUTO_TEST_SUITE(bulk_round_exhaustive, *boost::unit_test::label("exhaustiv
 BOOST_AUTO_TEST_CASE(fp16_near_even_all_binary32_inputs) { sweep_all_binary32<gn::formats::fp16>("fp16"); }
 
 BOOST_AUTO_TEST_CASE(bf16_near_even_all_binary32_inputs) { sweep_all_binary32<gn::formats::bf16>("bf16"); }
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The AVX-512 kernel on its own, so that a machine without it reports this
+// suite as skipped instead of passing the suites above with one kernel less.
+BOOST_AUTO_TEST_SUITE(bulk_round_avx512, *boost::unit_test::precondition(avx512_kernel_available))
+
+BOOST_AUTO_TEST_CASE(avx512_kernel_matches_scalar_in_every_format_and_mode) {
+  check_all_formats_and_modes<float>("binary32", BulkKernel::avx512);
+  check_all_formats_and_modes<double>("binary64", BulkKernel::avx512);
+}
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -90,6 +90,7 @@ struct PreparedModel {
   std::vector<T> rope_omega;  // d_h/2
   std::vector<T> sinusoid_omega;  // d/2
   T embedding_scale, attn_softcap, final_softcap;  // as in the config, rounded once into T (used when set)
+  T sink_logit;  // the attention sink's score, rounded once into T at attention-scores (used when set)
 };
 
 namespace detail {
@@ -227,6 +228,8 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   m.embedding_scale = env.input(Site::activations, config.embedding_scale);
   m.attn_softcap = env.input(Site::attention_scores, config.attn_softcap);
   m.final_softcap = env.input(Site::output, config.final_softcap);
+  // Only when set: a stochastic rounder draws for every input.
+  if (config.sink_logit) m.sink_logit = env.input(Site::attention_scores, *config.sink_logit);
   m.d_model = env.constant(Site::norm, config.d_model);
   m.norm_eps = env.input(Site::norm, config.norm_eps);
   m.score_scale = env.constant(1);
@@ -578,18 +581,23 @@ class BlockSteps {
   // One head h of query position t over the keys N = [first, first + m):
   //   s_j = (q^h · k_j^h) · scale − m_h |t − j|      (the ALiBi term when used; soft-cap c·tanh(·/c)
   //                                                  of the scaled dot first when the config has one)
+  //   with an attention sink, s_sink = σ in front of them (value 0)
+  //   s ← β s                                        (adaptive temperature, when the config has it)
   //   α = softmax(s)
-  //   o^h = Σ_j α_j v_j^h  (left to right over j), into concat_
+  //   o^h = Σ_j α_j v_j^h  (left to right over j ∈ N; the sink's value is 0), into concat_
   void attend_head(std::size_t l, std::size_t t, std::size_t first, std::size_t m, int h, const std::vector<T>& q,
                    HeadScratch& w, std::vector<T>* alpha) {
     const ModelConfig& c = m_.config;
     const std::size_t dh = static_cast<std::size_t>(c.d_head);
     const std::size_t kvh = static_cast<std::size_t>(h / (c.n_heads / c.n_kv_heads));
     const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
-    w.scores.resize(m, m_.zero);
-    const bool dots_done = key_dots(l, kvh, first, m, qh, w.scores.data());
+    const std::size_t sink = c.sink_logit ? 1 : 0;  // the sink's score is w.scores[0]
+    w.scores.resize(sink + m, m_.zero);
+    T* scores = w.scores.data() + sink;
+    if (sink == 1) w.scores[0] = m_.sink_logit;
+    const bool dots_done = key_dots(l, kvh, first, m, qh, scores);
     for (std::size_t j = 0; j < m; ++j) {
-      T& s = w.scores[j];
+      T& s = scores[j];
       if (!dots_done) key_dot(l, kvh, first, j, m, qh, s, w.p);
       s *= m_.score_scale;
       env_.round(Site::attention_scores, s);
@@ -605,16 +613,18 @@ class BlockSteps {
         env_.round(Site::attention_scores, s);
       }
     }
-    w.alpha.resize(m, m_.zero);
-    softmax(env_, w.scores.data(), m, w.alpha.data(), w.z);
+    if (c.adaptive_temperature) adaptive_temperature(env_, w.scores.data(), sink + m, w.alpha, w.p);
+    w.alpha.resize(sink + m, m_.zero);
+    softmax(env_, w.scores.data(), sink + m, w.alpha.data(), w.z);
+    const T* weights = w.alpha.data() + sink;  // α_j of the keys j ∈ N (the sink's value is 0: no term)
     const T* values = values_[l][kvh].data() + first * dh;  // row j: v_(first+j)^h
     T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
-    combine_rows(env_, Site::matmul_accumulate, Site::activations, w.alpha.data(), values, dh, m, dh, o, w.p);
-    if (alpha != nullptr) *alpha = w.alpha;
+    combine_rows(env_, Site::matmul_accumulate, Site::activations, weights, values, dh, m, dh, o, w.p);
+    if (alpha != nullptr) alpha->assign(weights, weights + m);
     if constexpr (watches_states) {
-      observe_.state(l, t, ForwardStep::scores, h, w.scores.data(), m);
+      observe_.state(l, t, ForwardStep::scores, h, scores, m);
       observe_.state(l, t, ForwardStep::denominator, h, &w.z, 1);
-      observe_.state(l, t, ForwardStep::softmax, h, w.alpha.data(), m);
+      observe_.state(l, t, ForwardStep::softmax, h, weights, m);
       observe_.state(l, t, ForwardStep::attention_output, h, o, dh);
     }
   }

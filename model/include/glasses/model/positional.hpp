@@ -117,6 +117,29 @@ void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega,
   }
 }
 
+// cos and sin of t · ω_j for every j of one position t: the angle formed
+// in T as T(t) · ω_j (t itself rounded at `site`), then its cos and sin,
+// each rounded at `site`.
+template <class T, class R>
+void rotation_row(Env<T, R>& env, Site site, const std::vector<T>& omega, long t, std::vector<T>& c,
+                  std::vector<T>& s) {
+  using numerics::cos;
+  using numerics::sin;
+  const T position = env.constant(site, t);
+  c.clear();
+  s.clear();
+  for (const T& w : omega) {
+    T angle = position;
+    angle *= w;
+    env.round(site, angle);
+    T ca = cos(angle), sa = sin(angle);
+    env.round(site, ca);
+    env.round(site, sa);
+    c.push_back(ca);
+    s.push_back(sa);
+  }
+}
+
 // cos and sin of t · ω_j for every j, for positions 0..n-1 (grown on demand).
 template <class T>
 struct RotationTable {
@@ -124,37 +147,25 @@ struct RotationTable {
 
   template <class R>
   void grow(Env<T, R>& env, Site site, const std::vector<T>& omega, std::size_t n) {
-    using numerics::cos;
-    using numerics::sin;
     while (cos_rows.size() < n) {
-      const T t = env.constant(site, static_cast<long>(cos_rows.size()));
       std::vector<T> c, s;
-      for (const T& w : omega) {
-        T angle = t;
-        angle *= w;
-        env.round(site, angle);
-        T ca = cos(angle), sa = sin(angle);
-        env.round(site, ca);
-        env.round(site, sa);
-        c.push_back(ca);
-        s.push_back(sa);
-      }
+      rotation_row(env, site, omega, static_cast<long>(cos_rows.size()), c, s);
       cos_rows.push_back(std::move(c));
       sin_rows.push_back(std::move(s));
     }
   }
 };
 
-// Rotates one head vector x (width d_h) in place for position t.
+// Rotates one head vector x (width d_h) in place by the rotation whose
+// cos and sin rows (d_h/2 entries) are c and s.
 template <class T, class R>
-void apply_rope(Env<T, R>& env, RopeStyle style, const RotationTable<T>& table, std::size_t t, T* x, int d_h,
-                T& p, T& q) {
+void apply_rope(Env<T, R>& env, RopeStyle style, const T* c_row, const T* s_row, T* x, int d_h, T& p, T& q) {
   const int half = d_h / 2;
   for (int j = 0; j < half; ++j) {
     const int ia = style == RopeStyle::rotate_half ? j : 2 * j;
     const int ib = style == RopeStyle::rotate_half ? j + half : 2 * j + 1;
-    const T& c = table.cos_rows[t][static_cast<std::size_t>(j)];
-    const T& s = table.sin_rows[t][static_cast<std::size_t>(j)];
+    const T& c = c_row[j];
+    const T& s = s_row[j];
     // a' = a c - b s;  b' = a s + b c
     p = x[ia];
     p *= c;
@@ -177,6 +188,13 @@ void apply_rope(Env<T, R>& env, RopeStyle style, const RotationTable<T>& table, 
     env.round(Site::activations, x[ia]);
     env.round(Site::activations, x[ib]);
   }
+}
+
+// Rotates one head vector x (width d_h) in place for position t.
+template <class T, class R>
+void apply_rope(Env<T, R>& env, RopeStyle style, const RotationTable<T>& table, std::size_t t, T* x, int d_h,
+                T& p, T& q) {
+  apply_rope(env, style, table.cos_rows[t].data(), table.sin_rows[t].data(), x, d_h, p, q);
 }
 
 // ALiBi slopes m_h (Press et al., "Train short, test long", get_slopes).
