@@ -588,6 +588,46 @@ BOOST_AUTO_TEST_CASE(bf16_kernel_on_every_target_equals_scalar) {
   check_simd_kernel_on_every_target(gn::formats::bf16, &gn::detail::simd_round_bf16, 0x007F8000u, in);
 }
 
+// The bf16 kernel without flags rounds blocks of four vectors without NaN
+// by a shorter sequence: one NaN (signalling, with a payload in the low
+// half) at every position of such a block, and an infinity pair whose sum
+// is NaN, on every target. NaN must come out as itself with the quiet bit
+// set, the rest as the scalar reference rounds it.
+BOOST_AUTO_TEST_CASE(bf16_kernel_nan_at_every_block_position) {
+  constexpr std::size_t kBlock = 4 * 64 / sizeof(float);  // four 512-bit vectors, the widest
+  std::vector<float> base;
+  for (std::size_t i = 0; i < 2 * kBlock; ++i) {
+    // Ties, halfway-above and -below and exact values, both signs.
+    const std::uint32_t lows[] = {0x8000, 0x8001, 0x7FFF, 0x0000};
+    base.push_back(from_bits<float>(static_cast<std::uint32_t>(((i % 2) << 31) | ((0x3F80 + i) << 16) | lows[i % 4])));
+  }
+  const float snan = from_bits<float>(0xFF80'1234u);
+  std::vector<float> want;
+  std::vector<std::uint8_t> want_flags;
+  gn::RoundingContext ctx;
+  scalar_reference(gn::formats::bf16, ctx, base, want, want_flags);
+  for (const gn::simd::Target t : gn::simd::available()) {
+    Mismatches bad("bf16 NaN positions on " + gn::simd::to_string(t));
+    for (std::size_t p = 0; p <= base.size(); ++p) {
+      std::vector<float> in = base;
+      if (p < base.size()) {
+        in[p] = snan;
+      } else {  // inf + -inf = NaN in the block check, no NaN input
+        in[0] = std::numeric_limits<float>::infinity();
+        in[1] = -std::numeric_limits<float>::infinity();
+      }
+      std::vector<float> got(in.size());
+      gn::detail::simd_round_bf16(t, in.data(), got.data(), in.size(), 0x007F8000u, false);
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::uint32_t expect = i == p ? 0xFFC0'1234u
+                                     : p == base.size() && i < 2 ? bits(in[i])
+                                                                  : bits(want[i]);
+        if (bits(got[i]) != expect) bad.add("NaN at " + std::to_string(p) + ": " + describe(in[i]) + " -> " + describe(got[i]));
+      }
+    }
+  }
+}
+
 // fp16: every sign and binary32 exponent field with the dropped bits that
 // decide ties at every k from 13 (normal) to 23 (2^-24), and the carriers'
 // patterns around every fp16 value's tie, near the subnormal, normal and
