@@ -27,12 +27,15 @@
 #include "glasses/numerics/error.hpp"
 #include "glasses/numerics/interval.hpp"
 #include "glasses/numerics/mpfr.hpp"
+#include "support/raw_mpfr.hpp"
 
 namespace {
 
 using glasses::InputError;
 using glasses::numerics::Interval;
 using glasses::numerics::MpfrReal;
+using glasses::test::RawMpfr;
+using glasses::test::same_value;
 
 // ---- comparisons are refused at compile time ------------------------------
 template <class T>
@@ -59,20 +62,6 @@ static_assert(!std::is_convertible_v<double, Interval>);
 static_assert(!std::is_convertible_v<Interval, double>);
 static_assert(std::is_nothrow_move_constructible_v<Interval>);
 static_assert(std::is_nothrow_move_assignable_v<Interval>);
-
-// RAII for a raw mpfr_t.
-struct RawMpfr {
-  mpfr_t v;
-  explicit RawMpfr(mpfr_prec_t prec) { mpfr_init2(v, prec); }
-  ~RawMpfr() { mpfr_clear(v); }
-  RawMpfr(const RawMpfr&) = delete;
-  RawMpfr& operator=(const RawMpfr&) = delete;
-};
-
-bool same_value(mpfr_srcptr a, mpfr_srcptr b) {
-  if (mpfr_nan_p(a) || mpfr_nan_p(b)) return mpfr_nan_p(a) && mpfr_nan_p(b);
-  return mpfr_equal_p(a, b) != 0 && mpfr_signbit(a) == mpfr_signbit(b);
-}
 
 // A double with random sign, 53 random significand bits, magnitude in
 // [2^emin, 2^(emax+1)).

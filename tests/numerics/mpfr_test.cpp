@@ -24,12 +24,17 @@
 
 #include "glasses/numerics/error.hpp"
 #include "glasses/numerics/mpfr.hpp"
+#include "support/bits.hpp"
+#include "support/raw_mpfr.hpp"
 
 namespace {
 
 using glasses::InputError;
 using glasses::numerics::Mpfr;
 using glasses::numerics::MpfrReal;
+using glasses::test::bits_of;
+using glasses::test::RawMpfr;
+using glasses::test::same_value;
 
 // ---- the bad constructions do not compile ---------------------------------
 static_assert(!std::is_constructible_v<MpfrReal, double>, "MpfrReal(1.0) must not compile");
@@ -51,30 +56,12 @@ static_assert(!std::is_invocable_v<std::plus<>, Mpfr<53>, Mpfr<113>>);
 static_assert(!std::is_invocable_v<std::plus<>, Mpfr<53>, double>);
 static_assert(!std::is_invocable_v<std::plus<>, MpfrReal, double>);
 
-// RAII for a raw mpfr_t: the independent reference.
-struct RawMpfr {
-  mpfr_t v;
-  explicit RawMpfr(mpfr_prec_t prec) { mpfr_init2(v, prec); }
-  ~RawMpfr() { mpfr_clear(v); }
-  RawMpfr(const RawMpfr&) = delete;
-  RawMpfr& operator=(const RawMpfr&) = delete;
-};
-
-// Same value (NaN matches NaN) and same sign (so -0 differs from +0).
-bool same_value(mpfr_srcptr a, mpfr_srcptr b) {
-  if (mpfr_nan_p(a) || mpfr_nan_p(b)) return mpfr_nan_p(a) && mpfr_nan_p(b);
-  return mpfr_equal_p(a, b) != 0 && mpfr_signbit(a) == mpfr_signbit(b);
-}
-
-std::uint64_t bits_of(double x) { return std::bit_cast<std::uint64_t>(x); }
-
 // A double exactly, in C99 hex notation, for failure messages.
 std::string hex(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%a", x);
   return buffer;
 }
-std::uint32_t bits_of(float x) { return std::bit_cast<std::uint32_t>(x); }
 
 // A normal double with a random sign, 52 random trailing bits and an
 // exponent in [emin, emax]: exact by construction (ldexp of an integer).

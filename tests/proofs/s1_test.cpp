@@ -10,29 +10,20 @@
 #include "glasses/numerics/format.hpp"
 #include "glasses/proofs/check.hpp"
 #include "glasses/proofs/s1_softmax_dispersion.hpp"
+#include "support/raw_mpfr.hpp"
 
 namespace gp = glasses::proofs;
 namespace gd = glasses::proofs::detail;
 namespace gn = glasses::numerics;
 using gn::Interval;
+using glasses::test::encloses;
+using glasses::test::RawMpfr;
 
 namespace {
 
-struct Real {
-  mpfr_t v;
-  explicit Real(long prec = 256) { mpfr_init2(v, prec); }
-  ~Real() { mpfr_clear(v); }
-  Real(const Real&) = delete;
-  Real& operator=(const Real&) = delete;
-};
-
-bool encloses(const Interval& x, const Real& r) {
-  return mpfr_cmp(x.lower().data(), r.v) <= 0 && mpfr_cmp(r.v, x.upper().data()) <= 0;
-}
-
 // e^(2B) / (e^(2B) + n − 1) for B = 1, in MPFR.
-void e2_bound(Real& out, unsigned long n) {
-  Real e2;
+void e2_bound(RawMpfr& out, unsigned long n) {
+  RawMpfr e2;
   mpfr_set_ui(e2.v, 2, MPFR_RNDN);
   mpfr_exp(e2.v, e2.v, MPFR_RNDN);
   mpfr_add_ui(out.v, e2.v, n - 1, MPFR_RNDN);
@@ -51,21 +42,21 @@ BOOST_AUTO_TEST_SUITE(s1)
 
 BOOST_AUTO_TEST_CASE(bound_and_weights_are_the_hand_worked_closed_form) {
   // n = 3, logits (1, −1, −1): α_1 = e/(e + 2e^-1) = e²/(e² + 2), the bound for B = 1, n = 3.
-  Real expected;
+  RawMpfr expected;
   e2_bound(expected, 3);
-  BOOST_TEST(encloses(gd::s1_bound(1, 3, 256), expected));
-  BOOST_TEST(encloses(gd::s1_max_weight({-1, 1, -1}, 256), expected));
-  BOOST_TEST(encloses(gd::s1_extremal_weight(1, 3, 256), expected));
+  BOOST_TEST(encloses(gd::s1_bound(1, 3, 256), expected.v));
+  BOOST_TEST(encloses(gd::s1_max_weight({-1, 1, -1}, 256), expected.v));
+  BOOST_TEST(encloses(gd::s1_extremal_weight(1, 3, 256), expected.v));
   // n = 1: the only weight is 1 and so is the bound.
-  Real one;
+  RawMpfr one;
   mpfr_set_ui(one.v, 1, MPFR_RNDN);
-  BOOST_TEST(encloses(gd::s1_bound(5, 1, 256), one));
-  BOOST_TEST(encloses(gd::s1_max_weight({0.25}, 256), one));
+  BOOST_TEST(encloses(gd::s1_bound(5, 1, 256), one.v));
+  BOOST_TEST(encloses(gd::s1_max_weight({0.25}, 256), one.v));
   // Uniform logits (all 0, B = 0): every weight 1/n, and the bound is 1/n.
-  Real fifth;
+  RawMpfr fifth;
   mpfr_set_ui(fifth.v, 1, MPFR_RNDN);
   mpfr_div_ui(fifth.v, fifth.v, 5, MPFR_RNDN);
-  BOOST_TEST(encloses(gd::s1_max_weight({0, 0, 0, 0, 0}, 256), fifth));
+  BOOST_TEST(encloses(gd::s1_max_weight({0, 0, 0, 0, 0}, 256), fifth.v));
   const gp::Instance i = gd::s1_bound_instance({0.5, -1, 0.9, 1}, 1, "random");
   BOOST_TEST((i.verdict == gp::Verdict::proven));
   BOOST_CHECK_THROW(gd::s1_bound_instance({0.5, 1.5}, 1, "out of range"), glasses::InputError);
@@ -85,7 +76,7 @@ BOOST_AUTO_TEST_CASE(extremal_case_attains_the_bound_and_refutes_a_wrong_one) {
 BOOST_AUTO_TEST_CASE(bf16_softmax_of_the_extremal_case_is_mpfr_at_eight_bits) {
   // n = 2, logits (1, −1): shift by 1 gives (0, −2) exactly; e^0 = 1,
   // e^-2 rounded to 8 bits, Z = 1 + e^-2 rounded, α = 1/Z rounded.
-  Real e(8), z(8), alpha(8);
+  RawMpfr e(8), z(8), alpha(8);
   mpfr_set_si(e.v, -2, MPFR_RNDN);
   mpfr_exp(e.v, e.v, MPFR_RNDN);
   mpfr_add_ui(z.v, e.v, 1, MPFR_RNDN);
