@@ -32,7 +32,7 @@ template <class T, class R, class Rotate>
 T rotated_dot(model::Env<T, R>& env, std::vector<T> q, std::vector<T> k, long m, long n, Rotate&& rotate) {
   rotate(m, q);
   rotate(n, k);
-  T out = env.constant(0), p = env.constant(0);
+  T out = env.zero(), p = env.zero();
   model::dot(env, model::Site::attention_scores, q.data(), k.data(), q.size(), out, p);
   return out;
 }
@@ -72,7 +72,7 @@ Interval r1_score(const std::vector<double>& q, const std::vector<double>& k, lo
   };
   const int d = static_cast<int>(q.size());
   std::vector<Interval> c, s;
-  Interval p = env.constant(0), p2 = env.constant(0);
+  Interval p = env.zero(), p2 = env.zero();
   return rotated_dot(env, enclose(q), enclose(k), m, n, [&](long t, std::vector<Interval>& x) {
     rotation(t, c, s);
     model::apply_rope(env, model::RopeStyle::rotate_half, c.data(), s.data(), x.data(), d, p, p2);
@@ -127,7 +127,7 @@ double r1_score_in(const numerics::Format& format, const std::vector<double>& q,
       return out;
     };
     std::vector<T> c, s;
-    T p = env.constant(0), p2 = env.constant(0);
+    T p = env.zero(), p2 = env.zero();
     const T score = rotated_dot(env, in_format(q), in_format(k), m, n, [&](long t, std::vector<T>& x) {
       model::rotation_row(env, model::Site::attention_scores, omega, t, c, s);
       model::apply_rope(env, model::RopeStyle::rotate_half, c.data(), s.data(), x.data(), d, p, p2);

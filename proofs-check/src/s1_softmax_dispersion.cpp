@@ -53,7 +53,7 @@ Interval s1_max_weight(const std::vector<double>& logits, long precision) {
   model::Env<Interval, model::NoSiteRounding> env{numerics::PrecisionContext(precision), none};
   std::vector<Interval> s;
   for (double v : logits) s.push_back(env.from_double(v));
-  Interval z = env.constant(0);
+  Interval z = env.zero();
   model::softmax(env, s.data(), s.size(), z);
   // softmax is increasing in its logit: the largest weight is the largest logit's.
   const auto top = std::max_element(logits.begin(), logits.end()) - logits.begin();

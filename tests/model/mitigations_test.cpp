@@ -29,7 +29,7 @@ std::vector<T> tempered(std::vector<double> scores, T* beta_out = nullptr) {
   gm::NoSiteRounding none;
   gm::Env<T, gm::NoSiteRounding> env{{}, none};
   std::vector<T> s(scores.begin(), scores.end()), scratch;
-  T p = env.constant(0);
+  T p = env.zero();
   const T beta = gm::adaptive_temperature(env, s.data(), s.size(), scratch, p);
   if (beta_out != nullptr) *beta_out = beta;
   return s;

@@ -198,8 +198,8 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   for (const auto& entry : packed_of) {
     if (!entry.second.data.empty()) throw Error("prepare: a packed copy that a weight matrix reads was not kept");
   }
-  m.zero = env.constant(0);
-  m.one = env.constant(1);
+  m.zero = env.zero();
+  m.one = env.one();
   // Gemma's norms multiply by (1 + g) (transformers modeling_gemma.py
   // GemmaRMSNorm.forward: output * (1.0 + self.weight.float())): the sum is
   // formed here once, in T at site `norm`, and becomes the gain every norm
@@ -232,7 +232,7 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   if (config.sink_logit) m.sink_logit = env.input(Site::attention_scores, *config.sink_logit);
   m.d_model = env.constant(Site::norm, config.d_model);
   m.norm_eps = env.input(Site::norm, config.norm_eps);
-  m.score_scale = env.constant(1);
+  m.score_scale = env.one();
   if (config.score_scale == ScoreScale::inv_sqrt_head_dim) {
     using numerics::sqrt;
     T root = sqrt(env.constant(Site::attention_scores, config.score_scale_dim > 0 ? config.score_scale_dim : config.d_head));

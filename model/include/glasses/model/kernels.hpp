@@ -131,14 +131,18 @@ struct Env {
 
   const SumOrder& order(Site site) const { return orders[static_cast<std::size_t>(site)]; }
 
-  // n/d into T: for constants exact in every format (0, 1, 1/2, 2).
-  T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
+  // 0, 1, 2 and 1/2: exact in every format, so no site rounds them. Every
+  // other constant must name its site (constant below).
+  T zero() const { return Traits::from_ratio(ctx, 0, 1); }
+  T one() const { return Traits::from_ratio(ctx, 1, 1); }
+  T two() const { return Traits::from_ratio(ctx, 2, 1); }
+  T half() const { return Traits::from_ratio(ctx, 1, 2); }
   // A constant that enters the computation at `site` (a position, θ's
   // exponent, √d_h's radicand): n/d into T, then rounded into the site's
   // format, so that a site policy on a wider carrier holds the value
   // Emulated<F> makes instead of keeping the carrier's precision.
   T constant(Site site, long numerator, long denominator = 1) {
-    T x = constant(numerator, denominator);
+    T x = Traits::from_ratio(ctx, numerator, denominator);
     round(site, x);
     return x;
   }
@@ -279,7 +283,7 @@ void reduce(Env<T, R>& env, Site site, std::size_t n, Term&& term, T& out, T& p)
   if (order.kind == Kind::kahan) {
     // S = t_0, c = 0; then y = t_i − c; u = S + y; c = (u − S) − y; S = u.
     term(out, 0);
-    T c = env.constant(0), y = out, u = out;
+    T c = env.zero(), y = out, u = out;
     for (std::size_t i = 1; i < n; ++i) {
       term(p, i);
       y = p;
@@ -525,8 +529,8 @@ struct NormStats {
 template <class T, class R>
 NormStats<T> normalize(Env<T, R>& env, NormKind kind, const T* x, std::size_t d, const Vector<T>& gain,
                        const Vector<T>& bias, const T& eps, const T& d_scalar, T* y, std::vector<T>& scratch) {
-  const T zero = env.constant(0);
-  const T one = env.constant(1);
+  const T zero = env.zero();
+  const T one = env.one();
   if (kind == NormKind::none) {
     for (std::size_t i = 0; i < d; ++i) y[i] = x[i];
     return {zero, one};
@@ -590,10 +594,10 @@ struct ActivationConstants {
 template <class T, class R>
 ActivationConstants<T> activation_constants(Env<T, R>& env) {
   using numerics::sqrt;
-  const T two = env.constant(2);
+  const T two = env.two();
   T root2 = sqrt(two);
   env.round(Site::mlp, root2);
-  T inv_sqrt2 = env.constant(1);
+  T inv_sqrt2 = env.one();
   inv_sqrt2 /= root2;
   env.round(Site::mlp, inv_sqrt2);
   T pi = numerics::ScalarTraits<T>::pi(env.ctx);
@@ -603,9 +607,8 @@ ActivationConstants<T> activation_constants(Env<T, R>& env) {
   env.round(Site::mlp, ratio);
   T root_ratio = sqrt(ratio);
   env.round(Site::mlp, root_ratio);
-  T cubic = env.constant(44715, 1000000);
-  env.round(Site::mlp, cubic);
-  return {env.constant(0), env.constant(1), env.constant(1, 2), inv_sqrt2, root_ratio, cubic};
+  T cubic = env.constant(Site::mlp, 44715, 1000000);
+  return {env.zero(), env.one(), env.half(), inv_sqrt2, root_ratio, cubic};
 }
 
 // t = 1 + tanh(√(2/π) · (x + ((0.044715 · x) · x) · x)), tanh-GELU's factor
@@ -784,7 +787,7 @@ T adaptive_temperature(Env<T, R>& env, T* s, std::size_t m, std::vector<T>& alph
   env.round(site, entropy);
   entropy -= h;
   env.round(site, entropy);
-  T beta = env.constant(1);
+  T beta = env.one();
   if (!(Traits::to_double(entropy) > 0.5)) return beta;
   T poly = env.input(site, -0.037);
   for (double coefficient : {0.481, -2.3, 4.917, -1.791}) {

@@ -33,7 +33,7 @@ std::vector<T> inverse_frequencies(Env<T, R>& env, Site site, const T& base, int
     const T exponent = env.constant(site, 2 * k, width);
     T power = pow(base, exponent);
     env.round(site, power);
-    T w = env.constant(1);
+    T w = env.one();
     w /= power;
     env.round(site, w);
     omega.push_back(w);
@@ -77,7 +77,7 @@ void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega,
   const double low_wavelength = old / scaling.low_freq_factor, high_wavelength = old / scaling.high_freq_factor;
   T two_pi = numerics::ScalarTraits<T>::pi(env.ctx);
   env.round(site, two_pi);
-  two_pi *= env.constant(2);
+  two_pi *= env.two();
   env.round(site, two_pi);
   const T old_t = env.constant(site, scaling.original_max_positions);
   const T low = env.input(site, scaling.low_freq_factor);
@@ -102,7 +102,7 @@ void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega,
     env.round(site, sigma);
     sigma /= band;
     env.round(site, sigma);
-    T scaled = env.constant(1);  // ((1 − σ) · ω) / factor
+    T scaled = env.one();  // ((1 − σ) · ω) / factor
     scaled -= sigma;
     env.round(site, scaled);
     scaled *= w;
@@ -210,7 +210,7 @@ std::vector<T> alibi_slopes(Env<T, R>& env, int n_heads, double scale) {
   for (int h = 0; h < p2; ++h) exponents.emplace_back(8L * (h + 1), p2);
   for (int h = 0; static_cast<int>(exponents.size()) < n_heads; ++h) exponents.emplace_back(8L * (2 * h + 1), 2 * p2);
   std::vector<T> slopes;
-  const T two = env.constant(2);
+  const T two = env.two();
   const T factor = env.input(Site::attention_scores, scale);
   for (const auto& [num, den] : exponents) {
     T m = pow(two, env.constant(Site::attention_scores, -num, den));
