@@ -61,6 +61,12 @@ int run(const CheckCommandOptions& o) {
   std::mutex progress_mutex;
   numerics::JobSet jobs;
   for (const proofs::CheckInfo* c : selected) jobs.costs.push_back(c->seconds(o.quick));
+  const auto count_done = [&](std::size_t k) {
+    const std::lock_guard lock(progress_mutex);
+    done += selected[k]->seconds(o.quick);
+    progress.update(done, total);
+  };
+  jobs.arrived = count_done;  // a check run on another rank
   jobs.run = [&](std::size_t k) {
     const proofs::CheckResult r = proofs::run_check(*selected[k], options);
     const auto counts = r.verdict_counts();
@@ -69,9 +75,7 @@ int run(const CheckCommandOptions& o) {
                   std::string(proofs::to_string(r.expected)).c_str(), r.instances.size(), counts[0], counts[1],
                   counts[2], counts[3], r.worst_margin(), r.failed() ? "  REFUTED" : "");
     shown[k] = {row, proofs::check_json(r), r.failed()};
-    const std::lock_guard lock(progress_mutex);
-    done += selected[k]->seconds(o.quick);
-    progress.update(done, total);
+    count_done(k);
   };
   jobs.pack = [&](std::size_t k) {
     return json{{"row", shown[k].row}, {"json", shown[k].json}, {"failed", shown[k].failed}}.dump();

@@ -150,7 +150,6 @@ int run(const ReportOptions& o) {
     timings.emplace_back(seconds, job);
   };
   callbacks.distributor = mpi.distributor();
-  callbacks.run_checks = mpi.writer();
   const reports::SuiteResults results = reports::run_suite(*suite, o.threads, callbacks);
   progress.finish();
   if (!mpi.writer()) return kExitSuccess;  // rank 0 writes the report

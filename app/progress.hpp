@@ -1,6 +1,7 @@
 // A progress display with an ETA: a bar redrawn in place on a terminal,
-// plain lines every 10% otherwise (logs, CI). Under MPI, rank 0 shows its
-// own share of the work (the other ranks' arrives with their results).
+// plain lines every 10% otherwise (logs, CI). Under MPI, rank 0 shows the
+// work of every rank: its own as it goes, the other ranks' as their
+// results arrive (numerics::JobSet::arrived).
 #pragma once
 
 #include <chrono>

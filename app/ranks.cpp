@@ -88,24 +88,25 @@ class MpiRowGroup final : public numerics::RowGroup {
   explicit MpiRowGroup(MPI_Comm comm) : comm_(comm) {
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
-    speeds_.assign(static_cast<std::size_t>(size_), 1.0);
+    stats_.speeds.assign(static_cast<std::size_t>(size_), 1.0);
   }
   int size() const override { return size_; }
   int rank() const override { return rank_; }
   std::vector<std::size_t> split(std::size_t n) const override {
+    const std::vector<double> speeds = stats().speeds;
     double total = 0;
-    for (double s : speeds_) total += s;
+    for (double s : speeds) total += s;
     std::vector<std::size_t> bounds{0};
     double before = 0;
     for (int r = 0; r < size_; ++r) {
-      before += speeds_[static_cast<std::size_t>(r)];
+      before += speeds[static_cast<std::size_t>(r)];
       const auto at = r + 1 == size_ ? n : static_cast<std::size_t>(std::llround(static_cast<double>(n) * before / total));
       bounds.push_back(std::clamp(at, bounds.back(), n));
     }
-    last_split_ = bounds;
     return bounds;
   }
-  std::vector<std::string> allgather(std::string_view mine, double seconds) const override {
+  std::vector<std::string> allgather(std::string_view mine, const std::vector<std::size_t>& bounds,
+                                     double seconds) const override {
     const auto start = std::chrono::steady_clock::now();
     std::string message(mine);
     message.append(reinterpret_cast<const char*>(&seconds), sizeof seconds);
@@ -129,8 +130,8 @@ class MpiRowGroup final : public numerics::RowGroup {
       std::memcpy(&t, all.data() + at + bytes, sizeof t);
       times.push_back(t);
     }
-    follow_speeds(times);
     const std::lock_guard lock(stats_mutex_);
+    follow_speeds(bounds, times);
     ++stats_.exchanges;
     stats_.bytes += static_cast<double>(total);
     stats_.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -139,35 +140,33 @@ class MpiRowGroup final : public numerics::RowGroup {
   MPI_Comm comm() const { return comm_; }
   Ranks::ExchangeStats stats() const {
     const std::lock_guard lock(stats_mutex_);
-    Ranks::ExchangeStats s = stats_;
-    s.speeds = speeds_;
-    return s;
+    return stats_;
   }
 
  private:
-  // Items per second of each member in the last split, relative to their
-  // mean, smoothed over exchanges (splits of different sizes and item
-  // costs compare by these ratios). Members without items leave it as it is.
-  void follow_speeds(const std::vector<double>& times) const {
-    if (last_split_.size() != speeds_.size() + 1) return;
+  // Items per second of each member in the split `bounds`, relative to
+  // their mean, smoothed over exchanges (splits of different sizes and item
+  // costs compare by these ratios). Members without items leave it as it
+  // is. Called under stats_mutex_.
+  void follow_speeds(const std::vector<std::size_t>& bounds, const std::vector<double>& times) const {
+    std::vector<double>& speeds = stats_.speeds;
+    if (bounds.size() != speeds.size() + 1) return;
     std::vector<double> rates;
-    for (std::size_t r = 0; r < speeds_.size(); ++r) {
-      const double items = static_cast<double>(last_split_[r + 1] - last_split_[r]);
+    for (std::size_t r = 0; r < speeds.size(); ++r) {
+      const double items = static_cast<double>(bounds[r + 1] - bounds[r]);
       if (items == 0 || !(times[r] > 0)) return;
       rates.push_back(items / times[r]);
     }
     double mean = 0;
     for (double x : rates) mean += x / static_cast<double>(rates.size());
     // One interrupted share (a 100 µs share losing a millisecond) must not swing the split: ratios clamped.
-    for (std::size_t r = 0; r < speeds_.size(); ++r) speeds_[r] = 0.9 * speeds_[r] + 0.1 * std::clamp(rates[r] / mean, 0.5, 2.0);
+    for (std::size_t r = 0; r < speeds.size(); ++r) speeds[r] = 0.9 * speeds[r] + 0.1 * std::clamp(rates[r] / mean, 0.5, 2.0);
   }
 
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
-  mutable std::vector<double> speeds_;             // relative speed of each member
-  mutable std::vector<std::size_t> last_split_;    // the split of the exchange under way
   mutable std::mutex stats_mutex_;
-  mutable Ranks::ExchangeStats stats_;
+  mutable Ranks::ExchangeStats stats_;  // its `speeds`: the relative speed of each member, which split() follows
 };
 
 // The ranks form groups of `per_item` consecutive ranks; a group runs one
@@ -282,6 +281,7 @@ class MpiDistributor final : public numerics::Distributor {
         std::memcpy(&i, buffer.data(), sizeof i);
         jobs.unpack(static_cast<std::size_t>(i),
                     std::string_view(buffer.data() + sizeof i, static_cast<std::size_t>(bytes) - sizeof i));
+        if (jobs.arrived) jobs.arrived(static_cast<std::size_t>(i));
         ++remote_done;
       }
       const std::int64_t assigned = take();

@@ -518,6 +518,12 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
       at = end + 1;
     }
   };
+  jobs.arrived = [&](std::size_t t) {  // a track run elsewhere: all its remaining work done
+    if (!callbacks.on_progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    done += weight[t] * work(result.tracks[t].points.size());
+    callbacks.on_progress(done, total);
+  };
   numerics::run_jobs(callbacks.distributor, jobs, std::max(1, settings.threads));
   for (std::size_t t = 0; t < tracks.size(); ++t) {
     for (PointMetrics& p : fresh[t]) result.tracks[t].points.push_back(std::move(p));

@@ -1,10 +1,13 @@
 // run_suite(): the sweeps and checks of a suite on a pool of threads.
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <numeric>
 
+#include "glasses/numerics/error.hpp"
 #include "glasses/numerics/parallel.hpp"
+#include "glasses/proofs/check_bytes.hpp"
 #include "glasses/reports/report.hpp"
 
 namespace glasses::reports {
@@ -79,17 +82,41 @@ SuiteResults run_suite(const PreparedSuite& suite, int threads, const RunCallbac
     numerics::run_longest_first(costs, threads, run_job);
     return results;
   }
+  // Under MPI the sweeps run one after another, every process taking part
+  // in each (its tracks are the distributed items); the checks are items
+  // of their own, their results travelling as exact bytes.
   std::vector<std::size_t> checks;
-  std::vector<double> check_costs;
+  numerics::JobSet check_jobs;
   for (std::size_t k = 0; k < jobs.size(); ++k) {
     if (jobs[k].is_sweep) {
-      run_job(k);  // every process takes part, in the same order
-    } else if (callbacks.run_checks) {
+      run_job(k);
+    } else {
       checks.push_back(k);
-      check_costs.push_back(costs[k]);
+      check_jobs.costs.push_back(costs[k]);
     }
   }
-  numerics::run_longest_first(check_costs, threads, [&](std::size_t i) { run_job(checks[i]); });
+  const auto outcome = [&](std::size_t i) -> CheckOutcome& { return results.checks[jobs[checks[i]].index]; };
+  check_jobs.run = [&](std::size_t i) { run_job(checks[i]); };
+  check_jobs.pack = [&](std::size_t i) {
+    const CheckOutcome& out = outcome(i);
+    std::string bytes(sizeof out.seconds, '\0');
+    std::memcpy(bytes.data(), &out.seconds, sizeof out.seconds);
+    return bytes + proofs::to_bytes(out.result);
+  };
+  check_jobs.unpack = [&](std::size_t i, std::string_view bytes) {
+    CheckOutcome& out = outcome(i);
+    const std::string& id = suite.check_ids[jobs[checks[i]].index];
+    out.check = &proofs::find_check(id);
+    out.quick = suite.suite.checks.is_quick(id);
+    if (bytes.size() < sizeof out.seconds) throw Error("a check's result arrived cut short");
+    std::memcpy(&out.seconds, bytes.data(), sizeof out.seconds);
+    out.result = proofs::check_result_from_bytes(bytes.substr(sizeof out.seconds));
+  };
+  check_jobs.arrived = [&](std::size_t i) {
+    report(checks[i], 1.0);
+    if (callbacks.on_done) callbacks.on_done("check " + outcome(i).id(), outcome(i).seconds);
+  };
+  numerics::run_jobs(callbacks.distributor, check_jobs, threads);
   return results;
 }
 

@@ -5,7 +5,9 @@
 # and report write the same bytes as a singleton run; a rank killed part
 # way ends the job with no outputs, and --resume with another rank count
 # finishes it byte-identical; more ranks than items work; an unwritable
-# --out ends every rank with exit code 2 and a message.
+# --out ends every rank with exit code 2 and a message; rank 0's progress
+# reaches 100% with work done on other ranks; a model without a causal
+# mask splits its rows over a group too.
 set -u
 glasses=$1
 suite=$2
@@ -31,7 +33,11 @@ for np in 1 2 3; do
   mpi "$np" "${check[@]}" --json "$dir/c$np.json" > "$dir/c$np.txt" 2> "$dir/err" || { cat "$dir/err"; fail "check -np $np"; }
   cmp "$dir/c0.json" "$dir/c$np.json" || fail "check -np $np: the JSON differs"
   cmp "$dir/c0.txt" "$dir/c$np.txt" || fail "check -np $np: the printed table differs"
+  # Rank 0's progress (plain lines on a non-terminal) counts the checks other ranks ran.
+  grep -q "^check: 100%" "$dir/err" || { cat "$dir/err"; fail "check -np $np: the progress did not reach 100%"; }
+  # The report's checks are items too: their results travel as exact bytes.
   mpi "$np" "${report[@]}" --out "$dir/r$np" > /dev/null 2> "$dir/err" || { cat "$dir/err"; fail "report -np $np"; }
+  grep -q "^report mpi-tiny: 100%" "$dir/err" || { cat "$dir/err"; fail "report -np $np: the progress did not reach 100%"; }
   # .glasses.lock (the --out lock) holds the writing process id.
   diff -r -x .glasses.lock "$dir/r0" "$dir/r$np" > /dev/null || fail "report -np $np: the report differs: $(diff -rq -x .glasses.lock "$dir/r0" "$dir/r$np")"
   echo "-np $np: sweep, check and report byte-identical to the singleton"
@@ -49,6 +55,16 @@ for spec in "2 2" "3 3" "4 2"; do
   grep -q "row exchanges" "$dir/err" || fail "-np $np --ranks-per-track $per: no rows were exchanged"
   echo "-np $np --ranks-per-track $per: byte-identical to the singleton"
 done
+# A model without a causal mask: every n is a full forward, whose
+# positions' rows and heads the group shares.
+bidirectional=(sweep --preset paper-literal:causal=0 --family count-ones --n 1:8 --formats bf16,mpfr:96
+               --reference mpfr:192 --seed 5 --threads 1)
+"$glasses" "${bidirectional[@]}" --out "$dir/b0" > /dev/null 2>&1 || fail "singleton sweep without a causal mask"
+mpi 2 "${bidirectional[@]}" --ranks-per-track 2 --out "$dir/b2" > /dev/null 2> "$dir/err" \
+  || { cat "$dir/err"; fail "sweep without a causal mask, -np 2 --ranks-per-track 2"; }
+for f in sweep.csv summary.json; do cmp "$dir/b0/$f" "$dir/b2/$f" || fail "without a causal mask: $f differs"; done
+grep -q "in [1-9][0-9]* row exchanges" "$dir/err" || { cat "$dir/err"; fail "without a causal mask: no rows were exchanged"; }
+echo "-np 2 --ranks-per-track 2 without a causal mask: byte-identical to the singleton"
 mpi 3 "${sweep[@]}" --ranks-per-track 2 --out "$dir/never" > /dev/null 2> "$dir/err"
 status=$?
 [[ $status -eq 2 ]] && grep -q "does not divide the 3 ranks" "$dir/err" || { cat "$dir/err"; fail "--ranks-per-track 2 on 3 ranks: exit $status"; }

@@ -6,6 +6,7 @@
 #include "glasses/model/forward.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -445,6 +446,7 @@ class ThreadRowGroup final : public gn::RowGroup {
     explicit Shared(int n) : slots(static_cast<std::size_t>(n)), sync(n) {}
     std::vector<std::string> slots;
     std::barrier<> sync;
+    std::atomic<long> rounds{0};  // exchanges, counted by member 0
   };
   ThreadRowGroup(Shared& shared, int rank) : shared_(shared), rank_(rank) {}
   int size() const override { return static_cast<int>(shared_.slots.size()); }
@@ -452,8 +454,10 @@ class ThreadRowGroup final : public gn::RowGroup {
   std::vector<std::size_t> split(std::size_t n) const override {
     return {0, n / 7, 3 * n / 7, n};  // 1 : 2 : 4
   }
-  std::vector<std::string> allgather(std::string_view mine, double) const override {
+  std::vector<std::string> allgather(std::string_view mine, const std::vector<std::size_t>&,
+                                     double) const override {
     shared_.slots[static_cast<std::size_t>(rank_)] = std::string(mine);
+    if (rank_ == 0) ++shared_.rounds;
     shared_.sync.arrive_and_wait();
     std::vector<std::string> all = shared_.slots;
     shared_.sync.arrive_and_wait();  // nobody writes the next round before everyone read this one
@@ -510,6 +514,53 @@ BOOST_AUTO_TEST_CASE(row_group_members_give_the_same_bits) {
   for (std::size_t t = 0; t < tokens.size(); ++t) tokens[t] = static_cast<int>((t * 7 + 3) % 10);
   BOOST_TEST(row_group_mismatches<gn::MpfrReal>(s, tokens, 200) == 0);
   BOOST_TEST(row_group_mismatches<gn::Interval>(s, std::vector<int>(tokens.begin(), tokens.begin() + 40), 96) == 0);
+}
+
+// The same for a model without a causal mask, whose full forward (every
+// position attends to every position) shares each position's rows and
+// heads the same way: y and the logits of every position equal one full
+// forward alone, bit for bit, and the members really exchanged rows.
+template <class T>
+long row_group_forward_mismatches(const gm::ModelSource& s, const std::vector<int>& tokens, long bits) {
+  gm::NoSiteRounding none;
+  gm::Env<T, gm::NoSiteRounding> env{gn::PrecisionContext(bits), none};
+  const gm::PreparedModel<T> m = gm::prepare(s, env);
+  gm::InputSequence input;
+  input.tokens = tokens;
+  const gm::Trace<T> alone = gm::forward(m, env, input);
+  constexpr int kMembers = 3;
+  ThreadRowGroup::Shared shared(kMembers);
+  std::vector<long> mismatches(kMembers, 0);
+  std::vector<std::thread> members;
+  for (int r = 0; r < kMembers; ++r) {
+    members.emplace_back([&, r] {
+      const gn::MpfrThreadCacheGuard caches;
+      gm::Env<T, gm::NoSiteRounding> own{gn::PrecisionContext(bits), none};
+      const gm::PreparedModel<T> mine = gm::prepare(s, own);
+      const ThreadRowGroup group(shared, r);
+      gm::ForwardOptions o;
+      o.group = &group;
+      o.two_threads = r == 1;
+      const gm::Trace<T> got = gm::forward(mine, own, input, o);
+      long& bad = mismatches[static_cast<std::size_t>(r)];
+      bad += got.y.data.size() != alone.y.data.size() || got.logits.data.size() != alone.logits.data.size();
+      for (std::size_t i = 0; i < std::min(got.y.data.size(), alone.y.data.size()); ++i) bad += !identical(got.y.data[i], alone.y.data[i]);
+      for (std::size_t i = 0; i < std::min(got.logits.data.size(), alone.logits.data.size()); ++i)
+        bad += !identical(got.logits.data[i], alone.logits.data[i]);
+    });
+  }
+  for (std::thread& t : members) t.join();
+  BOOST_TEST(shared.rounds > 0);  // the members did exchange
+  return mismatches[0] + mismatches[1] + mismatches[2];
+}
+
+BOOST_AUTO_TEST_CASE(row_group_members_give_the_same_bits_without_a_causal_mask) {
+  const gm::ModelSource s = gm::make_preset("default:causal=0");
+  BOOST_REQUIRE(!s.config.causal);
+  std::vector<int> tokens(60);
+  for (std::size_t t = 0; t < tokens.size(); ++t) tokens[t] = static_cast<int>((t * 7 + 3) % 10);
+  BOOST_TEST(row_group_forward_mismatches<gn::MpfrReal>(s, tokens, 200) == 0);
+  BOOST_TEST(row_group_forward_mismatches<gn::Interval>(s, std::vector<int>(tokens.begin(), tokens.begin() + 20), 96) == 0);
 }
 
 // Site rounding on a double carrier with every site in F equals computing

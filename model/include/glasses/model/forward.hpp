@@ -739,7 +739,7 @@ class BlockSteps {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::string mine;
         numerics::append_exact(mine, out + from * width, (to - from) * width);
-        const std::vector<std::string> all = group->allgather(mine, seconds);
+        const std::vector<std::string> all = group->allgather(mine, bounds, seconds);
         for (int r = 0; r < group->size(); ++r) {
           if (r == group->rank()) continue;
           const auto [f, e] = share(r);
@@ -940,6 +940,8 @@ struct ForwardOptions {
   bool logits = true;           // when the model has an unembedding
   bool all_positions = true;    // y and logits for every position (false: the last only)
   bool two_threads = false;     // two threads share each position's work (same bits)
+  // Processes that share each position's rows and heads (same bits; BlockSteps::group).
+  const numerics::RowGroup* group = nullptr;
 };
 
 template <class T>
@@ -971,6 +973,7 @@ Trace<T> forward(const PreparedModel<T>& model, Env<T, R>& env, const InputSeque
   const std::size_t d = static_cast<std::size_t>(c.d_model), L = static_cast<std::size_t>(c.n_layers);
   detail::BlockSteps<T, R, Observer> steps(model, env, observer);
   steps.two_threads = options.two_threads;
+  steps.group = options.group;
   Trace<T> trace;
   trace.n = n;
   const auto note = [&](const T* v, std::size_t len, int layer, std::size_t t, const char* step) {

@@ -214,12 +214,15 @@ class WalkedPoints {
   std::vector<std::size_t> collapsed_;
 };
 
-// A full forward of one sequence, for models without a causal mask.
+// A full forward of one sequence, for models without a causal mask; with
+// a row group, its members share every position's rows and heads.
 template <class T, class R>
 LastPosition<T> last_position_from_scratch(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model,
-                                           const std::vector<int>& tokens, bool logits) {
+                                           const std::vector<int>& tokens, bool logits,
+                                           const numerics::RowGroup* group) {
   ForwardOptions o;
   o.two_threads = true;
+  o.group = group;
   o.keep_residual = true;
   o.all_positions = false;
   o.logits = logits;
@@ -286,8 +289,8 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
       for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
         const std::size_t n = settings.ns[i];
         const SequencePair pair = family.at(n);
-        PointMetrics p = measure(n, last_position_from_scratch(m, env, model, pair.a, logits),
-                                 last_position_from_scratch(m, env, model, pair.b, logits), y_format);
+        PointMetrics p = measure(n, last_position_from_scratch(m, env, model, pair.a, logits, group),
+                                 last_position_from_scratch(m, env, model, pair.b, logits, group), y_format);
         if (on_point) on_point(p);
         points.push_back(std::move(p));
         if (on_work) on_work(push_work(model.config, 1, pair.a.size()) + push_work(model.config, 1, pair.b.size()));
@@ -323,8 +326,8 @@ DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, con
       decoder.follow(b);
       yb = decoder.last(false);
     } else {
-      ya = last_position_from_scratch(prepared, env, model, a, false);
-      yb = last_position_from_scratch(prepared, env, model, b, false);
+      ya = last_position_from_scratch(prepared, env, model, a, false, group);
+      yb = last_position_from_scratch(prepared, env, model, b, false, group);
     }
     DistanceEnclosure out;
     out.issue = ya.issue.found ? ya.issue : yb.issue;

@@ -182,6 +182,10 @@ struct JobSet {
   std::function<void(std::size_t)> run;
   std::function<std::string(std::size_t)> pack;
   std::function<void(std::size_t, std::string_view)> unpack;
+  // Optional: on the process that gathers results (MPI rank 0), job i's
+  // result has arrived from another process and been unpacked; for its
+  // progress display, which otherwise counts only the jobs it ran itself.
+  std::function<void(std::size_t)> arrived;
 };
 
 // Member `rank`'s share [from, to) of n items split over `size` members:
@@ -211,10 +215,12 @@ class RowGroup {
     bounds.push_back(n);
     return bounds;
   }
-  // Every member's `mine`, in rank order. `seconds`: how long this member
-  // computed its share of the last split, from which a group may rebalance
-  // its next splits (the same way on every member).
-  virtual std::vector<std::string> allgather(std::string_view mine, double seconds) const = 0;
+  // Every member's `mine`, in rank order. `bounds`: the split the shares
+  // follow (from split()); `seconds`: how long this member computed its
+  // share, from which a group may rebalance its next splits (the same way
+  // on every member).
+  virtual std::vector<std::string> allgather(std::string_view mine, const std::vector<std::size_t>& bounds,
+                                             double seconds) const = 0;
 };
 
 // Where the jobs of a JobSet run. Every process taking part calls run()

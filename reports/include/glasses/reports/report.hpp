@@ -81,10 +81,9 @@ struct RunCallbacks {
   std::function<void(const std::string& job, double seconds)> on_done;
   // With a distributor (MPI ranks), the sweeps run one after another, each
   // with its tracks and certifications spread over the distributor's
-  // processes, then the checks on this process's threads; a process with
-  // `run_checks` false (a helping rank) leaves its check results empty.
+  // processes, then the checks, spread over them too; every process ends
+  // with every result.
   const numerics::Distributor* distributor = nullptr;
-  bool run_checks = true;
 };
 
 // Runs the suite on `threads` worker threads. Exceptions of a job are
