@@ -132,7 +132,41 @@ double weight_bytes(const ModelSource& model, const RunSpec& run) {
   return bytes;
 }
 
+// Every predictor's onset (predict.hpp) for every track: the reference's
+// points probed in turn, each n once for all tracks. The reference's y
+// from the probe equals its track's (same arithmetic, every position
+// depending only on its prefix); a reference with non-finite values
+// predicts nothing.
+void predict_onsets(const ModelSource& model, const PairFamily& family, SweepResult& result) {
+  const TrackResult& reference = result.tracks[result.reference_track];
+  for (TrackResult& track : result.tracks) {
+    for (const NamedPredictor& p : kPredictors) track.summary.predictions.push_back({p.predictor, std::nullopt});
+  }
+  if (reference.summary.nonfinite) return;
+  for (const PointMetrics& point : reference.points) {
+    bool open = false;
+    for (const TrackResult& track : result.tracks) {
+      for (const PredictedOnset& p : track.summary.predictions) open = open || !p.n;
+    }
+    if (!open) break;
+    const ReferenceProbe probe = probe_reference(model, family, reference.spec.run, point.n);
+    for (TrackResult& track : result.tracks) {
+      for (PredictedOnset& p : track.summary.predictions) {
+        if (!p.n && predicts_collapse(p.predictor, probe, track.spec.run)) p.n = point.n;
+      }
+    }
+  }
+  for (TrackResult& track : result.tracks) track.summary.onset_predicted = predicted_onset(track.summary, kChosenPredictor);
+}
+
 }  // namespace
+
+std::optional<std::size_t> predicted_onset(const TrackSummary& s, Predictor p) {
+  for (const PredictedOnset& o : s.predictions) {
+    if (o.predictor == p) return o.n;
+  }
+  return std::nullopt;
+}
 
 namespace detail {
 double position_work(const ModelConfig& c, double length) {
@@ -543,15 +577,8 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     s.onset_first = first_collapse(track.points);
     s.onset_permanent = permanent_collapse(track.points);
     s.nonfinite = std::any_of(track.points.begin(), track.points.end(), [](const PointMetrics& p) { return p.nonfinite; });
-    const numerics::Format y_format = track.spec.run.policy.at(Site::activations).format;
-    const double u = numerics::unit_roundoff(y_format);
-    for (const PointMetrics& r : reference) {
-      if (r.dinf < u * r.y_norm_inf) {
-        s.onset_predicted = r.n;
-        break;
-      }
-    }
   }
+  predict_onsets(model, family, result);
   std::map<std::size_t, Certification> certified;
   for (const TrackResult& track : result.tracks) {
     for (const std::optional<std::size_t>& n : {track.summary.onset_first, track.summary.onset_permanent}) {

@@ -45,6 +45,11 @@ json summary_entry(const TrackResult& t) {
   e["onset_first"] = onset(s.onset_first);
   e["onset_permanent"] = onset(s.onset_permanent);
   e["onset_predicted"] = onset(s.onset_predicted);
+  e["onset_predictor"] = std::string(to_string(kChosenPredictor));
+  e["onset_predicted_distance"] = onset(predicted_onset(s, Predictor::distance));
+  json by = json::object();
+  for (const PredictedOnset& p : s.predictions) by[std::string(to_string(p.predictor))] = onset(p.n);
+  e["onset_predictors"] = by;
   const auto& c = s.certification;
   e["certified"] = c ? json(c->certified) : json(nullptr);
   e["exact_distance_lower"] = c && c->bits > 0 ? json(c->exact_distance_lower) : json(nullptr);
