@@ -1,5 +1,6 @@
 #include "glasses/model/predict.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -40,6 +41,16 @@ std::vector<double> replay_head(const ReferenceHead& head, const RunSpec& track)
   return o;
 }
 
+bool only_adds_keys(const ReferenceProbe& probe) {
+  if (probe.heads_a.empty() || probe.heads_a.size() != probe.heads_b.size()) return false;
+  for (std::size_t h = 0; h < probe.heads_a.size(); ++h) {
+    const std::vector<double>& a = probe.heads_a[h].scores;
+    const std::vector<double>& b = probe.heads_b[h].scores;
+    if (b.size() <= a.size() || !std::equal(a.begin(), a.end(), b.begin())) return false;
+  }
+  return true;
+}
+
 bool predicts_collapse(Predictor p, const ReferenceProbe& probe, const RunSpec& track) {
   const numerics::Format& y_format = track.policy.at(Site::activations).format;
   switch (p) {
@@ -69,6 +80,8 @@ bool predicts_collapse(Predictor p, const ReferenceProbe& probe, const RunSpec& 
       }
       return true;
     }
+    case Predictor::absorption:
+      return predicts_collapse(only_adds_keys(probe) ? Predictor::replay : Predictor::ulp_count, probe, track);
   }
   return false;
 }

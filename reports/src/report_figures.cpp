@@ -70,8 +70,9 @@ void ReportBuilder::collapse_figure(const FigureSpec& f) {
   }
   fig.caption = "Collapse distance against $n$, relative to $\\lVert y(s)\\rVert_\\infty$, for " + escape(p.spec->label) +
                 ". A curve ends where its format collapses bitwise (a distance of 0 has no place on a log axis); "
-                "the horizontal lines are the unit roundoffs $u_F$ of the formats $y$ is stored in: the onset "
-                "predicted from the reference is where the reference curve crosses $u_F$. " +
+                "the horizontal lines are the unit roundoffs $u_F$ of the formats $y$ is stored in: the "
+                "distance predictor's onset is where the reference curve crosses $u_F$ (every predictor in "
+                "Table~\\ref{tab:calibration}). " +
                 describe_sweep(p);
   place(f, std::move(fig), onset_blocks_);
 }

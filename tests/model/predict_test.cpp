@@ -109,6 +109,23 @@ BOOST_AUTO_TEST_CASE(replay_of_the_count_ones_head_matches_mpfr_at_the_formats_p
   BOOST_TEST(gm::replay_head(count_ones_head(2047), fp16)[0] == 2047.0 / 2048.0);
 }
 
+// absorption: the replay when s* only adds keys (the count-ones head),
+// ulp-count when the last position's scores differ.
+BOOST_AUTO_TEST_CASE(absorption_chooses_by_the_premise) {
+  const gm::RunSpec bf16 = track("bf16");
+  gm::ReferenceProbe p = count_ones_probe(300);
+  p.y_a = {1.0};
+  p.delta = {0x1p-6};  // E = 2^-6 / 2^-7 = 2: ulp-count predicts no collapse
+  BOOST_TEST(!gm::predicts_collapse(gm::Predictor::ulp_count, p, bf16));
+  BOOST_TEST(gm::only_adds_keys(p));
+  BOOST_TEST(gm::predicts_collapse(gm::Predictor::absorption, p, bf16));  // the replay: merged from 256 on
+  p.heads_b[0].scores[0] = -1.0;  // another query: the premise fails
+  BOOST_TEST(!gm::only_adds_keys(p));
+  BOOST_TEST(!gm::predicts_collapse(gm::Predictor::absorption, p, bf16));
+  p.delta = {0x1p-10};  // E = 1/8
+  BOOST_TEST(gm::predicts_collapse(gm::Predictor::absorption, p, bf16));
+}
+
 // E = Σ_i |δ_i| / ulp_F(y_i) against ln 2, and the distance rule
 // D∞ < u_F ‖y‖∞, on hand-computed vectors: y_i = 1 (bf16 ulp 2^-7).
 BOOST_AUTO_TEST_CASE(ulp_count_and_distance_by_hand) {
@@ -183,8 +200,10 @@ BOOST_AUTO_TEST_CASE(summary_json_fields) {
   const nlohmann::json j = nlohmann::json::parse(gm::summary_json(d, s, r));
   const nlohmann::json& bf16 = j.at("formats").at("bf16");
   for (const gm::NamedPredictor& p : gm::kPredictors) BOOST_TEST(bf16.at("onset_predictors").contains(std::string(p.name)));
-  BOOST_TEST(bf16.at("onset_predictor") == "replay");
-  BOOST_TEST(bf16.at("onset_predicted") == bf16.at("onset_predictors").at("replay"));
+  BOOST_TEST(bf16.at("onset_predictor") == "absorption");
+  BOOST_TEST(bf16.at("onset_predicted") == bf16.at("onset_predictors").at("absorption"));
+  // count-ones with NoPE only adds a key: absorption is the replay.
+  BOOST_TEST(bf16.at("onset_predictors").at("absorption") == bf16.at("onset_predictors").at("replay"));
   std::optional<std::size_t> distance;
   for (const gm::PointMetrics& p : r.tracks[r.reference_track].points) {
     if (!distance && p.dinf < 0x1p-8 * p.y_norm_inf) distance = p.n;

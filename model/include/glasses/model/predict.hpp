@@ -19,6 +19,13 @@
 //                simulates the sums' stagnation (a running sum that
 //                stopped growing in F absorbs the extra key) without running
 //                the low-precision model.
+//   absorption   where the replay's premise holds (s* only adds keys to
+//                layer 0's attention of the last position: every head's
+//                scores over the keys of s are those of s, bit for bit), the
+//                replay; otherwise (the last position itself differs: a
+//                different token, RoPE or ALiBi distances) no layer-0 sum can
+//                absorb the difference, and the output's rounding decides:
+//                ulp-count.
 // The onset of a predictor is the first point of the sweep at which it
 // predicts a collapse.
 #pragma once
@@ -35,7 +42,7 @@
 
 namespace glasses::model {
 
-enum class Predictor { distance, ulp_count, stagnation, replay };
+enum class Predictor { distance, ulp_count, stagnation, replay, absorption };
 
 struct NamedPredictor {
   std::string_view name;
@@ -46,10 +53,11 @@ inline constexpr std::array kPredictors{
     NamedPredictor{"ulp-count", Predictor::ulp_count},
     NamedPredictor{"stagnation", Predictor::stagnation},
     NamedPredictor{"replay", Predictor::replay},
+    NamedPredictor{"absorption", Predictor::absorption},
 };
 // The predictor behind TrackSummary::onset_predicted (the calibration in
 // docs/why_it_collapses.md).
-inline constexpr Predictor kChosenPredictor = Predictor::replay;
+inline constexpr Predictor kChosenPredictor = Predictor::absorption;
 
 std::string_view to_string(Predictor p);
 
@@ -73,6 +81,9 @@ struct ReferenceProbe {
 // records what the predictors need.
 ReferenceProbe probe_reference(const ModelSource& model, const PairFamily& family, const RunSpec& reference,
                                std::size_t n);
+
+// Whether s* only adds keys at layer 0 of the last position (absorption's premise).
+bool only_adds_keys(const ReferenceProbe& probe);
 
 // Whether predictor `p` expects `track` to collapse the pair at the probe's n.
 bool predicts_collapse(Predictor p, const ReferenceProbe& probe, const RunSpec& track);
