@@ -65,7 +65,7 @@ void ReportBuilder::calibration_table(Section& section) {
   Table t;
   t.header = {"Sweep", "Format", "observed"};
   t.alignment = {Align::left, Align::left, Align::right};
-  t.widths = {0.3, 0.16, 0};
+  t.widths = {0.2, 0.13, 0};
   for (const model::NamedPredictor& p : model::kPredictors) {
     t.header.push_back(std::string(p.name) + (p.predictor == model::kChosenPredictor ? "$^*$" : ""));
     t.alignment.push_back(Align::right);
@@ -90,7 +90,8 @@ void ReportBuilder::calibration_table(Section& section) {
   // The score of each predictor, as two last rows.
   std::vector<std::string> within{"within $2\\times$ of the observed onset", "", ""}, alarms{"predicted, none observed", "", ""};
   for (const model::NamedPredictor& p : model::kPredictors) {
-    within.push_back(calibration_text(p.predictor));
+    const CalibrationScore score = calibration_score(p.predictor);
+    within.push_back(integer(score.within) + "/" + integer(score.observed));
     alarms.push_back(integer(calibration_score(p.predictor).false_alarms));
   }
   t.caption =
@@ -101,7 +102,7 @@ void ReportBuilder::calibration_table(Section& section) {
       "predictor); ulp-count: $\\sum_i |\\delta_i|/\\mathrm{ulp}_F(y_i) < \\ln 2$; stagnation: layer~0's exact "
       "softmax denominators differ by at most half an ulp in $F$; replay: layer~0's attention of the last position "
       "redone in the track's formats and summation orders on the reference's scores and values gives identical "
-      "outputs for $s$ and $s^*$. $^*$: the predictor behind \\texttt{onset\\_predicted}. No constant is fitted. "
+      "outputs for $s$ and $s^*$; absorption: replay where $s^*$ only adds keys at layer~0, else ulp-count. $^*$: the predictor behind \\texttt{onset\\_predicted}. No constant is fitted. "
       "Definitions and derivations: \\texttt{docs/why\\_it\\_collapses.md}.";
   t.rows.push_back(std::move(within));
   t.rows.push_back(std::move(alarms));
@@ -221,7 +222,7 @@ void ReportBuilder::why_text(Section& section) {
   if (compared > 0) {
     std::vector<std::string> parts;
     for (const auto& [order, count] : earliest) parts.push_back(code(order) + " in " + integer(count));
-    sentences.push_back("among the " + integer(compared) + (compared == 1 ? " format" : " formats") +
+    sentences.push_back((compared == 1 ? std::string("for the one format") : "among the " + integer(compared) + " formats") +
                         " run in several summation orders, the earliest first onset comes from " + and_list(parts) +
                         " (Fig.~\\ref{fig:why-orders})");
   }
