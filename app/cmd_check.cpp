@@ -12,12 +12,12 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "glasses/numerics/error.hpp"
 #include "glasses/proofs/check.hpp"
 #include "glasses/proofs/check_json.hpp"
+#include "glasses/reports/files.hpp"
 #include "progress.hpp"
 #include "provenance.hpp"
 #include "ranks.hpp"
@@ -98,7 +98,7 @@ int run(const CheckCommandOptions& o) {
   json prov = build_provenance();
   prov["seed"] = o.seed;
   out["provenance"] = prov;
-  if (!o.json_path.empty()) write_file_atomically(o.json_path, out.dump(2) + "\n");
+  if (!o.json_path.empty()) reports::write_file_atomically(o.json_path, out.dump(2) + "\n");
   if (failed) {
     std::cerr << "glasses: a statement expected to hold was refuted (see the witnesses in the JSON)\n";
     return kExitRefuted;

@@ -2,11 +2,11 @@
 #include <iostream>
 #include <string>
 
-#include "atomic_file.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/reports/files.hpp"
 #include "model_options.hpp"
 
 namespace glasses::app {
@@ -80,7 +80,7 @@ int run(const ForwardOptions& o) {
   if (o.output.empty()) {
     std::cout << out;
   } else {
-    write_file_atomically(o.output, out);
+    reports::write_file_atomically(o.output, out);
   }
   return kExitSuccess;
 }

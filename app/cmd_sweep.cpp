@@ -20,7 +20,6 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "atomic_file.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "glasses/model/limits.hpp"
@@ -28,6 +27,7 @@
 #include "glasses/model/sweep.hpp"
 #include "glasses/model/sweep_output.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/reports/files.hpp"
 #include "model_options.hpp"
 #include "output_lock.hpp"
 #include "progress.hpp"
@@ -58,6 +58,7 @@ struct SweepOptions {
   bool resume = false, force = false;
   int threads = 2;
   int ranks_per_track = 1;  // MPI: ranks sharing each track's rows
+  model::Mitigations mitigations;  // --sink, --adaptive-temperature
   bool no_certify = false;
   std::size_t certify_max_n = 1024;
   int interval_bits = 128, interval_bits_limit = 2048;
@@ -164,7 +165,7 @@ std::vector<std::vector<model::PointMetrics>> restore_progress(const SweepOption
   } else {
     fs::create_directories(progress_dir, ec);
     if (ec) throw InputError("cannot create '" + progress_dir.string() + "': " + ec.message());
-    write_file_atomically(progress_dir / "settings.json", identity.dump(2) + "\n");
+    reports::write_file_atomically(progress_dir / "settings.json", identity.dump(2) + "\n");
   }
   return completed;
 }
@@ -172,30 +173,29 @@ std::vector<std::vector<model::PointMetrics>> restore_progress(const SweepOption
 int run(const SweepOptions& o) {
   if (o.out.empty()) throw InputError("--out DIR is required");
   if (o.resume && o.force) throw InputError("--resume and --force exclude each other");
-  const model::ModelSource source = o.model.open();
+  const model::NRange ns = o.family == "pair" ? model::NRange{{1}} : model::parse_n_range(o.n, o.geom, o.points);
+  model::SweepOptions options;  // n below, once the estimate allows it (values() allocates every n)
+  options.formats = split_formats(o.formats);
+  for (const std::string& p : split_formats(o.policies)) options.formats.push_back(p);
+  options.reference = o.reference;
+  options.cross_check = o.cross_check;
+  options.ablate = o.ablate;
+  options.certify = !o.no_certify;
+  options.certify_max_n = o.certify_max_n;
+  options.interval_bits = o.interval_bits;
+  options.interval_bits_limit = o.interval_bits_limit;
+  options.seed = o.seed;
+  options.order = o.order;
+  options.threads = o.threads;
+  options.mitigations = o.mitigations;
+  model::SweepSettings settings = model::sweep_settings(options);
+  const model::ModelSource source = model::with_mitigations(o.model.open(), settings.mitigations);
   const model::FamilyOptions f = model::family_options(source, o.family, o.family_arguments, o.seed, o.model.encoder());
   const model::PairFamily family(source, f);
-
-  model::SweepSettings settings;
-  const model::NRange ns = o.family == "pair" ? model::NRange{{1}} : model::parse_n_range(o.n, o.geom, o.points);
-  settings.formats = split_formats(o.formats);
-  for (const std::string& p : split_formats(o.policies)) settings.formats.push_back(p);
-  if (settings.formats.empty()) throw InputError("give at least one format or policy");
-  settings.reference = o.reference;
-  settings.cross_check = o.cross_check;
-  if (!o.ablate.empty()) settings.ablate = o.ablate;
-  settings.certify = !o.no_certify;
-  settings.certify_max_n = o.certify_max_n;
-  settings.interval_bits = o.interval_bits;
-  settings.interval_bits_limit = o.interval_bits_limit;
-  settings.seed = o.seed;
-  settings.order = model::parse_sum_order(o.order);
-  settings.threads = o.threads;
-  if (o.threads < 1 || o.threads > 64) throw InputError("--threads must be between 1 and 64");
   numerics::set_single_threaded(o.threads == 1);
   const Ranks& mpi = ranks();
   const numerics::Distributor* distributor = mpi.distributor(o.ranks_per_track);  // validates it
-  const std::vector<model::TrackSpec> tracks = model::plan_tracks(settings);  // validates the formats
+  const std::vector<model::TrackSpec> tracks = model::plan_tracks(settings);
   if (!(o.max_hours > 0)) throw InputError("--max-hours must be positive");
   check_within_reach(model::estimate_sweep(source, family, settings, ns.count(), ns.largest()), settings.threads,
                      o.max_hours, o.model.memory_limit());
@@ -236,7 +236,7 @@ int run(const SweepOptions& o) {
     for (std::size_t t = 0; t < tracks.size(); ++t) {
       std::string kept;
       for (const model::PointMetrics& p : completed[t]) kept += model::point_to_json(p) + "\n";
-      write_file_atomically(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), kept);
+      reports::write_file_atomically(progress_dir / ("track-" + std::to_string(t) + ".jsonl"), kept);
       kept_lines += kept + "\n";
     }
   }
@@ -278,8 +278,8 @@ int run(const SweepOptions& o) {
   description.build_provenance_json = prov.dump();
   const std::string csv = model::tidy_csv(o.family, model::tidy_table(settings.ns, result));
   const std::string summary = model::summary_json(description, settings, result);
-  write_file_atomically(dir / "sweep.csv", csv);
-  write_file_atomically(dir / "summary.json", summary);
+  reports::write_file_atomically(dir / "sweep.csv", csv);
+  reports::write_file_atomically(dir / "summary.json", summary);
   if (result.cross_check) {
     const model::ReferenceDisagreement& d = *result.cross_check;
     std::cerr << std::setprecision(17) << "glasses: references " << settings.reference << " and " << d.cross_check
@@ -294,9 +294,11 @@ int run(const SweepOptions& o) {
     const Ranks::ExchangeStats x = mpi.exchange_stats();
     std::fprintf(stderr,
                  "glasses: %d ranks, %d per track: rank 0 spent %.3g s of %.3g s (%.1f%%) in %ld row exchanges "
-                 "(%.3g MB, waits for slower ranks included)\n",
+                 "(%.3g MB, waits for slower ranks included); rows split by measured speed",
                  mpi.size(), o.ranks_per_track, x.seconds, x.wall_seconds, 100 * x.seconds / x.wall_seconds,
                  x.exchanges, x.bytes / 1e6);
+    for (std::size_t r = 0; r < x.speeds.size(); ++r) std::fprintf(stderr, "%s%.3f", r == 0 ? " " : " : ", x.speeds[r]);
+    std::fprintf(stderr, "\n");
   }
   for (const model::TrackResult& t : result.tracks) {
     if (t.summary.nonfinite) {
@@ -346,6 +348,11 @@ void add_sweep_command(CLI::App& root, Action& action) {
                   "Summation order of every reduction whose site names none (a policy's <format>@<order> "
                   "does): sequential, pairwise, blocked:<k>, splitk:<s>, kahan")
       ->capture_default_str();
+  cmd->add_option_function<double>(
+      "--sink", [](double logit) { o.mitigations.sink_logit = logit; },
+      "Mitigation: an attention sink, a virtual first key of this score and value 0 in every head (e.g. 0)");
+  cmd->add_flag("--adaptive-temperature", o.mitigations.adaptive_temperature,
+                "Mitigation: the adaptive temperature of arXiv 2410.01104 (scores times beta(entropy), per head)");
   cmd->add_option("--out", o.out, "Output directory")->required();
   cmd->add_flag("--resume", o.resume, "Continue an interrupted sweep in --out");
   cmd->add_flag("--force", o.force, "Overwrite a previous sweep in --out");

@@ -15,8 +15,8 @@
 namespace glasses::app {
 namespace {
 
-// Files being written are `.NAME.tmp-PID-K` (reports) or `.NAME.tmp.PID`
-// (app/atomic_file.cpp) until renamed into place; one whose writer was
+// Files being written are `.NAME.tmp-PID-K` (reports::write_file_atomically;
+// earlier versions wrote `.NAME.tmp.PID`) until renamed into place; one whose writer was
 // killed stays behind. Under the lock no live glasses process writes here,
 // so every such file is stale.
 void remove_stale_temporaries(const std::filesystem::path& dir) {

@@ -77,18 +77,39 @@ void broadcast_bytes(std::string& bytes, int rank) {
 }
 
 // The ranks of one group (consecutive ranks of MPI_COMM_WORLD) that share
-// the rows of every step of a job.
+// the rows of every step of a job. Splits follow the members' measured
+// speeds: each exchange carries how long every member computed its share,
+// and every member updates the same speed estimates from the same gathered
+// numbers, so all derive the same next split. Without it, every exchange
+// waits for the slowest member (a core that also serves the kernel or
+// another process), and splits only move work, never bits.
 class MpiRowGroup final : public numerics::RowGroup {
  public:
   explicit MpiRowGroup(MPI_Comm comm) : comm_(comm) {
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
+    speeds_.assign(static_cast<std::size_t>(size_), 1.0);
   }
   int size() const override { return size_; }
   int rank() const override { return rank_; }
-  std::vector<std::string> allgather(std::string_view mine) const override {
+  std::vector<std::size_t> split(std::size_t n) const override {
+    double total = 0;
+    for (double s : speeds_) total += s;
+    std::vector<std::size_t> bounds{0};
+    double before = 0;
+    for (int r = 0; r < size_; ++r) {
+      before += speeds_[static_cast<std::size_t>(r)];
+      const auto at = r + 1 == size_ ? n : static_cast<std::size_t>(std::llround(static_cast<double>(n) * before / total));
+      bounds.push_back(std::clamp(at, bounds.back(), n));
+    }
+    last_split_ = bounds;
+    return bounds;
+  }
+  std::vector<std::string> allgather(std::string_view mine, double seconds) const override {
     const auto start = std::chrono::steady_clock::now();
-    const int length = message_size(mine.size());
+    std::string message(mine);
+    message.append(reinterpret_cast<const char*>(&seconds), sizeof seconds);
+    const int length = message_size(message.size());
     std::vector<int> lengths(static_cast<std::size_t>(size_)), offsets(static_cast<std::size_t>(size_));
     MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, comm_);
     std::size_t total = 0;
@@ -97,12 +118,18 @@ class MpiRowGroup final : public numerics::RowGroup {
       total += static_cast<std::size_t>(lengths[static_cast<std::size_t>(r)]);
     }
     std::string all(total, '\0');
-    MPI_Allgatherv(mine.data(), length, MPI_BYTE, all.data(), lengths.data(), offsets.data(), MPI_BYTE, comm_);
+    MPI_Allgatherv(message.data(), length, MPI_BYTE, all.data(), lengths.data(), offsets.data(), MPI_BYTE, comm_);
     std::vector<std::string> shares;
+    std::vector<double> times;
     for (int r = 0; r < size_; ++r) {
-      shares.push_back(all.substr(static_cast<std::size_t>(offsets[static_cast<std::size_t>(r)]),
-                                  static_cast<std::size_t>(lengths[static_cast<std::size_t>(r)])));
+      const std::size_t at = static_cast<std::size_t>(offsets[static_cast<std::size_t>(r)]);
+      const std::size_t bytes = static_cast<std::size_t>(lengths[static_cast<std::size_t>(r)]) - sizeof(double);
+      shares.push_back(all.substr(at, bytes));
+      double t = 0;
+      std::memcpy(&t, all.data() + at + bytes, sizeof t);
+      times.push_back(t);
     }
+    follow_speeds(times);
     const std::lock_guard lock(stats_mutex_);
     ++stats_.exchanges;
     stats_.bytes += static_cast<double>(total);
@@ -112,12 +139,33 @@ class MpiRowGroup final : public numerics::RowGroup {
   MPI_Comm comm() const { return comm_; }
   Ranks::ExchangeStats stats() const {
     const std::lock_guard lock(stats_mutex_);
-    return stats_;
+    Ranks::ExchangeStats s = stats_;
+    s.speeds = speeds_;
+    return s;
   }
 
  private:
+  // Items per second of each member in the last split, relative to their
+  // mean, smoothed over exchanges (splits of different sizes and item
+  // costs compare by these ratios). Members without items leave it as it is.
+  void follow_speeds(const std::vector<double>& times) const {
+    if (last_split_.size() != speeds_.size() + 1) return;
+    std::vector<double> rates;
+    for (std::size_t r = 0; r < speeds_.size(); ++r) {
+      const double items = static_cast<double>(last_split_[r + 1] - last_split_[r]);
+      if (items == 0 || !(times[r] > 0)) return;
+      rates.push_back(items / times[r]);
+    }
+    double mean = 0;
+    for (double x : rates) mean += x / static_cast<double>(rates.size());
+    // One interrupted share (a 100 µs share losing a millisecond) must not swing the split: ratios clamped.
+    for (std::size_t r = 0; r < speeds_.size(); ++r) speeds_[r] = 0.9 * speeds_[r] + 0.1 * std::clamp(rates[r] / mean, 0.5, 2.0);
+  }
+
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
+  mutable std::vector<double> speeds_;             // relative speed of each member
+  mutable std::vector<std::size_t> last_split_;    // the split of the exchange under way
   mutable std::mutex stats_mutex_;
   mutable Ranks::ExchangeStats stats_;
 };
@@ -371,6 +419,7 @@ Ranks::ExchangeStats Ranks::exchange_stats() const {
     total.exchanges += s.exchanges;
     total.bytes += s.bytes;
     total.seconds += s.seconds;
+    if (!s.speeds.empty()) total.speeds = s.speeds;
   }
 #endif
   total.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "glasses/numerics/parallel.hpp"
 
@@ -40,6 +41,7 @@ class Ranks {
   struct ExchangeStats {
     long exchanges = 0;
     double bytes = 0, seconds = 0, wall_seconds = 0;
+    std::vector<double> speeds;  // the members' relative speeds the splits followed at the end
   };
   ExchangeStats exchange_stats() const;
   // Whether this rank is the first of its group (it logs the group's progress).

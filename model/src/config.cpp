@@ -124,6 +124,7 @@ void validate(const ModelConfig& c) {
   if (!(c.attn_softcap >= 0) || !std::isfinite(c.attn_softcap)) fail("the attention soft-cap must be finite and >= 0 (0: none)");
   if (!(c.final_softcap >= 0) || !std::isfinite(c.final_softcap)) fail("the final soft-cap must be finite and >= 0 (0: none)");
   if (c.final_softcap > 0 && !c.has_unembedding) fail("a final soft-cap needs an unembedding");
+  if (c.sink_logit && !std::isfinite(*c.sink_logit)) fail("the sink logit must be finite");
   if (c.norm_gain_offset && (c.norm == NormKind::none || !c.norm_has_gain)) {
     fail("a gain offset (1 + g) needs a norm with a learned gain");
   }
@@ -184,6 +185,8 @@ std::string describe(const ModelConfig& c) {
   if (c.post_norms) s += " post-norms";
   if (c.attn_softcap > 0) s += " attn-softcap=" + shortest(c.attn_softcap);
   if (c.final_softcap > 0) s += " final-softcap=" + shortest(c.final_softcap);
+  if (c.sink_logit) s += " sink=" + shortest(*c.sink_logit);
+  if (c.adaptive_temperature) s += " adaptive-temperature";
   return s;
 }
 

@@ -1,4 +1,5 @@
 #include "glasses/model/sweep.hpp"
+#include "glasses/model/sweep_metrics.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -76,31 +77,6 @@ double estimated_work(const ModelConfig& config, const PairFamily& family, const
     work += follow(nested ? held_a : held_b, p.b);
   }
   return work;
-}
-
-// The first n at which the pair is bitwise collapsed, walked n included.
-std::optional<std::size_t> first_collapse(const std::vector<PointMetrics>& points) {
-  for (const PointMetrics& p : points) {
-    if (!p.walked_collapsed.empty()) return p.walked_collapsed.front();
-    if (p.bitwise_equal) return p.n;
-  }
-  return std::nullopt;
-}
-
-// The smallest n from which every n seen (points and walked n) is bitwise
-// collapsed.
-std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& points) {
-  std::optional<std::size_t> onset;
-  for (auto it = points.rbegin(); it != points.rend() && it->bitwise_equal; ++it) {
-    onset = it->n;
-    if (it->walked_from == 0) continue;
-    // Walked n collapsed from the top down: a run of consecutive values ending at n - 1.
-    const std::vector<std::size_t>& c = it->walked_collapsed;
-    std::size_t k = c.size();
-    while (k > 0 && c[k - 1] == *onset - 1) onset = c[--k];
-    if (*onset != it->walked_from) break;  // some walked n below this run is not collapsed
-  }
-  return onset;
 }
 
 // Entries of one layer's matrices: W_Q, W_K, W_V, W_O and the MLP's two or
@@ -205,6 +181,42 @@ Difference difference(const std::vector<MpfrReal>& a, const std::vector<MpfrReal
   r.d2 = s2.to_double();
   r.dinf = mx.to_double();
   return r;
+}
+
+// The first n at which the pair is bitwise collapsed, walked n included.
+std::optional<std::size_t> first_collapse(const std::vector<PointMetrics>& points) {
+  for (const PointMetrics& p : points) {
+    if (!p.walked_collapsed.empty()) return p.walked_collapsed.front();
+    if (p.bitwise_equal) return p.n;
+  }
+  return std::nullopt;
+}
+
+// The smallest n from which every n seen (points and walked n) is bitwise
+// collapsed.
+std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& points) {
+  std::optional<std::size_t> onset;
+  for (auto it = points.rbegin(); it != points.rend() && it->bitwise_equal; ++it) {
+    onset = it->n;
+    if (it->walked_from == 0) continue;
+    // Walked n collapsed from the top down: a run of consecutive values ending at n - 1.
+    const std::vector<std::size_t>& c = it->walked_collapsed;
+    std::size_t k = c.size();
+    while (k > 0 && c[k - 1] == *onset - 1) onset = c[--k];
+    if (*onset != it->walked_from) break;  // some walked n below this run is not collapsed
+  }
+  return onset;
+}
+
+// error_inf and decision_collapse of each point against the reference
+// track's point at the same index.
+void compare_with_reference(std::vector<PointMetrics>& points, const std::vector<PointMetrics>& reference) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    PointMetrics& p = points[i];
+    const PointMetrics& r = reference[i];
+    p.error_inf = difference(p.y_a, r.y_a).dinf;
+    p.decision_collapse = p.argmax_a >= 0 && p.argmax_a == p.argmax_b && r.argmax_a != r.argmax_b;
+  }
 }
 }  // namespace detail
 
@@ -547,14 +559,7 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
 
   // Cross-track quantities against the reference.
   const std::vector<PointMetrics>& reference = result.tracks[result.reference_track].points;
-  for (TrackResult& track : result.tracks) {
-    for (std::size_t i = 0; i < track.points.size(); ++i) {
-      PointMetrics& p = track.points[i];
-      const PointMetrics& r = reference[i];
-      p.error_inf = detail::difference(p.y_a, r.y_a).dinf;
-      p.decision_collapse = p.argmax_a >= 0 && p.argmax_a == p.argmax_b && r.argmax_a != r.argmax_b;
-    }
-  }
+  for (TrackResult& track : result.tracks) detail::compare_with_reference(track.points, reference);
   if (settings.cross_check) {
     ReferenceDisagreement d;
     d.cross_check = cross_check_format(settings.reference);
@@ -574,8 +579,8 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
   // (interval forwards are the costliest part of a short sweep).
   for (TrackResult& track : result.tracks) {
     TrackSummary& s = track.summary;
-    s.onset_first = first_collapse(track.points);
-    s.onset_permanent = permanent_collapse(track.points);
+    s.onset_first = detail::first_collapse(track.points);
+    s.onset_permanent = detail::permanent_collapse(track.points);
     s.nonfinite = std::any_of(track.points.begin(), track.points.end(), [](const PointMetrics& p) { return p.nonfinite; });
   }
   predict_onsets(model, family, result);

@@ -114,6 +114,12 @@ std::string summary_json(const SweepDescription& d, const SweepSettings& setting
     (t.spec.group == "ablation" ? summary["ablation"] : summary["formats"])[t.spec.label] = summary_entry(t);
   }
   if (settings.ablate) summary["ablated_format"] = *settings.ablate;
+  if (settings.mitigations.any()) {  // absent before mitigations existed
+    json m = json::object();
+    if (settings.mitigations.sink_logit) m["sink_logit"] = *settings.mitigations.sink_logit;
+    if (settings.mitigations.adaptive_temperature) m["adaptive_temperature"] = true;
+    summary["mitigations"] = m;
+  }
   if (result.cross_check) {
     const ReferenceDisagreement& r = *result.cross_check;
     summary["reference_cross_check"] = {{"reference", settings.reference},

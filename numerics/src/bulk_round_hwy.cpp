@@ -38,6 +38,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "glasses/numerics/bulk_round.hpp"
 
@@ -46,20 +47,35 @@ namespace glasses::numerics::detail {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// out[i] = round(in[i]) for i < n, four vectors per step and the tail
-// through a buffer (the rest of it zero, which rounds without flags).
-template <class D, class Round>
-HWY_INLINE void ForEachVector(D df, const float* HWY_RESTRICT in, float* HWY_RESTRICT out, std::size_t n,
-                              Round& round) {
+// out[i] = round(in[i]) for i < n (round_no_nan(in[i]) in the blocks
+// without NaN), four vectors per step and the tail
+// through a buffer (the rest of it zero, which rounds without flags). `in`
+// and `out` may be the same array (bulk_round.hpp), so they are not
+// restrict: which also keeps the compiler from loading every input again
+// for each instruction that reads it, after stores to `out` that may
+// alias the loads in the cache's eyes (4K aliasing).
+template <class D, class Round, class RoundNoNan>
+HWY_INLINE void ForEachVector(D df, const float* in, float* out, std::size_t n, Round& round,
+                              RoundNoNan& round_no_nan) {
   const std::size_t lanes = hn::Lanes(df);
   std::size_t i = 0;
   for (; i + 4 * lanes <= n; i += 4 * lanes) {
     const auto x0 = hn::LoadU(df, in + i), x1 = hn::LoadU(df, in + i + lanes);
     const auto x2 = hn::LoadU(df, in + i + 2 * lanes), x3 = hn::LoadU(df, in + i + 3 * lanes);
-    hn::StoreU(round(x0), df, out + i);
-    hn::StoreU(round(x1), df, out + i + lanes);
-    hn::StoreU(round(x2), df, out + i + 2 * lanes);
-    hn::StoreU(round(x3), df, out + i + 3 * lanes);
+    // The sum is NaN when an input is (or for inf - inf, rarely: then the
+    // block merely takes the general path).
+    constexpr bool kOneWay = std::is_same_v<Round, RoundNoNan>;
+    if (kOneWay || hn::AllFalse(df, hn::IsNaN(hn::Add(hn::Add(x0, x1), hn::Add(x2, x3))))) {
+      hn::StoreU(round_no_nan(x0), df, out + i);
+      hn::StoreU(round_no_nan(x1), df, out + i + lanes);
+      hn::StoreU(round_no_nan(x2), df, out + i + 2 * lanes);
+      hn::StoreU(round_no_nan(x3), df, out + i + 3 * lanes);
+    } else {
+      hn::StoreU(round(x0), df, out + i);
+      hn::StoreU(round(x1), df, out + i + lanes);
+      hn::StoreU(round(x2), df, out + i + 2 * lanes);
+      hn::StoreU(round(x3), df, out + i + 3 * lanes);
+    }
   }
   if (i < n) {
     HWY_ALIGN float buffer[4 * HWY_MAX_BYTES / sizeof(float)] = {};
@@ -68,6 +84,12 @@ HWY_INLINE void ForEachVector(D df, const float* HWY_RESTRICT in, float* HWY_RES
     for (std::size_t k = 0; k < rest; k += lanes) hn::Store(round(hn::Load(df, buffer + k)), df, buffer + k);
     for (std::size_t k = 0; k < rest; ++k) out[i + k] = buffer[k];
   }
+}
+
+// The same with one way to round every vector.
+template <class D, class Round>
+HWY_INLINE void ForEachVector(D df, const float* in, float* out, std::size_t n, Round& round) {
+  ForEachVector(df, in, out, n, round, round);
 }
 
 // The flag bits from what a kernel accumulated.
@@ -79,13 +101,12 @@ HWY_INLINE std::uint8_t FlagBits(DU du, hn::Vec<DU> inexact, hn::Vec<DU> underfl
 }
 
 template <bool kFlags>
-std::uint8_t RoundBf16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out, std::size_t n,
+std::uint8_t RoundBf16With(const float* in, float* out, std::size_t n,
                            std::uint32_t tiny_below) {
   const hn::ScalableTag<float> df;
   const hn::RebindToUnsigned<decltype(df)> du;
   const hn::RebindToSigned<decltype(df)> di;
   using VU = hn::Vec<decltype(du)>;
-  using VI = hn::Vec<decltype(di)>;
   const VU one = hn::Set(du, 1u), bias = hn::Set(du, 0x7FFFu), high = hn::Set(du, 0xFFFF0000u);
   const VU magnitude_bits = hn::Set(du, 0x7FFFFFFFu);
   // The finite values that overflow, from (2 - 2^-8) 2^127 (the midpoint
@@ -93,33 +114,41 @@ std::uint8_t RoundBf16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out
   // up) to the largest binary32 value, are the magnitudes whose bits 15-30
   // are those of 0x7F7F8000: a ^ 0x7F7F8000 < 2^15.
   const VU overflow_bits = hn::Set(du, 0x7F7F8000u);
-  const VI infinity = hn::Set(di, 0x7F800000), tiny = hn::Set(di, static_cast<std::int32_t>(tiny_below));
+  const auto tiny = hn::Set(di, static_cast<std::int32_t>(tiny_below));
   const auto zero = hn::Zero(df);
-  // Accumulated: result ^ input, whose low 16 bits are the dropped bits of
-  // finite inputs and 0 for NaN and infinity (which change at most the
-  // quiet bit); the same below the tininess threshold; the smallest
-  // a ^ 0x7F7F8000.
+  // Accumulated (flags only): the OR of the inputs other than NaN, whose
+  // low 16 bits are nonzero exactly when a finite input was inexact
+  // (infinities have none); the same below the tininess threshold; the
+  // smallest a ^ 0x7F7F8000.
   VU changed = hn::Zero(du), changed_tiny = hn::Zero(du), nearest_overflow = hn::Set(du, 0xFFFFFFFFu);
+  // Five integer operations round every pattern but NaN (inf + 2^15 - 1
+  // clears back to inf); NaN then takes x + 0 (one compare, one blend).
+  const auto round_no_nan = [&](hn::Vec<decltype(df)> x) {
+    const VU b = hn::BitCast(du, x);
+    return hn::BitCast(df, hn::And(hn::Add(hn::Add(b, bias), hn::And(hn::ShiftRight<16>(b), one)), high));
+  };
   const auto round = [&](hn::Vec<decltype(df)> x) {
     const VU b = hn::BitCast(du, x);
-    const VU rounded = hn::And(hn::Add(b, hn::Add(bias, hn::And(hn::ShiftRight<16>(b), one))), high);
-    // Magnitudes have the sign cleared, so signed comparisons order them.
-    const VI a = hn::BitCast(di, hn::And(b, magnitude_bits));
-    const auto special = hn::Gt(a, hn::Sub(infinity, hn::Set(di, 1)));  // inf or NaN
-    // inf + 0 = inf; NaN + 0 is the same NaN with its quiet bit set.
-    const auto result = hn::IfThenElse(hn::RebindMask(df, special), hn::Add(x, zero), hn::BitCast(df, rounded));
+    const auto rounded = round_no_nan(x);
+    const auto nan = hn::IsNaN(x);
+    // NaN + 0 is the same NaN with its quiet bit set.
+    const auto result = hn::IfThenElse(nan, hn::Add(x, zero), rounded);
     if constexpr (kFlags) {
-      const VU diff = hn::Xor(hn::BitCast(du, result), b);
-      changed = hn::Or(changed, diff);
-      changed_tiny = hn::IfThenElse(hn::RebindMask(du, hn::Lt(a, tiny)), hn::Or(changed_tiny, diff), changed_tiny);
-      nearest_overflow = hn::Min(nearest_overflow, hn::Xor(hn::BitCast(du, a), overflow_bits));
+      const VU a = hn::And(b, magnitude_bits);
+      changed = hn::IfThenElse(hn::RebindMask(du, nan), changed, hn::Or(changed, b));
+      // Magnitudes have the sign cleared, so signed comparisons order them.
+      changed_tiny = hn::IfThenElse(hn::RebindMask(du, hn::Lt(hn::BitCast(di, a), tiny)), hn::Or(changed_tiny, b),
+                                    changed_tiny);
+      nearest_overflow = hn::Min(nearest_overflow, hn::Xor(a, overflow_bits));
     }
     return result;
   };
-  ForEachVector(df, in, out, n, round);
   if constexpr (!kFlags) {
+    // Blocks without NaN (checked once per four vectors) skip the fix-up.
+    ForEachVector(df, in, out, n, round, round_no_nan);
     return 0;
   } else {
+    ForEachVector(df, in, out, n, round);
     const VU low = hn::Set(du, 0xFFFFu);
     const bool overflow = hn::GetLane(hn::MinOfLanes(du, nearest_overflow)) < 0x8000u;
     return FlagBits(du, hn::And(changed, low), hn::And(changed_tiny, low), overflow);
@@ -130,7 +159,7 @@ std::uint8_t RoundBf16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out
 constexpr bool kHasF16c = HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2;
 
 template <bool kFlags, bool kHardware>
-std::uint8_t RoundFp16With(const float* HWY_RESTRICT in, float* HWY_RESTRICT out, std::size_t n,
+std::uint8_t RoundFp16With(const float* in, float* out, std::size_t n,
                            std::uint32_t tiny_below) {
   const hn::ScalableTag<float> df;
   const hn::RebindToUnsigned<decltype(df)> du;

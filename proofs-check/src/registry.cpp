@@ -27,6 +27,8 @@ const std::vector<CheckInfo>& registry() {
       {"B.8", "limit of depth", E::holds, check_b8_depth_limit, 6, 20},
       {"B.9", "no counting without positions", E::holds, check_b9_no_position_counting, 12, 66},
       {"B.10", "counting impossible in finite precision", E::holds, check_b10_counting, 12, 300},
+      {"R.1", "RoPE scores depend only on the offset", E::holds, check_r1_rope_relative, 2, 5},
+      {"S.1", "softmax dispersion with bounded logits", E::holds, check_s1_softmax_dispersion, 2, 10},
   };
   return checks;
 }

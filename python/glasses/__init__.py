@@ -159,7 +159,8 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
           ablate: Optional[str] = None, certify: bool = True, certify_max_n: int = 1024,
           interval_bits: int = 128, interval_bits_limit: int = 2048, seed: int = 0, threads: int = 2,
           family_options: Optional[Dict[str, str]] = None, progress: Progress = None,
-          order: str = "sequential", cross_check: bool = False) -> SweepResult:
+          order: str = "sequential", cross_check: bool = False, sink: Optional[float] = None,
+          adaptive_temperature: bool = False) -> SweepResult:
     """Find where each format makes the pairs of ``family`` indistinguishable
     (``glasses sweep``).
 
@@ -175,6 +176,9 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
     ``cross_check``: also run the independent 256-bit reference (Boost's
     ``cpp_bin_float:256`` for an MPFR reference); ``summary["reference_cross_check"]``
     then states the references' largest disagreement.
+    Mitigations (``summary["mitigations"]``): ``sink``, an attention sink of
+    that score (a virtual first key with value 0 in every head);
+    ``adaptive_temperature``, the adaptive temperature of arXiv 2410.01104.
     """
     if model is None:
         model = Model.preset("default")
@@ -183,8 +187,8 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
     ns = [int(v) for v in n]
     options = {str(k): str(v) for k, v in (family_options or {}).items()}
     return SweepResult(_glasses.sweep(model, family, ns, list(formats), reference, ablate, certify, certify_max_n,
-                                      interval_bits, interval_bits_limit, seed, order, threads, cross_check, options,
-                                      progress))
+                                      interval_bits, interval_bits_limit, seed, order, threads, cross_check, sink,
+                                      adaptive_temperature, options, progress))
 
 
 def check(ids: Union[str, Sequence[str]] = "all", quick: bool = True, seed: int = 0, threads: int = 2,

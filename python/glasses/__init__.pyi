@@ -69,7 +69,8 @@ def sweep(model: Optional[Model] = None, family: str = "count-ones", n: Iterable
           ablate: Optional[str] = None, certify: bool = True, certify_max_n: int = 1024,
           interval_bits: int = 128, interval_bits_limit: int = 2048, seed: int = 0, threads: int = 2,
           family_options: Optional[Dict[str, str]] = None, progress: Progress = None,
-          order: str = "sequential", cross_check: bool = False) -> SweepResult:
+          order: str = "sequential", cross_check: bool = False, sink: Optional[float] = None,
+          adaptive_temperature: bool = False) -> SweepResult:
     """Collapse sweep over a pair family (glasses sweep)."""
 def check(ids: Union[str, Sequence[str]] = "all", quick: bool = True, seed: int = 0, threads: int = 2,
           progress: Progress = None) -> List[Dict[str, Any]]:

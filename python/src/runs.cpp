@@ -56,35 +56,35 @@ py::dict sweep(const Model& m, const std::string& family_name, const std::vector
                const std::vector<std::string>& formats, const std::string& reference,
                const std::optional<std::string>& ablate, bool certify, std::size_t certify_max_n, int interval_bits,
                int interval_bits_limit, std::uint64_t seed, const std::string& order, int threads, bool cross_check,
+               const std::optional<double>& sink, bool adaptive_temperature,
                const std::map<std::string, std::string>& options, const py::object& progress) {
-  check_threads(threads);
   if (ns.empty()) throw InputError("n gives no values");
-  for (std::size_t i = 0; i < ns.size(); ++i) {
-    if (ns[i] == 0) throw InputError("n must be >= 1");
-    if (i > 0 && ns[i] <= ns[i - 1]) throw InputError("the values of n must be increasing");
-  }
-  const std::shared_ptr<const model::ModelSource> source = m.source;
+  model::SweepOptions o;
+  o.ns = family_name == "pair" ? std::vector<std::size_t>{1} : ns;
+  o.formats = formats;
+  o.reference = reference;
+  o.ablate = ablate.value_or("");
+  o.certify = certify;
+  o.certify_max_n = certify_max_n;
+  o.interval_bits = interval_bits;
+  o.interval_bits_limit = interval_bits_limit;
+  o.seed = seed;
+  o.order = order;
+  o.threads = threads;
+  o.cross_check = cross_check;
+  o.mitigations.sink_logit = sink;
+  o.mitigations.adaptive_temperature = adaptive_temperature;
+  const model::SweepSettings settings = model::sweep_settings(o);
+  const std::shared_ptr<const model::ModelSource> source =
+      settings.mitigations.any()
+          ? std::make_shared<const model::ModelSource>(model::with_mitigations(*m.source, settings.mitigations))
+          : m.source;
   model::TextEncoder encoder;
   if (m.tokenizer) {
     encoder = [t = m.tokenizer](std::string_view text, bool special) { return t->encode(text, special); };
   }
   const model::FamilyOptions f = model::family_options(*source, family_name, family_arguments(options), seed, encoder);
   const model::PairFamily family(*source, f);
-  model::SweepSettings settings;
-  settings.ns = family_name == "pair" ? std::vector<std::size_t>{1} : ns;
-  settings.formats = formats;
-  if (settings.formats.empty()) throw InputError("give at least one format or policy");
-  settings.reference = reference;
-  settings.ablate = ablate;
-  settings.certify = certify;
-  settings.certify_max_n = certify_max_n;
-  settings.interval_bits = interval_bits;
-  settings.interval_bits_limit = interval_bits_limit;
-  settings.seed = seed;
-  settings.order = model::parse_sum_order(order);
-  settings.threads = threads;
-  settings.cross_check = cross_check;
-  model::plan_tracks(settings);  // validates the formats before anything runs
   model::check_sequences_fit(*source, family, settings.ns.back());
   std::optional<model::TokensPerUnit> tokens_per_unit;
   if (family.text()) tokens_per_unit = family.tokens_per_unit(settings.ns);
@@ -194,7 +194,7 @@ void bind_runs(py::module_& m) {
   m.def("sweep", &sweep, py::arg("model"), py::arg("family"), py::arg("n"), py::arg("formats"), py::arg("reference"),
         py::arg("ablate"), py::arg("certify"), py::arg("certify_max_n"), py::arg("interval_bits"),
         py::arg("interval_bits_limit"), py::arg("seed"), py::arg("order"), py::arg("threads"), py::arg("cross_check"),
-        py::arg("family_options"),
+        py::arg("sink"), py::arg("adaptive_temperature"), py::arg("family_options"),
         py::arg("progress"));
   m.def("check", &check_results, py::arg("ids"), py::arg("quick"), py::arg("seed"), py::arg("threads"),
         py::arg("progress"));

@@ -163,3 +163,22 @@ def test_sweep_order_is_the_command_lines_order(tmp_path):
     with pytest.raises(ValueError) as e:
         glasses.sweep(glasses.Model.preset("paper-literal"), order="splitk:0")
     assert str(e.value) == cli.stderr.strip().removeprefix("glasses: error: ")
+
+
+def test_sweep_mitigations_are_the_command_lines(tmp_path):
+    # sink= and adaptive_temperature= are --sink and --adaptive-temperature: the same files.
+    ns = [1, 2, 4, 8, 16, 32]
+    r = glasses.sweep(glasses.Model.preset("paper-literal"), family="count-ones", n=ns, formats=["bf16"],
+                      reference="fp64", certify=False, sink=0.0, adaptive_temperature=True)
+    r.save(tmp_path / "py")
+    run_cli("sweep", "--preset", "paper-literal", "--family", "count-ones", "--n", "1,2,4,8,16,32",
+            "--formats", "bf16", "--reference", "fp64", "--no-certify", "--sink", "0", "--adaptive-temperature",
+            "--out", str(tmp_path / "cli"))
+    assert (tmp_path / "py" / "sweep.csv").read_bytes() == (tmp_path / "cli" / "sweep.csv").read_bytes()
+    assert r.summary["mitigations"] == {"sink_logit": 0.0, "adaptive_temperature": True}
+    assert r.summary["provenance"]["model"].endswith("+sink=0 +adaptive-temperature")
+    plain = glasses.sweep(glasses.Model.preset("paper-literal"), family="count-ones", n=ns, formats=["bf16"],
+                          reference="fp64", certify=False)
+    assert "mitigations" not in plain.summary
+    cli = run_cli("sweep", "--preset", "paper-literal", "--sink", "nan", "--out", str(tmp_path / "x"), check=False)
+    assert cli.returncode == 2

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "checks.hpp"
-#include "files.hpp"
 #include "glasses/numerics/error.hpp"
+#include "glasses/reports/files.hpp"
 #include "glasses/reports/latex.hpp"
 
 namespace glasses::reports {
@@ -133,7 +133,7 @@ std::vector<std::filesystem::path> write_document(const Document& document, cons
   }
   std::vector<std::filesystem::path> written;
   const auto put = [&](const std::filesystem::path& relative, const std::string& content) {
-    detail::write_file_atomically(dir / relative, content);
+    write_file_atomically(dir / relative, content);
     written.push_back(relative);
   };
   for (const auto& [name, content] : r.data) put(std::filesystem::path("data") / (name + ".csv"), content);

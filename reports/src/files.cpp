@@ -1,4 +1,4 @@
-#include "files.hpp"
+#include "glasses/reports/files.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -10,7 +10,7 @@
 
 #include "glasses/numerics/error.hpp"
 
-namespace glasses::reports::detail {
+namespace glasses::reports {
 namespace {
 
 // Distinguishes temporaries of concurrent writes from one process (threads);
@@ -60,4 +60,4 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   }
 }
 
-}  // namespace glasses::reports::detail
+}  // namespace glasses::reports

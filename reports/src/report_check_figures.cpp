@@ -211,6 +211,28 @@ void ReportBuilder::check_figure(const FigureSpec& f) {
     fig.y_range = AxisRange{-0.05, 1.05};
     fig.caption = "B.10: the fraction of components of $y$ that are bit-identical between $1^n$ and $1^{n+1}$; "
                   "at 1 the two counts are indistinguishable by any readout." + caption_tail;
+  } else if (name == "r1-drift") {
+    fig.x_label = "absolute position $m$ of the query (key at $m - 8$)";
+    fig.y_label = "$|s_F(m, m-8) - s_F(8, 0)| / (\\lVert q\\rVert \\lVert k\\rVert)$";
+    fig.legend = LegendPosition::north_west;
+    for (std::size_t i = 0; i < data.curves.size(); ++i)
+      fig.series.push_back(line(i, escape(data.curves[i].subject), solid(data.curves[i])));
+    fig.caption = "R.1: in exact arithmetic a RoPE score depends only on the offset $m - n$ (certified); computed "
+                  "by the model's RoPE code in each format, the score at offset 8 drifts from its value at "
+                  "position 8 as the absolute position grows (a format that cannot hold the position, as fp16 "
+                  "above 65504, has no curve there)." + caption_tail;
+  } else if (name == "s1-max-weight") {
+    fig.x_label = "sequence length $n$";
+    fig.y_label = "largest attention weight";
+    for (std::size_t i = 0; i < data.curves.size(); ++i) {
+      const proofs::Curve& curve = data.curves[i];
+      fig.series.push_back(i == 0 ? line(i, escape(curve.subject), "black, mark=none, densely dashed")
+                                  : line(i, escape(curve.subject), solid(curve)));
+    }
+    fig.caption = "S.1: with logits in $[-B, B]$ the largest softmax weight is at most $e^{2B}/(e^{2B} + n - 1)$, "
+                  "attained by one logit at $B$ and the rest at $-B$ (here $B = 1$); what the model's softmax kernel "
+                  "computes for that case in each format, which stops following the bound once the partition sum "
+                  "stagnates." + caption_tail;
   }
   place(f, std::move(fig), into, check_id);
 }

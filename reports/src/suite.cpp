@@ -209,7 +209,7 @@ class Parser {
       if (!p.key.empty()) keys.push_back(p.key);
     }
     keys.insert(keys.end(), {"n", "formats", "reference", "cross_check", "ablate", "certify", "seed", "order",
-                             "onset_table", "mitigates"});
+                             "onset_table", "mitigates", "sink", "adaptive_temperature"});
     only_keys(v, where, keys);
     SweepSpec s;
     s.id = string(require(v, where, "id"), where / "id");
@@ -273,6 +273,13 @@ class Parser {
     }
     if (const json* x = find(v, "onset_table")) s.onset_table = boolean(*x, where / "onset_table");
     if (const json* x = find(v, "mitigates")) s.mitigates = string(*x, where / "mitigates");
+    if (const json* x = find(v, "sink")) {
+      if (!x->is_number()) fail(where / "sink", "expected the sink's score (a number), got " + type_name(*x));
+      s.mitigations.sink_logit = x->get<double>();
+    }
+    if (const json* x = find(v, "adaptive_temperature")) {
+      s.mitigations.adaptive_temperature = boolean(*x, where / "adaptive_temperature");
+    }
     return s;
   }
 
@@ -573,6 +580,21 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
     try {
       PreparedSweep p;
       p.spec = &spec;
+      model::SweepOptions options;
+      options.ns = spec.n.values;
+      options.formats = spec.formats;
+      options.reference = spec.reference;
+      options.cross_check = spec.cross_check;
+      options.ablate = spec.ablate.value_or("");
+      options.certify = spec.certify;
+      options.certify_max_n = spec.certify_max_n;
+      options.interval_bits = spec.interval_bits;
+      options.interval_bits_limit = spec.interval_bits_limit;
+      options.seed = spec.seed;
+      options.order = model::to_string(spec.order);
+      options.threads = 1;  // run_suite runs sweeps side by side
+      options.mitigations = spec.mitigations;
+      p.settings = model::sweep_settings(options);
       const std::string key = std::to_string(static_cast<int>(spec.model.kind)) + ":" + spec.model.resolved.string() + ":" + spec.model.text;
       auto& shared = models[key];
       if (!shared) {
@@ -593,23 +615,13 @@ std::unique_ptr<PreparedSuite> prepare_suite(Suite suite) {
           }
         }
       }
-      p.model = shared;
+      p.model = spec.mitigations.any()
+                    ? std::make_shared<const model::ModelSource>(model::with_mitigations(*shared, spec.mitigations))
+                    : shared;
       const model::FamilyOptions f =
           model::family_options(*p.model, spec.family, spec.family_arguments, spec.seed, encoders[key]);
       p.family = std::make_shared<const model::PairFamily>(*p.model, f);
       if (p.family->text()) p.tokens_per_unit = p.family->tokens_per_unit(spec.n.values);
-      p.settings.ns = spec.n.values;
-      p.settings.formats = spec.formats;
-      p.settings.reference = spec.reference;
-      p.settings.cross_check = spec.cross_check;
-      p.settings.ablate = spec.ablate;
-      p.settings.certify = spec.certify;
-      p.settings.certify_max_n = spec.certify_max_n;
-      p.settings.interval_bits = spec.interval_bits;
-      p.settings.interval_bits_limit = spec.interval_bits_limit;
-      p.settings.seed = spec.seed;
-      p.settings.order = spec.order;
-      p.settings.threads = 1;
       p.tracks = model::plan_tracks(p.settings);
       // The family must produce every n (and sequences the model accepts).
       const int max_positions = p.model->config.max_positions;

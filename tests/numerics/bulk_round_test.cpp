@@ -23,6 +23,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -33,6 +34,7 @@
 #include "glasses/numerics/format.hpp"
 #include "glasses/numerics/rounding.hpp"
 #include "support/bits.hpp"
+#include "support/feature.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -282,8 +284,9 @@ bool carrier_serves(const Format& f) {
   }
 }
 
+// Every kernel that serves each case (kernels_for), or only `only`.
 template <class T>
-void check_all_formats_and_modes(const char* carrier) {
+void check_all_formats_and_modes(const char* carrier, std::optional<BulkKernel> only = std::nullopt) {
   std::uint64_t seed = 20240611;
   for (const auto& [name, f] : test_formats()) {
     if (!carrier_serves<T>(f)) continue;
@@ -294,7 +297,8 @@ void check_all_formats_and_modes(const char* carrier) {
       gn::RoundingContext ctx{mode};
       scalar_reference(f, ctx, in, want, want_flags);
       const std::string label = std::string(carrier) + " -> " + name + " " + std::string(gn::to_string(mode));
-      for (const BulkKernel kernel : kernels_for(f, mode, sizeof(T) == 4)) {
+      const std::vector<BulkKernel> kernels = only ? std::vector{*only} : kernels_for(f, mode, sizeof(T) == 4);
+      for (const BulkKernel kernel : kernels) {
         compare_kernel(kernel, f, mode, 0, in, want, want_flags, label);
       }
     }
@@ -328,6 +332,11 @@ void check_stochastic(const char* carrier) {
                  label << " " << kernel_name(kernel) << ": reproducible");
     }
   }
+}
+
+boost::test_tools::assertion_result avx512_kernel_available(boost::unit_test::test_unit_id) {
+  return glasses::test::requirement(gn::detail::bulk_kernel_available(BulkKernel::avx512),
+                                    "no AVX-512 kernel on this CPU or in this build");
 }
 
 }  // namespace
@@ -577,6 +586,46 @@ BOOST_AUTO_TEST_CASE(bf16_kernel_on_every_target_equals_scalar) {
   const auto plan_tiny = from_bits<float>(0x007F8000u);  // (2^9 - 1) 2^-135: tiny below this
   BOOST_TEST(gn::round(gn::formats::bf16, static_cast<double>(plan_tiny), ctx) == std::ldexp(1.0, -126));
   check_simd_kernel_on_every_target(gn::formats::bf16, &gn::detail::simd_round_bf16, 0x007F8000u, in);
+}
+
+// The bf16 kernel without flags rounds blocks of four vectors without NaN
+// by a shorter sequence: one NaN (signalling, with a payload in the low
+// half) at every position of such a block, and an infinity pair whose sum
+// is NaN, on every target. NaN must come out as itself with the quiet bit
+// set, the rest as the scalar reference rounds it.
+BOOST_AUTO_TEST_CASE(bf16_kernel_nan_at_every_block_position) {
+  constexpr std::size_t kBlock = 4 * 64 / sizeof(float);  // four 512-bit vectors, the widest
+  std::vector<float> base;
+  for (std::size_t i = 0; i < 2 * kBlock; ++i) {
+    // Ties, halfway-above and -below and exact values, both signs.
+    const std::uint32_t lows[] = {0x8000, 0x8001, 0x7FFF, 0x0000};
+    base.push_back(from_bits<float>(static_cast<std::uint32_t>(((i % 2) << 31) | ((0x3F80 + i) << 16) | lows[i % 4])));
+  }
+  const float snan = from_bits<float>(0xFF80'1234u);
+  std::vector<float> want;
+  std::vector<std::uint8_t> want_flags;
+  gn::RoundingContext ctx;
+  scalar_reference(gn::formats::bf16, ctx, base, want, want_flags);
+  for (const gn::simd::Target t : gn::simd::available()) {
+    Mismatches bad("bf16 NaN positions on " + gn::simd::to_string(t));
+    for (std::size_t p = 0; p <= base.size(); ++p) {
+      std::vector<float> in = base;
+      if (p < base.size()) {
+        in[p] = snan;
+      } else {  // inf + -inf = NaN in the block check, no NaN input
+        in[0] = std::numeric_limits<float>::infinity();
+        in[1] = -std::numeric_limits<float>::infinity();
+      }
+      std::vector<float> got(in.size());
+      gn::detail::simd_round_bf16(t, in.data(), got.data(), in.size(), 0x007F8000u, false);
+      for (std::size_t i = 0; i < in.size(); ++i) {
+        const std::uint32_t expect = i == p ? 0xFFC0'1234u
+                                     : p == base.size() && i < 2 ? bits(in[i])
+                                                                  : bits(want[i]);
+        if (bits(got[i]) != expect) bad.add("NaN at " + std::to_string(p) + ": " + describe(in[i]) + " -> " + describe(got[i]));
+      }
+    }
+  }
 }
 
 // fp16: every sign and binary32 exponent field with the dropped bits that
@@ -830,5 +879,16 @@ BOOST_AUTO_TEST_SUITE(bulk_round_exhaustive, *boost::unit_test::label("exhaustiv
 BOOST_AUTO_TEST_CASE(fp16_near_even_all_binary32_inputs) { sweep_all_binary32<gn::formats::fp16>("fp16"); }
 
 BOOST_AUTO_TEST_CASE(bf16_near_even_all_binary32_inputs) { sweep_all_binary32<gn::formats::bf16>("bf16"); }
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The AVX-512 kernel on its own, so that a machine without it reports this
+// suite as skipped instead of passing the suites above with one kernel less.
+BOOST_AUTO_TEST_SUITE(bulk_round_avx512, *boost::unit_test::precondition(avx512_kernel_available))
+
+BOOST_AUTO_TEST_CASE(avx512_kernel_matches_scalar_in_every_format_and_mode) {
+  check_all_formats_and_modes<float>("binary32", BulkKernel::avx512);
+  check_all_formats_and_modes<double>("binary64", BulkKernel::avx512);
+}
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,6 +16,7 @@
 #include <concepts>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <random>
 #include <string>
 #include <tuple>
@@ -606,6 +607,100 @@ BOOST_AUTO_TEST_CASE(other_functions_enclose) {
   const Interval d = w - w;
   BOOST_TEST(d.lower().to_double() == -1.0);
   BOOST_TEST(d.upper().to_double() == 1.0);
+}
+
+// Inclusion on adversarial inputs, against MPFR at 4p bits at points of the
+// interval (both ends, 0 when inside, and interior points): intervals
+// crossing zero, near binary64's overflow, in its subnormal range, and
+// large-argument sin/cos (RoPE angles t·ω for long sequences), for every
+// function the model uses (exp log tanh erf sin cos sqrt rsqrt) and the
+// four operations. MPFR's exponent range reaches far beyond binary64, so
+// nothing overflows or flushes here; an enclosure must hold throughout.
+BOOST_AUTO_TEST_CASE(adversarial_inputs_are_enclosed) {
+  using Fn = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t);
+  const auto rec_sqrt = [](mpfr_ptr r, mpfr_srcptr x, mpfr_rnd_t m) { return mpfr_rec_sqrt(r, x, m); };
+  struct Unary {
+    const char* name;
+    Interval (*f)(const Interval&);
+    Fn reference;
+    bool positive_only;  // defined for x > 0 only
+  };
+  const Unary unary[] = {
+      {"exp", [](const Interval& x) { return exp(x); }, mpfr_exp, false},
+      {"tanh", [](const Interval& x) { return tanh(x); }, mpfr_tanh, false},
+      {"erf", [](const Interval& x) { return erf(x); }, mpfr_erf, false},
+      {"sin", [](const Interval& x) { return sin(x); }, mpfr_sin, false},
+      {"cos", [](const Interval& x) { return cos(x); }, mpfr_cos, false},
+      {"log", [](const Interval& x) { return log(x); }, mpfr_log, true},
+      {"sqrt", [](const Interval& x) { return sqrt(x); }, mpfr_sqrt, true},
+      {"rsqrt", [](const Interval& x) { return rsqrt(x); }, rec_sqrt, true},
+  };
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  const double big = std::numeric_limits<double>::max();
+  const std::pair<double, double> ranges[] = {
+      {-3.0, 2.0}, {-1e-300, 1e-300}, {-tiny, tiny}, {-0.0, 0.0}, {-745.5, -700.0}, {700.0, 709.78},
+      {709.78, 720.0}, {-30.0, 30.0}, {tiny, 1e-310}, {2.2250738585072014e-308 / 2, 2.2250738585072014e-308},
+      {1e300, big}, {-big, -1e300}, {1e6, 1e6 + 1}, {1e15, 1e15 + 0.125}, {1e22, 1e22}, {0x1p60, 0x1p60},
+      {4096.0 * 0.0001, 4096.0 * 0.0001}, {131071.0, 131071.0}, {1.0, 2.0}, {3.0, 3.3}, {0.0, 10.0}};
+  int checked = 0, failures = 0;
+  for (const long p : {24L, 53L, 113L}) {
+    for (const auto& [lo, hi] : ranges) {
+      const Interval x(lo, hi, p);
+      // Points: the ends (as the interval holds them), 0 when inside, 7 interior points.
+      std::vector<MpfrReal> points{x.lower(), x.upper()};
+      if (lo < 0 && hi > 0) points.emplace_back(0.0, 4 * p);
+      for (int k = 1; k <= 7; ++k) points.emplace_back(lo + (hi - lo) / 8 * k, 4 * p);
+      for (const Unary& u : unary) {
+        if (u.positive_only && !(lo > 0)) continue;
+        const Interval r = u.f(x);
+        for (const MpfrReal& point : points) {
+          if (!contains(x, point)) continue;  // lo + (hi − lo)/8·k rounded outside a tiny range
+          MpfrReal want(0.0, 4 * p);
+          u.reference(want.data(), point.data(), MPFR_RNDN);
+          ++checked;
+          if (!contains(r, want)) {
+            ++failures;
+            BOOST_TEST_MESSAGE(u.name << " [" << lo << ", " << hi << "] p=" << p << ": " << want.to_double()
+                                      << " outside [" << r.lower().to_double() << ", " << r.upper().to_double()
+                                      << "]");
+          }
+        }
+      }
+      // The operations with a second interval crossing zero, near overflow and subnormal.
+      for (const auto& [lo2, hi2] : {std::pair{-2.0, 5.0}, std::pair{1e300, 1e308}, std::pair{tiny, 4 * tiny}}) {
+        const Interval y(lo2, hi2, p);
+        for (const MpfrReal& a : points) {
+          if (!contains(x, a)) continue;
+          for (const MpfrReal& b : {y.lower(), y.upper()}) {
+            MpfrReal sum(0.0, 4 * p), difference(0.0, 4 * p), product(0.0, 4 * p), quotient(0.0, 4 * p);
+            mpfr_add(sum.data(), a.data(), b.data(), MPFR_RNDN);
+            mpfr_sub(difference.data(), a.data(), b.data(), MPFR_RNDN);
+            mpfr_mul(product.data(), a.data(), b.data(), MPFR_RNDN);
+            checked += 3;
+            failures += !contains(x + y, sum) + !contains(x - y, difference) + !contains(x * y, product);
+            if (lo2 > 0) {  // y does not contain 0
+              mpfr_div(quotient.data(), a.data(), b.data(), MPFR_RNDN);
+              ++checked;
+              failures += !contains(x / y, quotient);
+            }
+          }
+        }
+      }
+    }
+  }
+  BOOST_TEST(checked > 3000);
+  BOOST_TEST(failures == 0);
+  // Extrema inside the interval are included: sin over [1, 2] reaches 1 at π/2,
+  // cos over [3, 3.3] reaches −1 at π, tanh/erf across 0 include 0.
+  BOOST_TEST(contains(sin(Interval(1.0, 2.0, 53)), 1.0));
+  BOOST_TEST(contains(cos(Interval(3.0, 3.3, 53)), -1.0));
+  BOOST_TEST(contains(tanh(Interval(-1e-300, 1e-300, 53)), 0.0));
+  BOOST_TEST(contains(erf(Interval(-tiny, tiny, 53)), 0.0));
+  // Large arguments keep their enclosures narrow (MPFR reduces them exactly):
+  // sin(1e22) at 53 bits is within a few ulps.
+  const Interval s = sin(Interval(1e22, 53));
+  BOOST_TEST(contains(s, -0.8522008497671888));
+  BOOST_TEST((s.upper().to_double() - s.lower().to_double()) < 1e-15);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -339,6 +339,47 @@ BOOST_AUTO_TEST_CASE(mpfr53_is_binary64_bit_for_bit) {
   BOOST_TEST(failures == 0, "first failure: " << first_failure);
 }
 
+// Mpfr<Bits>'s binary operators defer their MPFR call to the destination
+// (MpfrDeferred): three-address code, results assigned to an operand, nested
+// expressions and results kept in containers give binary64's bits, the
+// rounding of each operation unchanged; a deferred result cannot be kept
+// and used later.
+static_assert(!std::is_convertible_v<decltype(std::declval<const Mpfr<53>&>() * std::declval<const Mpfr<53>&>())&,
+                                     Mpfr<53>>,
+              "a named deferred result (auto p = a * b) must not be usable");
+static_assert(std::is_convertible_v<decltype(std::declval<const Mpfr<53>&>() * std::declval<const Mpfr<53>&>()),
+                                    Mpfr<53>>);
+BOOST_AUTO_TEST_CASE(mpfr53_deferred_results_are_binary64_bit_for_bit) {
+  std::mt19937_64 rng(20261207);
+  int failures = 0;
+  std::string first_failure;
+  auto check = [&](const char* what, const Mpfr<53>& got, double expected) {
+    if (bits_of(got.to_double()) != bits_of(expected) && failures++ == 0) first_failure = what;
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    const double a = random_double(rng, -200, 200), b = random_double(rng, -200, 200);
+    const double c = random_double(rng, -200, 200);
+    const Mpfr<53> ma(a), mb(b), mc(c);
+    Mpfr<53> t, r;
+    t = ma * mb;  // assigned
+    r = t + mc;
+    check("t = a*b; r = t + c", r, a * b + c);  // -ffp-contract=off: two roundings
+    const Mpfr<53> constructed = ma / mb - mc;  // nested, constructed
+    check("a / b - c", constructed, a / b - c);
+    Mpfr<53> x = ma, y = mb;
+    x = x * y;  // the destination is an operand
+    y = x - y;
+    x = y / x;
+    const double xd = (a * b - b) / (a * b);
+    check("x = x*y; y = x - y; x = y/x", x, xd);
+    std::vector<Mpfr<53>> kept;
+    kept.push_back(ma * mb + mc * ma);
+    check("(a*b) + (c*a) kept", kept.back(), a * b + c * a);
+    check("a + b == b + a", (ma + mb == mb + ma) ? Mpfr<53>(1) : Mpfr<53>(0), 1.0);
+  }
+  BOOST_TEST(failures == 0, "first failure: " << first_failure);
+}
+
 // MPFR at 24 bits, rounding to nearest, is binary32 in the normal range.
 BOOST_AUTO_TEST_CASE(mpfr24_is_binary32_bit_for_bit) {
   std::mt19937_64 rng(20240612);

@@ -1,7 +1,10 @@
 // run_checks: results in the given order and identical for any number of
 // threads; an exception in a check reaches the caller.
+#include <bit>
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 #include "glasses/proofs/check.hpp"
 
@@ -16,6 +19,32 @@ gp::CheckResult anonymous_check(const gp::CheckOptions&) {
   gp::CheckResult r;
   r.statement = "anonymous";
   return r;
+}
+
+std::vector<std::uint64_t> bits_of(const std::vector<double>& v) {
+  std::vector<std::uint64_t> out;
+  for (const double x : v) out.push_back(std::bit_cast<std::uint64_t>(x));
+  return out;
+}
+
+// a and b hold the same instances in the same order, every field equal
+// (numbers bit for bit: NaN margins included).
+void same_instances(const gp::CheckResult& a, const gp::CheckResult& b) {
+  BOOST_TEST_REQUIRE(a.instances.size() == b.instances.size());
+  for (std::size_t k = 0; k < a.instances.size(); ++k) {
+    const gp::Instance& x = a.instances[k];
+    const gp::Instance& y = b.instances[k];
+    BOOST_TEST_CONTEXT("instance " << k << " (" << x.description << ")") {
+      BOOST_TEST(x.description == y.description);
+      BOOST_TEST(x.lhs_label == y.lhs_label);
+      BOOST_TEST(x.rhs_label == y.rhs_label);
+      BOOST_TEST((bits_of({x.lhs.lower, x.lhs.upper, x.rhs.lower, x.rhs.upper, x.margin}) ==
+                  bits_of({y.lhs.lower, y.lhs.upper, y.rhs.lower, y.rhs.upper, y.margin})));
+      BOOST_TEST((x.relation == y.relation));
+      BOOST_TEST((x.verdict == y.verdict));
+      BOOST_TEST(x.witness == y.witness);
+    }
+  }
 }
 
 }  // namespace
@@ -36,9 +65,7 @@ BOOST_AUTO_TEST_CASE(order_and_results_do_not_depend_on_threads) {
     BOOST_TEST_CONTEXT("check " << checks[i]->id) {
       BOOST_TEST(three[i].id == checks[i]->id);
       BOOST_TEST(one[i].id == three[i].id);
-      BOOST_TEST(one[i].instances.size() == three[i].instances.size());
-      BOOST_TEST((one[i].verdict_counts() == three[i].verdict_counts()));
-      BOOST_TEST(one[i].worst_margin() == three[i].worst_margin());
+      same_instances(one[i], three[i]);
     }
   }
 }
@@ -60,6 +87,42 @@ BOOST_AUTO_TEST_CASE(run_check_takes_id_and_expectation_from_the_entry) {
   const std::vector<gp::CheckResult> results = gp::run_checks({&b6}, {true, 0}, 1);
   BOOST_TEST(results.front().id == "B.6-counterexample");
   BOOST_TEST((results.front().expected == gp::Expectation::refuted));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// About 40 s of CPU (every quick check twice): with the slow suites.
+BOOST_AUTO_TEST_SUITE(run_checks_threads, *boost::unit_test::label("slow"))
+
+// Every check of the registry (quick) on 1 and 2 threads: the same
+// instances, one by one, bit for bit -- not only the same summary -- and
+// the same data series.
+BOOST_AUTO_TEST_CASE(every_check_gives_the_same_instances_on_1_and_2_threads) {
+  std::vector<const gp::CheckInfo*> checks;
+  for (const gp::CheckInfo& c : gp::registry()) checks.push_back(&c);
+  const gp::CheckOptions quick{true, 0};
+  const auto one = gp::run_checks(checks, quick, 1);
+  const auto two = gp::run_checks(checks, quick, 2);
+  BOOST_TEST_REQUIRE(one.size() == checks.size());
+  BOOST_TEST_REQUIRE(two.size() == checks.size());
+  std::size_t instances = 0;
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    instances += one[i].instances.size();
+    BOOST_TEST_CONTEXT("check " << checks[i]->id) {
+      same_instances(one[i], two[i]);
+      BOOST_TEST_REQUIRE(one[i].data.size() == two[i].data.size());
+      for (std::size_t k = 0; k < one[i].data.size(); ++k) {
+        BOOST_TEST(one[i].data[k].name == two[i].data[k].name);
+        BOOST_TEST(one[i].data[k].columns == two[i].data[k].columns, boost::test_tools::per_element());
+        BOOST_TEST_REQUIRE(one[i].data[k].rows.size() == two[i].data[k].rows.size());
+        for (std::size_t r = 0; r < one[i].data[k].rows.size(); ++r) {
+          BOOST_TEST(bits_of(one[i].data[k].rows[r]) == bits_of(two[i].data[k].rows[r]),
+                     boost::test_tools::per_element());
+        }
+      }
+    }
+  }
+  BOOST_TEST(instances > 100u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,6 +19,7 @@
 #include "glasses/reports/document.hpp"
 #include "glasses/reports/latex.hpp"
 #include "scratch.hpp"
+#include "support/feature.hpp"
 
 namespace gr = glasses::reports;
 namespace fs = std::filesystem;
@@ -31,11 +32,9 @@ namespace {
 
 bool has(const std::string& text, const std::string& fragment) { return text.find(fragment) != std::string::npos; }
 
-// The PDF suite needs latexmk; without it each case says so and passes.
-bool latex_or_skip() {
-  if (gr::latex_available()) return true;
-  BOOST_TEST_MESSAGE("latexmk or pdflatex not on PATH: skipping the PDF build test");
-  return false;
+// The PDF suite needs latexmk: without it the suite is skipped (not passed).
+boost::test_tools::assertion_result tex_present(boost::unit_test::test_unit_id) {
+  return glasses::test::requirement(gr::latex_available(), "latexmk or pdflatex not on PATH");
 }
 
 // pdftotext's reading of `pdf`, white space normalised. With `layout`, lines
@@ -263,10 +262,9 @@ BOOST_AUTO_TEST_CASE(a_directory_without_report_tex_is_an_input_error) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(pdf, *boost::unit_test::label("slow"))
+BOOST_AUTO_TEST_SUITE(pdf, *boost::unit_test::label("slow") * boost::unit_test::precondition(tex_present))
 
 BOOST_AUTO_TEST_CASE(every_preamble_package_is_installed) {
-  if (!latex_or_skip()) return;
   for (const gr::Package& p : gr::kPackages) {
     BOOST_TEST_CONTEXT(p.name) {
       const auto found = run({"kpsewhich", std::string(p.name) + ".sty"});
@@ -277,7 +275,6 @@ BOOST_AUTO_TEST_CASE(every_preamble_package_is_installed) {
 }
 
 BOOST_AUTO_TEST_CASE(escaped_text_compiles_and_reads_back_from_the_pdf) {
-  if (!latex_or_skip()) return;
   ScratchDir scratch("round-trip");
   const gr::BuildResult result = write_and_build(round_trip_document(), scratch.path());
   BOOST_TEST_REQUIRE(result.ok, result.log_excerpt);
@@ -302,7 +299,6 @@ BOOST_AUTO_TEST_CASE(escaped_text_compiles_and_reads_back_from_the_pdf) {
 }
 
 BOOST_AUTO_TEST_CASE(a_small_report_builds_reproducibly_and_safely) {
-  if (!latex_or_skip()) return;
   ScratchDir a("small-report-a"), b("small-report-b");
   // Planted rc files would run Perl as us if latexmk read them.
   for (const char* rc : {"latexmkrc", ".latexmkrc"}) {
@@ -336,7 +332,6 @@ BOOST_AUTO_TEST_CASE(a_small_report_builds_reproducibly_and_safely) {
 }
 
 BOOST_AUTO_TEST_CASE(a_broken_document_fails_with_an_excerpt_and_no_pdf) {
-  if (!latex_or_skip()) return;
   ScratchDir scratch("broken");
   gr::Document d;
   d.title = "Broken";
@@ -352,7 +347,6 @@ BOOST_AUTO_TEST_CASE(a_broken_document_fails_with_an_excerpt_and_no_pdf) {
 }
 
 BOOST_AUTO_TEST_CASE(a_runaway_build_is_stopped_at_the_timeout) {
-  if (!latex_or_skip()) return;
   ScratchDir scratch("runaway");
   gr::Document d;
   d.title = "Forever";

@@ -24,6 +24,7 @@
 #include "glasses/proofs/check.hpp"
 #include "glasses/reports/pdf.hpp"
 #include "scratch.hpp"
+#include "support/feature.hpp"
 #include "glasses/model/policy.hpp"
 
 namespace fs = std::filesystem;
@@ -131,6 +132,10 @@ const TinyRun& tiny() {
   return r;
 }
 
+boost::test_tools::assertion_result tex_present(boost::unit_test::test_unit_id) {
+  return glasses::test::requirement(glasses::reports::latex_available(), "latexmk or pdflatex not on PATH");
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(report, *boost::unit_test::label("slow"))
@@ -207,42 +212,6 @@ BOOST_AUTO_TEST_CASE(user_text_is_escaped) {
   const std::string figure = read_file(r.out() / "figures" / "compare-all.tex");
   BOOST_TEST(!has(figure, "Compare {all} & 50%"));
   BOOST_TEST(!has(figure, "unscaled_NoPE"));
-  if (!glasses::reports::latex_available()) return;
-  // pdftotext gives every one of them back, character for character.
-  const std::string text = normalise_whitespace(run({"pdftotext", (r.out() / "report.pdf").string(), "-"}).output);
-  for (const char* shown : {"Tiny: 50% of _all_ #1 {x} ~y ^z \\ $5 & more", "tiny_&%#~^\\{}$ suite",
-                            "count_ones & NoPE 100%", "RoPE {#1}", "User caption: 100% _raw_ & #escaped$.",
-                            "Compare {all} & 50%", "unscaled_NoPE",
-                            "A test suite whose user text holds every LaTeX special: _ & % # ~ ^ \\ { } $."}) {
-    BOOST_TEST(has(text, shown), shown);
-  }
-}
-
-BOOST_AUTO_TEST_CASE(pdf_builds_without_errors_or_undefined_references) {
-  const TinyRun& r = tiny();
-  BOOST_TEST_REQUIRE(r.exit_code == 0);
-  if (!glasses::reports::latex_available()) {
-    BOOST_TEST_MESSAGE("latexmk or pdflatex not on PATH: skipping the PDF checks");
-    BOOST_TEST(!fs::exists(r.out() / "report.pdf"));
-    return;
-  }
-  BOOST_TEST_REQUIRE(fs::exists(r.out() / "report.pdf"));
-  const std::string log = read_file(r.out() / "build" / "report.log");
-  // No undefined references, citations or control sequences (the excerpt's
-  // rules; a bare search for "undefined" also finds -fsanitize=undefined in
-  // the provenance of a sanitizer build).
-  BOOST_TEST(glasses::reports::log_excerpt(log).empty(), glasses::reports::log_excerpt(log));
-  BOOST_TEST(!has(log, "\n! "));
-  BOOST_TEST(!has(log, "Missing character"));
-  // The verdict table's rows, as laid out on the page.
-  const std::string text = normalise_whitespace(run({"pdftotext", "-layout", (r.out() / "report.pdf").string(), "-"}).output);
-  // (A long statement wraps within its cell, so only its first words share the row's line.)
-  BOOST_TEST(has(text, "B.2-literal Lemma 4.1 as literally"));
-  BOOST_TEST(has(text, "B.6-counterexample simple eigenvalue 1"));
-  BOOST_TEST(has(text, "B.8 limit of depth"));
-  BOOST_TEST(has(text, "refuted as printed"));
-  BOOST_TEST(!has(text, "[U+"));  // no character fell back to its code point
-  BOOST_TEST(!has(text, "??"));   // no undefined reference
 }
 
 BOOST_AUTO_TEST_CASE(two_runs_give_the_same_bytes) {
@@ -306,6 +275,46 @@ BOOST_AUTO_TEST_CASE(a_bad_suite_exits_2_and_writes_nothing) {
   BOOST_TEST(!fs::exists(out));
   BOOST_TEST(run_report("no-such-suite", out) == 2);
   BOOST_TEST(!fs::exists(out));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The PDF of the tiny report: skipped (not passed) without TeX.
+BOOST_AUTO_TEST_SUITE(report_pdf, *boost::unit_test::label("slow") * boost::unit_test::precondition(tex_present))
+
+BOOST_AUTO_TEST_CASE(escaped_user_text_reads_back_from_the_pdf) {
+  const TinyRun& r = tiny();
+  BOOST_TEST_REQUIRE(r.exit_code == 0);
+  // pdftotext gives every one of them back, character for character.
+  const std::string text = normalise_whitespace(run({"pdftotext", (r.out() / "report.pdf").string(), "-"}).output);
+  for (const char* shown : {"Tiny: 50% of _all_ #1 {x} ~y ^z \\ $5 & more", "tiny_&%#~^\\{}$ suite",
+                            "count_ones & NoPE 100%", "RoPE {#1}", "User caption: 100% _raw_ & #escaped$.",
+                            "Compare {all} & 50%", "unscaled_NoPE",
+                            "A test suite whose user text holds every LaTeX special: _ & % # ~ ^ \\ { } $."}) {
+    BOOST_TEST(has(text, shown), shown);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(pdf_builds_without_errors_or_undefined_references) {
+  const TinyRun& r = tiny();
+  BOOST_TEST_REQUIRE(r.exit_code == 0);
+  BOOST_TEST_REQUIRE(fs::exists(r.out() / "report.pdf"));
+  const std::string log = read_file(r.out() / "build" / "report.log");
+  // No undefined references, citations or control sequences (the excerpt's
+  // rules; a bare search for "undefined" also finds -fsanitize=undefined in
+  // the provenance of a sanitizer build).
+  BOOST_TEST(glasses::reports::log_excerpt(log).empty(), glasses::reports::log_excerpt(log));
+  BOOST_TEST(!has(log, "\n! "));
+  BOOST_TEST(!has(log, "Missing character"));
+  // The verdict table's rows, as laid out on the page.
+  const std::string text = normalise_whitespace(run({"pdftotext", "-layout", (r.out() / "report.pdf").string(), "-"}).output);
+  // (A long statement wraps within its cell, so only its first words share the row's line.)
+  BOOST_TEST(has(text, "B.2-literal Lemma 4.1 as literally"));
+  BOOST_TEST(has(text, "B.6-counterexample simple eigenvalue 1"));
+  BOOST_TEST(has(text, "B.8 limit of depth"));
+  BOOST_TEST(has(text, "refuted as printed"));
+  BOOST_TEST(!has(text, "[U+"));  // no character fell back to its code point
+  BOOST_TEST(!has(text, "??"));   // no undefined reference
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,18 @@ struct ModelConfig {
                                   // post_attention_gain, post_mlp_gain) before their residual adds
   double attn_softcap = 0;        // scores s ← c·tanh(s/c) after scaling, before the mask (0: none)
   double final_softcap = 0;       // logits ← c·tanh(logits/c) (0: none)
+
+  // Mitigations (off by default; sweeps turn them on with SweepSettings::mitigations).
+  // An attention sink (Barbero et al. 2025, arXiv 2504.02732): every head of
+  // every query also attends to a virtual key in front of N(i) whose score is
+  // this constant (the same for every query, after the scale; no position,
+  // no soft-cap, no ALiBi term) and whose value is 0: it takes a share
+  // e^σ / (e^σ + Σ_j e^(s_j)) of the attention and adds nothing to the output.
+  std::optional<double> sink_logit;
+  // Adaptive temperature (Veličković et al. 2024, arXiv 2410.01104): per head
+  // and query, the scores times β(entropy of their softmax) before the
+  // softmax (kernels.hpp adaptive_temperature).
+  bool adaptive_temperature = false;
 
   bool has_unembedding = true;   // logits = W_U y
   bool tied_unembedding = false; // W_U = token embedding

@@ -28,6 +28,7 @@
 #pragma once
 
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -89,6 +90,7 @@ struct PreparedModel {
   std::vector<T> rope_omega;  // d_h/2
   std::vector<T> sinusoid_omega;  // d/2
   T embedding_scale, attn_softcap, final_softcap;  // as in the config, rounded once into T (used when set)
+  T sink_logit;  // the attention sink's score, rounded once into T at attention-scores (used when set)
 };
 
 namespace detail {
@@ -226,12 +228,14 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   m.embedding_scale = env.input(Site::activations, config.embedding_scale);
   m.attn_softcap = env.input(Site::attention_scores, config.attn_softcap);
   m.final_softcap = env.input(Site::output, config.final_softcap);
-  m.d_model = env.constant(config.d_model);
-  m.norm_eps = env.from_double(config.norm_eps);
+  // Only when set: a stochastic rounder draws for every input.
+  if (config.sink_logit) m.sink_logit = env.input(Site::attention_scores, *config.sink_logit);
+  m.d_model = env.constant(Site::norm, config.d_model);
+  m.norm_eps = env.input(Site::norm, config.norm_eps);
   m.score_scale = env.constant(1);
   if (config.score_scale == ScoreScale::inv_sqrt_head_dim) {
     using numerics::sqrt;
-    T root = sqrt(env.constant(config.score_scale_dim > 0 ? config.score_scale_dim : config.d_head));
+    T root = sqrt(env.constant(Site::attention_scores, config.score_scale_dim > 0 ? config.score_scale_dim : config.d_head));
     env.round(Site::attention_scores, root);
     m.score_scale /= root;
     env.round(Site::attention_scores, m.score_scale);
@@ -239,12 +243,13 @@ PreparedModel<T> prepare(const ModelConfig& config, const Weights<M>& master, En
   m.act = activation_constants(env);
   if (config.positional == PositionalKind::alibi) m.alibi = alibi_slopes(env, config.n_heads, config.alibi_slope_scale);
   if (config.positional == PositionalKind::rope) {
-    m.rope_omega = inverse_frequencies(env, Site::attention_scores, env.from_double(config.rope_theta), config.d_head);
+    m.rope_omega = inverse_frequencies(env, Site::attention_scores, env.input(Site::attention_scores, config.rope_theta),
+                                         config.d_head);
     scale_inverse_frequencies(env, Site::attention_scores, m.rope_omega, config.rope_scaling, config.rope_theta,
                               config.d_head);
   }
   if (config.positional == PositionalKind::sinusoidal) {
-    m.sinusoid_omega = inverse_frequencies(env, Site::activations, env.constant(10000), config.d_model);
+    m.sinusoid_omega = inverse_frequencies(env, Site::activations, env.constant(Site::activations, 10000), config.d_model);
   }
   return m;
 }
@@ -576,18 +581,23 @@ class BlockSteps {
   // One head h of query position t over the keys N = [first, first + m):
   //   s_j = (q^h · k_j^h) · scale − m_h |t − j|      (the ALiBi term when used; soft-cap c·tanh(·/c)
   //                                                  of the scaled dot first when the config has one)
+  //   with an attention sink, s_sink = σ in front of them (value 0)
+  //   s ← β s                                        (adaptive temperature, when the config has it)
   //   α = softmax(s)
-  //   o^h = Σ_j α_j v_j^h  (left to right over j), into concat_
+  //   o^h = Σ_j α_j v_j^h  (left to right over j ∈ N; the sink's value is 0), into concat_
   void attend_head(std::size_t l, std::size_t t, std::size_t first, std::size_t m, int h, const std::vector<T>& q,
                    HeadScratch& w, std::vector<T>* alpha) {
     const ModelConfig& c = m_.config;
     const std::size_t dh = static_cast<std::size_t>(c.d_head);
     const std::size_t kvh = static_cast<std::size_t>(h / (c.n_heads / c.n_kv_heads));
     const T* qh = q.data() + static_cast<std::size_t>(h) * dh;
-    w.scores.resize(m, m_.zero);
-    const bool dots_done = key_dots(l, kvh, first, m, qh, w.scores.data());
+    const std::size_t sink = c.sink_logit ? 1 : 0;  // the sink's score is w.scores[0]
+    w.scores.resize(sink + m, m_.zero);
+    T* scores = w.scores.data() + sink;
+    if (sink == 1) w.scores[0] = m_.sink_logit;
+    const bool dots_done = key_dots(l, kvh, first, m, qh, scores);
     for (std::size_t j = 0; j < m; ++j) {
-      T& s = w.scores[j];
+      T& s = scores[j];
       if (!dots_done) key_dot(l, kvh, first, j, m, qh, s, w.p);
       s *= m_.score_scale;
       env_.round(Site::attention_scores, s);
@@ -597,22 +607,24 @@ class BlockSteps {
       if (c.positional == PositionalKind::alibi) {
         const std::size_t key = first + j;
         w.p = m_.alibi[static_cast<std::size_t>(h)];
-        w.p *= env_.constant(static_cast<long>(t >= key ? t - key : key - t));
+        w.p *= env_.constant(Site::attention_scores, static_cast<long>(t >= key ? t - key : key - t));
         env_.round(Site::attention_scores, w.p);
         s -= w.p;
         env_.round(Site::attention_scores, s);
       }
     }
-    w.alpha.resize(m, m_.zero);
-    softmax(env_, w.scores.data(), m, w.alpha.data(), w.z);
+    if (c.adaptive_temperature) adaptive_temperature(env_, w.scores.data(), sink + m, w.alpha, w.p);
+    w.alpha.resize(sink + m, m_.zero);
+    softmax(env_, w.scores.data(), sink + m, w.alpha.data(), w.z);
+    const T* weights = w.alpha.data() + sink;  // α_j of the keys j ∈ N (the sink's value is 0: no term)
     const T* values = values_[l][kvh].data() + first * dh;  // row j: v_(first+j)^h
     T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
-    combine_rows(env_, Site::matmul_accumulate, Site::activations, w.alpha.data(), values, dh, m, dh, o, w.p);
-    if (alpha != nullptr) *alpha = w.alpha;
+    combine_rows(env_, Site::matmul_accumulate, Site::activations, weights, values, dh, m, dh, o, w.p);
+    if (alpha != nullptr) alpha->assign(weights, weights + m);
     if constexpr (watches_states) {
-      observe_.state(l, t, ForwardStep::scores, h, w.scores.data(), m);
+      observe_.state(l, t, ForwardStep::scores, h, scores, m);
       observe_.state(l, t, ForwardStep::denominator, h, &w.z, 1);
-      observe_.state(l, t, ForwardStep::softmax, h, w.alpha.data(), m);
+      observe_.state(l, t, ForwardStep::softmax, h, weights, m);
       observe_.state(l, t, ForwardStep::attention_output, h, o, dh);
     }
   }
@@ -710,22 +722,27 @@ class BlockSteps {
   static constexpr bool kSplitRows = numerics::ScalarTraits<T>::is_multiprecision;
 
   // job(from, to, side) over [0, n), item k writing out[k·width, (k+1)·width):
-  // with a row group (and `out`, `worth`, no site rounder) this process
-  // does its share and receives the others' (exact bytes); its part, with
-  // two_threads and `worth`, is halved between this thread (side 0) and the
-  // helper (side 1).
+  // with a row group (and `out`, no site rounder) this process does its
+  // share of the group's split and receives the others' (exact bytes); its
+  // part, with two_threads and `worth`, is halved between this thread
+  // (side 0) and the helper (side 1). Multiprecision work always outweighs
+  // an exchange, so a group shares every split, `worth` or not.
   template <class Job>
   void split(std::size_t n, bool worth, const Job& job, T* out = nullptr, std::size_t width = 1) {
     if constexpr (numerics::kExactBytes<T>) {
-      if (group != nullptr && out != nullptr && worth && !R::active) {  // a share may be empty (n < size)
-        const auto [from, to] = numerics::share_of(n, group->rank(), group->size());
+      if (group != nullptr && out != nullptr && !R::active) {  // a share may be empty (n < size)
+        const std::vector<std::size_t> bounds = group->split(n);
+        const auto share = [&](int r) { return std::pair{bounds[static_cast<std::size_t>(r)], bounds[static_cast<std::size_t>(r) + 1]}; };
+        const auto [from, to] = share(group->rank());
+        const auto start = std::chrono::steady_clock::now();
         split_here(from, to, worth, job);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::string mine;
         numerics::append_exact(mine, out + from * width, (to - from) * width);
-        const std::vector<std::string> all = group->allgather(mine);
+        const std::vector<std::string> all = group->allgather(mine, seconds);
         for (int r = 0; r < group->size(); ++r) {
           if (r == group->rank()) continue;
-          const auto [f, e] = numerics::share_of(n, r, group->size());
+          const auto [f, e] = share(r);
           if (!numerics::read_exact(all[static_cast<std::size_t>(r)], out + f * width, (e - f) * width).empty()) {
             throw Error("row exchange: a share has trailing bytes");
           }

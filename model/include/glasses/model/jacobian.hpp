@@ -398,7 +398,11 @@ void rope_backward(RopeStyle style, const RotationTable<T>& table, std::size_t t
 // (s = c·tanh(r/c): ∂s/∂r = 1 − tanh²(r/c), with r re-formed from the
 // recorded q and k in the forward's order). A new option the backward does
 // not follow must be named here: record() and backward() then refuse it.
-inline std::string jacobian_unsupported(const ModelConfig&) { return {}; }
+inline std::string jacobian_unsupported(const ModelConfig& c) {
+  if (c.sink_logit) return "an attention sink";
+  if (c.adaptive_temperature) return "the adaptive temperature";
+  return {};
+}
 
 // One forward pass over the whole sequence, recording the Tape: forward()
 // itself, watched by a TapeRecorder, so tape.y is forward(...).y bit for bit

@@ -131,7 +131,17 @@ struct Env {
 
   const SumOrder& order(Site site) const { return orders[static_cast<std::size_t>(site)]; }
 
+  // n/d into T: for constants exact in every format (0, 1, 1/2, 2).
   T constant(long numerator, long denominator = 1) const { return Traits::from_ratio(ctx, numerator, denominator); }
+  // A constant that enters the computation at `site` (a position, θ's
+  // exponent, √d_h's radicand): n/d into T, then rounded into the site's
+  // format, so that a site policy on a wider carrier holds the value
+  // Emulated<F> makes instead of keeping the carrier's precision.
+  T constant(Site site, long numerator, long denominator = 1) {
+    T x = constant(numerator, denominator);
+    round(site, x);
+    return x;
+  }
 
   // Restarts stochastic rounding for one step (no-op without site rounding).
   void reseed(std::uint64_t prefix_hash, int layer, int phase) {
@@ -737,6 +747,59 @@ template <class T, class R>
 void softmax(Env<T, R>& env, const T* s, std::size_t m, T* alpha, T& z) {
   std::copy(s, s + m, alpha);
   softmax(env, alpha, m, z);
+}
+
+// The adaptive temperature of Veličković et al., "softmax is not enough"
+// (arXiv 2410.01104, their adaptive_temperature_softmax): scores s_0..s_{m-1}
+// of one head and query multiplied in place by the inverse temperature
+//   α = softmax(s),  H = −Σ_j α_j log α_j,
+//   β = max(1, P(H)) when H > 0.5, else 1,
+//   P(H) = −0.037 H⁴ + 0.481 H³ − 2.3 H² + 4.917 H − 1.791   (the paper's fit, Horner's order)
+// and returns β. H is formed as log Z − Σ_j α_j (s_j − c), with c the
+// softmax shift and Z its denominator (the same number in exact arithmetic,
+// and no log of a weight that rounded to 0). Every step is rounded at
+// `attention-scores`, the coefficients are inputs at that site; the two
+// comparisons are decided on the nearest double (intervals: the midpoint,
+// as the softmax shift is). `alpha` and `p` are scratch.
+template <class T, class R>
+T adaptive_temperature(Env<T, R>& env, T* s, std::size_t m, std::vector<T>& alpha, T& p) {
+  using Traits = numerics::ScalarTraits<T>;
+  using numerics::log;
+  constexpr Site site = Site::attention_scores;
+  const T c = Traits::softmax_shift(s, m);
+  alpha.assign(s, s + m);
+  T z = c, h = c;
+  softmax(env, alpha.data(), m, z);
+  reduce(
+      env, site, m,
+      [&](T& r, std::size_t j) {
+        r = s[j];
+        r -= c;
+        env.round(site, r);
+        r *= alpha[j];
+        env.round(site, r);
+      },
+      h, p);
+  T entropy = log(z);
+  env.round(site, entropy);
+  entropy -= h;
+  env.round(site, entropy);
+  T beta = env.constant(1);
+  if (!(Traits::to_double(entropy) > 0.5)) return beta;
+  T poly = env.input(site, -0.037);
+  for (double coefficient : {0.481, -2.3, 4.917, -1.791}) {
+    poly *= entropy;
+    env.round(site, poly);
+    poly += env.input(site, coefficient);
+    env.round(site, poly);
+  }
+  if (!(Traits::to_double(poly) > 1)) return beta;
+  beta = poly;
+  for (std::size_t j = 0; j < m; ++j) {
+    s[j] *= beta;
+    env.round(site, s[j]);
+  }
+  return beta;
 }
 
 // x + y stored at `activations` (the residual adds).

@@ -10,7 +10,9 @@
 //               Press et al.'s interpolation otherwise
 //
 // Angles are formed in T as (T(t) · ω_j) and their cos/sin evaluated in T,
-// all at site `attention-scores` (RoPE) or `activations` (absolute rows).
+// all at site `attention-scores` (RoPE) or `activations` (absolute rows);
+// the position t, θ and every other constant are rounded at that site too
+// (so in bf16 positions above 256 are not all distinct integers).
 // Tables grow on demand, one row per position.
 #pragma once
 
@@ -28,7 +30,7 @@ std::vector<T> inverse_frequencies(Env<T, R>& env, Site site, const T& base, int
   using numerics::pow;
   std::vector<T> omega;
   for (int k = 0; k < width / 2; ++k) {
-    const T exponent = env.constant(2 * k, width);
+    const T exponent = env.constant(site, 2 * k, width);
     T power = pow(base, exponent);
     env.round(site, power);
     T w = env.constant(1);
@@ -63,7 +65,7 @@ template <class T, class R>
 void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega, const RopeScaling& scaling,
                                double theta, int d_h) {
   if (scaling.kind == RopeScalingKind::none) return;
-  const T factor = env.from_double(scaling.factor);
+  const T factor = env.input(site, scaling.factor);
   if (scaling.kind == RopeScalingKind::linear) {
     for (T& w : omega) {
       w /= factor;
@@ -77,9 +79,9 @@ void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega,
   env.round(site, two_pi);
   two_pi *= env.constant(2);
   env.round(site, two_pi);
-  const T old_t = env.constant(scaling.original_max_positions);
-  const T low = env.from_double(scaling.low_freq_factor);
-  const T band = env.from_double(scaling.high_freq_factor - scaling.low_freq_factor);
+  const T old_t = env.constant(site, scaling.original_max_positions);
+  const T low = env.input(site, scaling.low_freq_factor);
+  const T band = env.input(site, scaling.high_freq_factor - scaling.low_freq_factor);
   for (std::size_t j = 0; j < omega.size(); ++j) {
     const double omega_binary64 = 1.0 / std::pow(theta, static_cast<double>(2 * j) / d_h);
     const double wavelength = 2 * std::numbers::pi / omega_binary64;
@@ -115,6 +117,29 @@ void scale_inverse_frequencies(Env<T, R>& env, Site site, std::vector<T>& omega,
   }
 }
 
+// cos and sin of t · ω_j for every j of one position t: the angle formed
+// in T as T(t) · ω_j (t itself rounded at `site`), then its cos and sin,
+// each rounded at `site`.
+template <class T, class R>
+void rotation_row(Env<T, R>& env, Site site, const std::vector<T>& omega, long t, std::vector<T>& c,
+                  std::vector<T>& s) {
+  using numerics::cos;
+  using numerics::sin;
+  const T position = env.constant(site, t);
+  c.clear();
+  s.clear();
+  for (const T& w : omega) {
+    T angle = position;
+    angle *= w;
+    env.round(site, angle);
+    T ca = cos(angle), sa = sin(angle);
+    env.round(site, ca);
+    env.round(site, sa);
+    c.push_back(ca);
+    s.push_back(sa);
+  }
+}
+
 // cos and sin of t · ω_j for every j, for positions 0..n-1 (grown on demand).
 template <class T>
 struct RotationTable {
@@ -122,37 +147,25 @@ struct RotationTable {
 
   template <class R>
   void grow(Env<T, R>& env, Site site, const std::vector<T>& omega, std::size_t n) {
-    using numerics::cos;
-    using numerics::sin;
     while (cos_rows.size() < n) {
-      const T t = env.constant(static_cast<long>(cos_rows.size()));
       std::vector<T> c, s;
-      for (const T& w : omega) {
-        T angle = t;
-        angle *= w;
-        env.round(site, angle);
-        T ca = cos(angle), sa = sin(angle);
-        env.round(site, ca);
-        env.round(site, sa);
-        c.push_back(ca);
-        s.push_back(sa);
-      }
+      rotation_row(env, site, omega, static_cast<long>(cos_rows.size()), c, s);
       cos_rows.push_back(std::move(c));
       sin_rows.push_back(std::move(s));
     }
   }
 };
 
-// Rotates one head vector x (width d_h) in place for position t.
+// Rotates one head vector x (width d_h) in place by the rotation whose
+// cos and sin rows (d_h/2 entries) are c and s.
 template <class T, class R>
-void apply_rope(Env<T, R>& env, RopeStyle style, const RotationTable<T>& table, std::size_t t, T* x, int d_h,
-                T& p, T& q) {
+void apply_rope(Env<T, R>& env, RopeStyle style, const T* c_row, const T* s_row, T* x, int d_h, T& p, T& q) {
   const int half = d_h / 2;
   for (int j = 0; j < half; ++j) {
     const int ia = style == RopeStyle::rotate_half ? j : 2 * j;
     const int ib = style == RopeStyle::rotate_half ? j + half : 2 * j + 1;
-    const T& c = table.cos_rows[t][static_cast<std::size_t>(j)];
-    const T& s = table.sin_rows[t][static_cast<std::size_t>(j)];
+    const T& c = c_row[j];
+    const T& s = s_row[j];
     // a' = a c - b s;  b' = a s + b c
     p = x[ia];
     p *= c;
@@ -177,6 +190,13 @@ void apply_rope(Env<T, R>& env, RopeStyle style, const RotationTable<T>& table, 
   }
 }
 
+// Rotates one head vector x (width d_h) in place for position t.
+template <class T, class R>
+void apply_rope(Env<T, R>& env, RopeStyle style, const RotationTable<T>& table, std::size_t t, T* x, int d_h,
+                T& p, T& q) {
+  apply_rope(env, style, table.cos_rows[t].data(), table.sin_rows[t].data(), x, d_h, p, q);
+}
+
 // ALiBi slopes m_h (Press et al., "Train short, test long", get_slopes).
 template <class T, class R>
 std::vector<T> alibi_slopes(Env<T, R>& env, int n_heads, double scale) {
@@ -191,9 +211,9 @@ std::vector<T> alibi_slopes(Env<T, R>& env, int n_heads, double scale) {
   for (int h = 0; static_cast<int>(exponents.size()) < n_heads; ++h) exponents.emplace_back(8L * (2 * h + 1), 2 * p2);
   std::vector<T> slopes;
   const T two = env.constant(2);
-  const T factor = env.from_double(scale);
+  const T factor = env.input(Site::attention_scores, scale);
   for (const auto& [num, den] : exponents) {
-    T m = pow(two, env.constant(-num, den));
+    T m = pow(two, env.constant(Site::attention_scores, -num, den));
     env.round(Site::attention_scores, m);
     m *= factor;
     env.round(Site::attention_scores, m);

@@ -108,6 +108,20 @@ struct TrackSummary {
 // The onset `p` predicts for a track (none when it predicts none or was not run).
 std::optional<std::size_t> predicted_onset(const TrackSummary& s, Predictor p);
 
+// Mitigations a sweep can turn on (compared in reports through suite
+// sweeps with "mitigates"): model options, applied to the model before it
+// runs by with_mitigations().
+struct Mitigations {
+  std::optional<double> sink_logit;   // ModelConfig::sink_logit: an attention sink with this score
+  bool adaptive_temperature = false;  // ModelConfig::adaptive_temperature
+  bool any() const { return sink_logit.has_value() || adaptive_temperature; }
+};
+
+// `model` with `mitigations` turned on in its config (validated); its origin
+// and description say so (origin "… +sink=0 +adaptive-temperature"), so a
+// resumed or reported sweep names them. Unchanged without mitigations.
+ModelSource with_mitigations(ModelSource model, const Mitigations& mitigations);
+
 struct SweepSettings {
   std::vector<std::size_t> ns;           // increasing
   std::vector<std::string> formats;      // formats and policies, as given
@@ -121,7 +135,32 @@ struct SweepSettings {
   SumOrder order{};                      // summation order of every site that names none (policy.hpp)
   int threads = 2;
   bool cross_check = false;              // also run cross_check_format(reference), group "cross-check"
+  Mitigations mitigations;               // stated in the summary; the model must carry them (with_mitigations)
 };
+
+// A sweep as its clients (glasses sweep, suite sweeps, glasses.sweep in
+// Python) state it: the same fields, the ablation and the summation order
+// as text.
+struct SweepOptions {
+  std::vector<std::size_t> ns;
+  std::vector<std::string> formats;  // formats, then policies
+  std::string reference = "mpfr:256";
+  std::string ablate;                // empty: no ablation
+  bool certify = true;
+  std::size_t certify_max_n = 1024;
+  int interval_bits = 128, interval_bits_limit = 2048;
+  std::uint64_t seed = 0;
+  std::string order = "sequential";
+  int threads = 2;
+  bool cross_check = false;
+  Mitigations mitigations;
+};
+
+// The settings of `options`, validated: at least one format or policy, n
+// positive and increasing, threads in 1..64, a known summation order,
+// formats and policies that parse (plan_tracks), a finite sink logit.
+// Throws InputError naming the problem.
+SweepSettings sweep_settings(const SweepOptions& options);
 
 // The independent 256-bit reference that cross-checks `reference`: Boost's
 // cpp_bin_float for an MPFR reference, MPFR for a cpp_bin_float one; an

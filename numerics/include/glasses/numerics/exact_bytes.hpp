@@ -10,6 +10,7 @@
 #include <gmp.h>
 #include <mpfr.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -67,12 +68,15 @@ inline std::string_view read_exact(std::string_view in, mpfr_ptr x) {
   }
   const std::size_t limbs = limb_count(h.precision);
   if (in.size() < limbs * sizeof(mp_limb_t)) throw Error("exact bytes: a significand is cut short");
-  std::vector<mp_limb_t> significand(limbs);
-  std::memcpy(significand.data(), in.data(), limbs * sizeof(mp_limb_t));
+  // The bytes may not be aligned for limbs: copied out (on the stack up to 4096 bits).
+  std::array<mp_limb_t, 64> small;
+  std::vector<mp_limb_t> large(limbs > small.size() ? limbs : 0);
+  mp_limb_t* significand = limbs > small.size() ? large.data() : small.data();
+  std::memcpy(significand, in.data(), limbs * sizeof(mp_limb_t));
   in.remove_prefix(limbs * sizeof(mp_limb_t));
   mpfr_t view;
   mpfr_custom_init_set(view, h.kind, static_cast<mpfr_exp_t>(h.exponent), static_cast<mpfr_prec_t>(h.precision),
-                       significand.data());
+                       significand);
   mpfr_set(x, view, MPFR_RNDN);  // same precision: exact
   return in;
 }

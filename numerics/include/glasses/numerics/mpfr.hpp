@@ -15,15 +15,17 @@
 // ------------------
 // Every operation is one MPFR call rounding to nearest, ties to even
 // (MPFR_RNDN), to the precision of its result: the result is the correctly
-// rounded value of the exact operation, once. Nothing is fused and there
-// are no expression templates: `acc += a * b` rounds twice (the product,
-// then the sum), exactly like native `acc += a * b` under
-// -ffp-contract=off; fma(a, b, c) rounds once. At 53 bits in the double
+// rounded value of the exact operation, once. Nothing is fused: `acc += a
+// * b` rounds twice (the product, then the sum), exactly like native `acc
+// += a * b` under -ffp-contract=off; fma(a, b, c) rounds once. (Mpfr<Bits>'s
+// binary operators defer their one call until the destination is known,
+// MpfrDeferred below; that changes where the result is written, not how it
+// is rounded.) At 53 bits in the double
 // range this is binary64 arithmetic bit for bit, at 24 bits binary32.
 //
 //   Mpfr<Bits>  precision fixed at compile time; the significand limbs live
 //               inside the object (MPFR's custom interface), so no value
-//               ever allocates and a temporary costs a few stores.
+//               ever allocates, and `t = a * b` writes t directly.
 //   MpfrReal    precision chosen per value at run time; the result of an
 //               operation has the largest precision of its operands.
 //
@@ -77,6 +79,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "glasses/numerics/error.hpp"
 #include "glasses/numerics/format.hpp"
@@ -164,6 +167,33 @@ inline void move_storage(mpfr_ptr to, mp_limb_t* to_own, mpfr_ptr from,
 }
 
 // ---- the shared arithmetic of Mpfr<Bits> and MpfrReal ---------------------
+
+// An MPFR operation r := a op b with rounding (mpfr_add, mpfr_mul, ...).
+using MpfrBinary = int (*)(mpfr_ptr, mpfr_srcptr, mpfr_srcptr, mpfr_rnd_t);
+
+// a op b for Mpfr<Bits>, not yet computed: what its binary operators
+// return. The one MPFR call rounds straight into what receives the result,
+// the variable assigned (`t = a * b` is mpfr_mul(t, a, b)) or a new value
+// (as an operand of a further operation, or a value kept), so no temporary
+// is made and moved. That is the same call with the same rounding as
+// computing a temporary and copying it: the same bits. It cannot be kept:
+// it refers to a and b, has no copy or move, and is used only as an rvalue,
+// so `auto p = a * b;` compiles but any use of p does not.
+template <class Real, MpfrBinary Op>
+class MpfrDeferred {
+ public:
+  MpfrDeferred(const Real& a, const Real& b) noexcept : a_(a), b_(b) {}
+  MpfrDeferred(const MpfrDeferred&) = delete;
+  MpfrDeferred& operator=(const MpfrDeferred&) = delete;
+  ~MpfrDeferred() = default;
+
+  // r := a op b, rounded once (RNDN) to r's precision; r may be a or b.
+  void into(mpfr_ptr r) && { Op(r, a_.data(), b_.data(), MPFR_RNDN); }
+
+ private:
+  const Real& a_;
+  const Real& b_;
+};
 //
 // Real provides data(), and as private hooks (this class is its friend):
 //   static Real result_for(const Real&...)  an object of the result
@@ -181,6 +211,17 @@ class MpfrArithmetic {
 
   const Real& self() const { return static_cast<const Real&>(*this); }
 
+  template <MpfrBinary Op>
+  static auto binary(const Real& a, const Real& b) {
+    if constexpr (Real::kDeferredResults) {
+      return MpfrDeferred<Real, Op>(a, b);
+    } else {
+      Real r = result_for(a, b);
+      Op(r.data(), a.data(), b.data(), MPFR_RNDN);
+      return r;
+    }
+  }
+
  public:
   // Precision in bits (mpfr_get_prec).
   long precision() const { return mpfr_get_prec(self().data()); }
@@ -192,27 +233,12 @@ class MpfrArithmetic {
     return decimal_string(self().data(), significant_digits, MPFR_RNDN);
   }
 
-  // a + b, a - b, a * b, a / b: each rounded once (RNDN).
-  friend Real operator+(const Real& a, const Real& b) {
-    Real r = result_for(a, b);
-    mpfr_add(r.data(), a.data(), b.data(), MPFR_RNDN);
-    return r;
-  }
-  friend Real operator-(const Real& a, const Real& b) {
-    Real r = result_for(a, b);
-    mpfr_sub(r.data(), a.data(), b.data(), MPFR_RNDN);
-    return r;
-  }
-  friend Real operator*(const Real& a, const Real& b) {
-    Real r = result_for(a, b);
-    mpfr_mul(r.data(), a.data(), b.data(), MPFR_RNDN);
-    return r;
-  }
-  friend Real operator/(const Real& a, const Real& b) {
-    Real r = result_for(a, b);
-    mpfr_div(r.data(), a.data(), b.data(), MPFR_RNDN);
-    return r;
-  }
+  // a + b, a - b, a * b, a / b: each rounded once (RNDN). For Mpfr<Bits>
+  // the result is an MpfrDeferred, rounded into whatever receives it.
+  friend auto operator+(const Real& a, const Real& b) { return binary<mpfr_add>(a, b); }
+  friend auto operator-(const Real& a, const Real& b) { return binary<mpfr_sub>(a, b); }
+  friend auto operator*(const Real& a, const Real& b) { return binary<mpfr_mul>(a, b); }
+  friend auto operator/(const Real& a, const Real& b) { return binary<mpfr_div>(a, b); }
   // -a, +a: exact.
   friend Real operator-(const Real& a) {
     Real r = result_for(a);
@@ -386,11 +412,23 @@ class Mpfr : public detail::MpfrArithmetic<Mpfr<Bits>> {
     return r;
   }
 
+  // The result of a binary operator (a + b, a * b, ...), computed straight
+  // into this value.
+  template <detail::MpfrBinary Op>
+  Mpfr(detail::MpfrDeferred<Mpfr, Op>&& result) noexcept : Mpfr() {  // NOLINT(google-explicit-constructor)
+    std::move(result).into(value_);
+  }
+  template <detail::MpfrBinary Op>
+  Mpfr& operator=(detail::MpfrDeferred<Mpfr, Op>&& result) noexcept {
+    std::move(result).into(value_);
+    return *this;
+  }
+
   // Copy and move take o's sign, exponent and limbs as they are: the same
   // value exactly (equal precisions), without a call into MPFR. The
   // limbs live inside the object, so there is nothing to steal; copying
-  // ceil(Bits/64) limbs is what a move costs (t = a * b; r = t + c then
-  // costs what mpfr_mul and mpfr_add cost, bench_mpfr).
+  // ceil(Bits/64) limbs is what a move costs, which is why the operators
+  // defer (above).
   Mpfr(const Mpfr& o) noexcept : Mpfr() { take(o); }
   Mpfr(Mpfr&& o) noexcept : Mpfr() { take(o); }
   Mpfr& operator=(const Mpfr& o) noexcept {
@@ -408,6 +446,7 @@ class Mpfr : public detail::MpfrArithmetic<Mpfr<Bits>> {
 
  private:
   friend class detail::MpfrArithmetic<Mpfr>;
+  static constexpr bool kDeferredResults = true;
   template <class... Operands>
   static Mpfr result_for(const Operands&...) {
     return Mpfr();
@@ -497,6 +536,9 @@ class MpfrReal : public detail::MpfrArithmetic<MpfrReal> {
 
  private:
   friend class detail::MpfrArithmetic<MpfrReal>;
+  // Its binary operators return the value (the precision of the result is
+  // known only then).
+  static constexpr bool kDeferredResults = false;
   struct Raw {};
   // NaN at precision p (unchecked: p comes from existing values or was checked).
   MpfrReal(mpfr_prec_t p, Raw) { detail::init_storage(value_, &own_limb_, p); }

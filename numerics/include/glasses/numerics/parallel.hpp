@@ -184,26 +184,38 @@ struct JobSet {
   std::function<void(std::size_t, std::string_view)> unpack;
 };
 
-// Processes that share every step of one forward (issue 11: one long
-// multiprecision track over several ranks). Each computes complete rows
-// (complete dot products, in the kernels' order) and complete heads of its
-// share, and allgather() gives every member every share: partial sums are
-// never combined across processes, so the bits are those of one process.
-class RowGroup {
- public:
-  virtual ~RowGroup() = default;
-  virtual int size() const = 0;
-  virtual int rank() const = 0;
-  // Every member's `mine`, in rank order.
-  virtual std::vector<std::string> allgather(std::string_view mine) const = 0;
-};
-
 // Member `rank`'s share [from, to) of n items split over `size` members:
 // consecutive, sizes differing by at most one.
 inline std::pair<std::size_t, std::size_t> share_of(std::size_t n, int rank, int size) {
   const auto at = [&](int r) { return n * static_cast<std::size_t>(r) / static_cast<std::size_t>(size); };
   return {at(rank), at(rank + 1)};
 }
+
+// Processes that share every step of one forward (issue 11: one long
+// multiprecision track over several ranks). Each computes complete rows
+// (complete dot products, in the kernels' order) and complete heads of its
+// share, and allgather() gives every member every share: partial sums are
+// never combined across processes, so the bits are those of one process,
+// whatever the split.
+class RowGroup {
+ public:
+  virtual ~RowGroup() = default;
+  virtual int size() const = 0;
+  virtual int rank() const = 0;
+  // The split of n items for the next exchange: member r does
+  // [bounds[r], bounds[r + 1]), bounds[0] = 0, bounds[size] = n. Every member
+  // must get the same split; by default even shares (share_of).
+  virtual std::vector<std::size_t> split(std::size_t n) const {
+    std::vector<std::size_t> bounds;
+    for (int r = 0; r < size(); ++r) bounds.push_back(share_of(n, r, size()).first);
+    bounds.push_back(n);
+    return bounds;
+  }
+  // Every member's `mine`, in rank order. `seconds`: how long this member
+  // computed its share of the last split, from which a group may rebalance
+  // its next splits (the same way on every member).
+  virtual std::vector<std::string> allgather(std::string_view mine, double seconds) const = 0;
+};
 
 // Where the jobs of a JobSet run. Every process taking part calls run()
 // with the same jobs; when it returns, every one of them holds every

@@ -23,5 +23,7 @@ CheckResult check_b7_products(const CheckOptions& options);
 CheckResult check_b8_depth_limit(const CheckOptions& options);
 CheckResult check_b9_no_position_counting(const CheckOptions& options);
 CheckResult check_b10_counting(const CheckOptions& options);
+CheckResult check_r1_rope_relative(const CheckOptions& options);
+CheckResult check_s1_softmax_dispersion(const CheckOptions& options);
 
 }  // namespace glasses::proofs

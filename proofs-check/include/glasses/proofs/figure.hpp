@@ -65,6 +65,10 @@ inline constexpr std::array kCheckFigures{
     CheckFigureInfo{"b8-profile", "B.8", ReportSection::sensitivity_bounds, "the bound's last row for growing depth"},
     CheckFigureInfo{"b10-fractions", "B.10", ReportSection::paper_figures,
                     "fraction of bit-identical components against n"},
+    CheckFigureInfo{"r1-drift", "R.1", ReportSection::paper_figures,
+                    "RoPE score drift at a fixed offset against the absolute position, per format"},
+    CheckFigureInfo{"s1-max-weight", "S.1", ReportSection::paper_figures,
+                    "the largest attention weight of the extremal case against n: the bound and each format"},
 };
 
 // The kCheckFigures entry `name`; throws Error (a programming error: checks

@@ -57,6 +57,8 @@
 //                                          a hint, more precision at a site) of sweep <id>; the
 //                                          mitigation table compares each of its formats with the
 //                                          same format there (see baseline_format())
+//       "sink": 0,                         optional: an attention sink of this score (model::Mitigations)
+//       "adaptive_temperature": true       optional (false): the adaptive temperature of arXiv 2410.01104
 //     } ],
 //     "figures": [ {                       optional
 //       "kind": "collapse" | "compare" | "heads" | "check" | "check-series",   required
@@ -134,6 +136,7 @@ struct SweepSpec {
   model::SumOrder order{};
   bool onset_table = true;
   std::string mitigates;  // id of the baseline sweep; empty: not a mitigation
+  model::Mitigations mitigations;  // keys "sink" (the sink's score) and "adaptive_temperature"
 };
 
 // The format of a baseline sweep that a mitigating sweep's track `label` is
