@@ -19,11 +19,9 @@ std::string_view to_string(Predictor p) {
 ReferenceProbe probe_reference(const ModelSource& model, const PairFamily& family, const RunSpec& reference,
                                std::size_t n) {
   const SequencePair pair = family.at(n);
-  ReferenceProbe p = with_carrier(reference.execution, [&]<class T>() {
-    return detail::probe_as<T>(model, reference, pair.a, pair.b);
+  return with_carrier(reference.execution, [&]<class T>() {
+    return detail::probe_as<T>(model, reference, n, pair.a, pair.b);
   });
-  p.n = n;
-  return p;
 }
 
 std::vector<double> replay_head(const ReferenceHead& head, const RunSpec& track) {

@@ -26,8 +26,10 @@
 //                different token, RoPE or ALiBi distances) no layer-0 sum can
 //                absorb the difference, and the output's rounding decides:
 //                ulp-count.
-// The onset of a predictor is the first point of the sweep at which it
-// predicts a collapse.
+// A predictor's onsets are defined as the observed ones: its permanent
+// onset (onset_predicted, compared with onset_permanent) is the first point
+// from which it predicts a collapse at every later point of the sweep; its
+// first onset the first point at which it predicts one.
 #pragma once
 
 #include <array>
@@ -78,7 +80,9 @@ struct ReferenceProbe {
 };
 
 // Runs s(n) and s*(n) from scratch in the reference's arithmetic and
-// records what the predictors need.
+// records what the predictors need. A sweep takes the same from its
+// reference track's own KV-cache walk (run_track_as); this is the
+// independent check of that walk, O(n²) per n.
 ReferenceProbe probe_reference(const ModelSource& model, const PairFamily& family, const RunSpec& reference,
                                std::size_t n);
 
@@ -97,7 +101,7 @@ std::vector<double> replay_head(const ReferenceHead& head, const RunSpec& track)
 namespace detail {
 // One instantiation per type of numerics::Scalars (src/instantiate_scalar.cpp.in).
 template <class T>
-ReferenceProbe probe_as(const ModelSource& model, const RunSpec& reference, const std::vector<int>& a,
+ReferenceProbe probe_as(const ModelSource& model, const RunSpec& reference, std::size_t n, const std::vector<int>& a,
                         const std::vector<int>& b);
 }  // namespace detail
 

@@ -88,16 +88,19 @@ struct Certification {
   std::string note;                // e.g. "precision limit reached", "n above the certification limit"
 };
 
-// The first point of the sweep at which a predictor expects a collapse.
+// Where a predictor expects a collapse, defined as the observed onsets
+// are: `first`, the first point of the sweep it predicts a collapse at;
+// `n`, the first point from which it predicts one at every later point
+// (the one compared with onset_permanent).
 struct PredictedOnset {
   Predictor predictor = Predictor::distance;
-  std::optional<std::size_t> n;
+  std::optional<std::size_t> n, first;
 };
 
 struct TrackSummary {
   std::string label;                     // the format or policy string as given (or the ablated site)
   std::optional<std::size_t> onset_first, onset_permanent;
-  std::optional<std::size_t> onset_predicted;  // by kChosenPredictor
+  std::optional<std::size_t> onset_predicted;  // by kChosenPredictor (its permanent onset)
   std::vector<PredictedOnset> predictions;     // every predictor, in kPredictors order
   std::optional<Certification> certification;  // at onset_first
   std::optional<Certification> certification_permanent;
@@ -105,7 +108,7 @@ struct TrackSummary {
   bool nonfinite = false;
 };
 
-// The onset `p` predicts for a track (none when it predicts none or was not run).
+// The permanent onset `p` predicts for a track (none when it predicts none or was not run).
 std::optional<std::size_t> predicted_onset(const TrackSummary& s, Predictor p);
 
 // Mitigations a sweep can turn on (compared in reports through suite
@@ -265,11 +268,15 @@ std::string certification_to_json(const Certification& c);
 Certification certification_from_json(std::string_view text);  // throws InputError on a damaged record
 
 // One track, instantiated per scalar type (src/instantiate_scalar.cpp.in).
+// With `on_probe` (the reference track), what the onset predictors read is
+// taken from the track's own walk at every point (points before
+// first_index are walked again, not reported).
 template <class T>
 std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
                                        const SweepSettings& settings, std::size_t first_index,
                                        const std::function<void(const PointMetrics&)>& on_point,
-                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group);
+                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group,
+                                       const std::function<void(const ReferenceProbe&)>& on_probe = {});
 }  // namespace detail
 
 }  // namespace glasses::model
