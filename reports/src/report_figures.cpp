@@ -24,7 +24,7 @@ std::string ReportBuilder::check_caption(std::string_view id) const {
   const Suite& s = suite_.suite;
   std::string out = "Data of check " + check_id_text(id) + " (" + (c != nullptr && c->quick ? "quick" : "full") +
                     " configuration, seed " + integer(s.checks.seed) + ")";
-  if (c != nullptr && !c->result.hypotheses.empty()) out += ": " + escape(without_period(c->result.hypotheses));
+  if (c != nullptr && !c->result.hypotheses.empty()) out += ": " + escape_with_powers(without_period(c->result.hypotheses));
   return out;
 }
 

@@ -96,8 +96,9 @@ void ReportBuilder::calibration_table(Section& section) {
   }
   t.caption =
       "Calibration of the onset predictors: per low-precision track of every sweep (rows with an observed or a "
-      "predicted onset), the observed permanent onset and the first point of the sweep at which each predictor, "
-      "computed from the reference track and the format's parameters only, expects a collapse; bold: within a factor "
+      "predicted onset), the observed permanent onset and each predictor's permanent onset (the first point from "
+      "which it expects a collapse at every later point), computed from the reference track and the format's "
+      "parameters only; bold: within a factor "
       "2 of the observed onset. distance: $D_\\infty^{\\mathrm{ref}} < u_F \\lVert y\\rVert_\\infty$ (the original "
       "predictor); ulp-count: $\\sum_i |\\delta_i|/\\mathrm{ulp}_F(y_i) < \\ln 2$; stagnation: layer~0's exact "
       "softmax denominators differ by at most half an ulp in $F$; replay: layer~0's attention of the last position "
@@ -232,16 +233,65 @@ void ReportBuilder::why_text(Section& section) {
   section.blocks.push_back(Paragraph{text});
 }
 
-// R.1 and S.1 (issue 14 part 4) belong to this section: the checks'
-// verdicts are referenced here when the suite ran them.
+// R.1 and S.1 (issue 14 part 4): what the two checks measured, in
+// sentences built from their data, as the two mechanisms the predictors
+// read (position-dependent rounding of the scores; the softmax sum that
+// stops growing).
 void ReportBuilder::why_statements(Section& section) {
-  std::vector<std::string> parts;
-  for (const std::string_view id : {"R.1", "S.1"}) {
-    if (const CheckOutcome* c = check(id)) parts.push_back(check_id_text(id) + " " + verdict_outcome(*c));
+  const auto figure_ref = [&](std::string_view id) {
+    const auto it = figures_of_check_.find(std::string(id));
+    return it == figures_of_check_.end() ? std::string() : " (Fig.~\\ref{fig:" + it->second.front() + "})";
+  };
+  const auto series = [](const CheckOutcome& c, std::string_view name) -> const proofs::Series* {
+    for (const proofs::Series& s : c.result.data) {
+      if (s.name == name) return &s;
+    }
+    return nullptr;
+  };
+  std::vector<std::string> paragraphs;
+  if (const CheckOutcome* c = check("R.1")) {
+    std::vector<std::string> drifts;
+    for (const char* format : {"fp32", "bf16", "fp16"}) {
+      const proofs::Series* s = series(*c, std::string("r1_drift_") + format);
+      if (s == nullptr || s->rows.empty()) continue;
+      const auto worst = std::max_element(s->rows.begin(), s->rows.end(), [](const auto& a, const auto& b) { return a[1] < b[1]; });
+      drifts.push_back(num((*worst)[1], 2) + " in " + format + " (at $m = " + integer(static_cast<std::size_t>((*worst)[0])) + "$)");
+    }
+    std::string text = check_id_text("R.1") + " (" + verdict_outcome(*c) +
+                       "): in exact arithmetic a RoPE score depends only on the offset $m - n$ (certified)";
+    if (!drifts.empty()) {
+      text += "; computed, the score at offset 8 drifts with the absolute position by up to " + and_list(drifts) +
+              " of $\\lVert q\\rVert\\,\\lVert k\\rVert$" + figure_ref("R.1");
+    }
+    paragraphs.push_back(text + ". With RoPE or ALiBi the last position of $s^*$ sees every key at a new distance, so "
+                                "its layer-0 scores are not those of $s$ plus one: no sum can simply absorb an extra "
+                                "key, and \\texttt{absorption} falls back to the rounding of the output "
+                                "(\\texttt{ulp-count}).");
   }
-  if (parts.empty()) return;
-  section.blocks.push_back(Paragraph{"Statements on position and dispersion (Table~\\ref{tab:verdicts}): " +
-                                     join(parts, "; ") + "."});
+  if (const CheckOutcome* c = check("S.1")) {
+    std::vector<std::string> stops;
+    if (const proofs::Series* s = series(*c, "s1_extremal"); s != nullptr && s->rows.size() > 1) {
+      for (std::size_t f = 2; f < s->columns.size(); ++f) {
+        for (std::size_t i = 1; i < s->rows.size(); ++i) {
+          if (s->rows[i][f] == s->rows[i - 1][f]) {
+            stops.push_back(s->columns[f] + " at $n = " + integer(static_cast<std::size_t>(s->rows[i][0])) + "$");
+            break;
+          }
+        }
+      }
+    }
+    std::string text = check_id_text("S.1") + " (" + verdict_outcome(*c) +
+                       "): with logits in $[-B, B]$ the largest attention weight is at most $e^{2B}/(e^{2B} + n - 1)$, "
+                       "which tends to 0";
+    if (!stops.empty()) {
+      text += "; computed for $B = 1$, the largest weight stops falling in " + and_list(stops) + figure_ref("S.1") +
+              ", where the sequential partition sum no longer grows by one more term";
+    }
+    paragraphs.push_back(text + ". That is the stagnation the \\texttt{stagnation} and \\texttt{replay} predictors "
+                                "read from the reference: once an extra key's term no longer changes the sum, $s$ "
+                                "and $s^*$ give the same weights.");
+  }
+  for (std::string& p : paragraphs) section.blocks.push_back(Paragraph{std::move(p)});
 }
 
 void ReportBuilder::why_section() {

@@ -344,6 +344,15 @@ BOOST_AUTO_TEST_CASE(quick_suite_sources_are_complete) {
   BOOST_TEST(!table_rows(tex, "tab:orders").empty());
   BOOST_TEST(!table_rows(tex, "tab:merge").empty());
   BOOST_TEST(fs::exists(dir.path() / "figures" / "why-orders.tex"));
+  // R.1 and S.1 in the section, with their figures referenced.
+  BOOST_TEST(has(tex, "drifts with the absolute position by up to"));
+  BOOST_TEST(has(tex, "the largest weight stops falling in"));
+  BOOST_TEST(has(tex, "\\ref{fig:r1-drift}"));
+  BOOST_TEST(has(tex, "\\ref{fig:s1-max-weight}"));
+  // Powers in the checks' hypotheses are math, not a literal caret.
+  BOOST_TEST(has(tex, "$2^{k/2}$"));
+  BOOST_TEST(has(tex, "$10^{9}$"));
+  BOOST_TEST(!has(tex, "2\\textasciicircum{}"));
   check_figures(dir.path(), tex);
   for (const char* name : {"fig8", "fig9", "fig10-scaled", "b3-decay", "b5-profiles", "b8-rate"})
     BOOST_TEST(fs::exists(dir.path() / "figures" / (std::string(name) + ".tex")), name);
