@@ -60,6 +60,7 @@ std::string escape_with_powers(std::string_view text) {
       else if (text.substr(end, 3) == "\u2212") end += 3;
       const std::size_t digits = end;
       while (end < text.size() && base_char(text[end])) ++end;
+      while (end > digits && text[end - 1] == '.') --end;  // a sentence's period, not a decimal point
       if (end == digits) continue;
       exponent = text.substr(caret + 1, end - caret - 1);
     }
