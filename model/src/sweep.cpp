@@ -108,7 +108,70 @@ double weight_bytes(const ModelSource& model, const RunSpec& run) {
   return bytes;
 }
 
+// Every predictor's onsets (predict.hpp) for every track, fed with the
+// reference track's probes at every point: [track][predictor], in
+// kPredictors order; `permanent` starts the current run of predicted
+// collapses (the permanent onset once the last point is seen), `first` the
+// first one.
+struct Predictions {
+  using Onsets = std::vector<std::vector<std::optional<std::size_t>>>;
+  std::vector<RunSpec> runs;
+  Onsets permanent, first;
+
+  explicit Predictions(const std::vector<TrackSpec>& tracks)
+      : permanent(tracks.size(), std::vector<std::optional<std::size_t>>(kPredictors.size())), first(permanent) {
+    for (const TrackSpec& t : tracks) runs.push_back(t.run);
+  }
+
+  void see(const ReferenceProbe& probe) {
+    for (std::size_t t = 0; t < runs.size(); ++t) {
+      for (std::size_t k = 0; k < kPredictors.size(); ++k) {
+        if (predicts_collapse(kPredictors[k].predictor, probe, runs[t])) {
+          if (!permanent[t][k]) permanent[t][k] = probe.n;
+          if (!first[t][k]) first[t][k] = probe.n;
+        } else {
+          permanent[t][k] = std::nullopt;
+        }
+      }
+    }
+  }
+
+  // One line between processes (JobSet::pack), and back.
+  std::string to_line() const { return nlohmann::json::array({to_json(permanent), to_json(first)}).dump(); }
+  void from_line(std::string_view line) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    from_json(j.at(0), permanent);
+    from_json(j.at(1), first);
+  }
+
+ private:
+  static nlohmann::json to_json(const Onsets& onsets) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& track : onsets) {
+      nlohmann::json row = nlohmann::json::array();
+      for (const std::optional<std::size_t>& n : track) row.push_back(n ? nlohmann::json(*n) : nlohmann::json(nullptr));
+      j.push_back(row);
+    }
+    return j;
+  }
+  static void from_json(const nlohmann::json& j, Onsets& onsets) {
+    for (std::size_t t = 0; t < onsets.size(); ++t) {
+      for (std::size_t k = 0; k < onsets[t].size(); ++k) {
+        const nlohmann::json& n = j.at(t).at(k);
+        onsets[t][k] = n.is_null() ? std::nullopt : std::optional<std::size_t>(n.get<std::size_t>());
+      }
+    }
+  }
+};
+
 }  // namespace
+
+std::optional<std::size_t> predicted_onset(const TrackSummary& s, Predictor p) {
+  for (const PredictedOnset& o : s.predictions) {
+    if (o.predictor == p) return o.n;
+  }
+  return std::nullopt;
+}
 
 namespace detail {
 double position_work(const ModelConfig& c, double length) {
@@ -488,10 +551,11 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
   const numerics::RowGroup* group = callbacks.distributor != nullptr ? callbacks.distributor->row_group() : nullptr;
   numerics::JobSet jobs;
   jobs.costs = costs;
+  Predictions predictions(tracks);
   jobs.run = [&](std::size_t t) {
     TrackResult& track = result.tracks[t];
     const std::size_t first = track.points.size();
-    if (first >= settings.ns.size()) return;
+    if (first >= settings.ns.size() && t != result.reference_track) return;  // the reference still probes
     const auto on_point = [&](const PointMetrics& p) {
       if (callbacks.on_point) callbacks.on_point(t, p);
     };
@@ -501,12 +565,15 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
       done += w * weight[t];
       callbacks.on_progress(done, total);
     };
+    std::function<void(const ReferenceProbe&)> on_probe;
+    if (t == result.reference_track) on_probe = [&](const ReferenceProbe& p) { predictions.see(p); };
     fresh[t] = with_carrier(track.spec.run.execution, [&]<class T>() {
-      return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work, group);
+      return detail::run_track_as<T>(model, family, track.spec, settings, first, on_point, on_work, group, on_probe);
     });
   };
+  // The reference's job carries the predictions as its first line.
   jobs.pack = [&](std::size_t t) {
-    std::string lines;
+    std::string lines = t == result.reference_track ? predictions.to_line() + "\n" : "";
     for (const PointMetrics& p : fresh[t]) lines += point_to_json(p) + "\n";
     return lines;
   };
@@ -514,7 +581,12 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     fresh[t].clear();
     for (std::size_t at = 0; at < lines.size();) {
       const std::size_t end = lines.find('\n', at);
-      fresh[t].push_back(point_from_json(std::string(lines.substr(at, end - at))));
+      const std::string_view line = lines.substr(at, end - at);
+      if (at == 0 && t == result.reference_track) {
+        predictions.from_line(line);
+      } else {
+        fresh[t].push_back(point_from_json(std::string(line)));
+      }
       at = end + 1;
     }
   };
@@ -554,14 +626,19 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     s.onset_first = detail::first_collapse(track.points);
     s.onset_permanent = detail::permanent_collapse(track.points);
     s.nonfinite = std::any_of(track.points.begin(), track.points.end(), [](const PointMetrics& p) { return p.nonfinite; });
-    const numerics::Format y_format = track.spec.run.policy.at(Site::activations).format;
-    const double u = numerics::unit_roundoff(y_format);
-    for (const PointMetrics& r : reference) {
-      if (r.dinf < u * r.y_norm_inf) {
-        s.onset_predicted = r.n;
-        break;
+  }
+  // A reference with non-finite values predicts nothing.
+  const bool predicts = !result.tracks[result.reference_track].summary.nonfinite;
+  for (std::size_t t = 0; t < tracks.size(); ++t) {
+    TrackSummary& s = result.tracks[t].summary;
+    for (std::size_t k = 0; k < kPredictors.size(); ++k) {
+      if (predicts) {
+        s.predictions.push_back({kPredictors[k].predictor, predictions.permanent[t][k], predictions.first[t][k]});
+      } else {
+        s.predictions.push_back({kPredictors[k].predictor, std::nullopt, std::nullopt});
       }
     }
+    s.onset_predicted = predicted_onset(s, kChosenPredictor);
   }
   std::map<std::size_t, Certification> certified;
   for (const TrackResult& track : result.tracks) {

@@ -45,6 +45,19 @@ json summary_entry(const TrackResult& t) {
   e["onset_first"] = onset(s.onset_first);
   e["onset_permanent"] = onset(s.onset_permanent);
   e["onset_predicted"] = onset(s.onset_predicted);
+  e["onset_predictor"] = std::string(to_string(kChosenPredictor));
+  // The original predictor as it was: its first point.
+  for (const PredictedOnset& p : s.predictions) {
+    if (p.predictor == Predictor::distance) e["onset_predicted_distance"] = onset(p.first);
+  }
+  json by = json::object();
+  json first = json::object();
+  for (const PredictedOnset& p : s.predictions) {
+    by[std::string(to_string(p.predictor))] = onset(p.n);
+    first[std::string(to_string(p.predictor))] = onset(p.first);
+  }
+  e["onset_predictors"] = by;
+  e["onset_predictors_first"] = first;
   const auto& c = s.certification;
   e["certified"] = c ? json(c->certified) : json(nullptr);
   e["exact_distance_lower"] = c && c->bits > 0 ? json(c->exact_distance_lower) : json(nullptr);

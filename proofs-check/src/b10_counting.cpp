@@ -93,7 +93,7 @@ CheckResult check_b10_counting(const CheckOptions& o) {
     const model::TrackSummary& s = t.summary;
     if (!s.onset_permanent) {
       r.notes.push_back(settings.formats[f] + ": no permanent collapse up to n = " + std::to_string(top) +
-                        (s.onset_predicted ? " (predicted from the reference curve: n = " + std::to_string(*s.onset_predicted) + ")"
+                        (s.onset_predicted ? " (predicted from the reference track: n = " + std::to_string(*s.onset_predicted) + ")"
                                            : ""));
       continue;
     }

@@ -47,6 +47,7 @@ Document ReportBuilder::build() {
   summary_section();
   statements_section();
   onsets_section();
+  why_section();
   figures_section();
   bounds_section();
   loose_section();

@@ -10,6 +10,7 @@
 //   report_ablation.cpp        the rounding-site ablation table
 //   report_mitigations.cpp     the mitigation table
 //   report_merge.cpp           onsets by summation order, where the two inputs merge
+//   report_why.cpp             the section "Why it collapses": predictor calibration, orders figure
 //   report_summary.cpp         the summary of findings
 //   report_check_sections.cpp  verdict table, loose statements, check details
 // The text helpers they share (numbers, lists, models, tracks, sweep
@@ -27,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "glasses/model/predict.hpp"
 #include "glasses/reports/document.hpp"
 #include "glasses/reports/report.hpp"
 
@@ -131,6 +133,25 @@ class ReportBuilder {
   // ---- report_merge.cpp: onsets by summation order, where the two inputs merge
   void order_table(Section& section);
   void merge_table(Section& section);
+
+  // ---- report_why.cpp: the section "Why it collapses"
+  struct CalibrationCase {
+    const PreparedSweep* sweep;
+    const model::TrackResult* track;
+  };
+  struct CalibrationScore {
+    std::size_t within = 0, observed = 0;  // observed permanent onsets, and those predicted within a factor 2
+    std::size_t false_alarms = 0;          // predicted onsets where none was observed
+  };
+  std::vector<CalibrationCase> calibration_cases() const;
+  CalibrationScore calibration_score(model::Predictor predictor) const;
+  std::string calibration_text(model::Predictor predictor) const;  // "5 of 6 (83 %)"
+  void calibration_table(Section& section);
+  void order_figure(Section& section);
+  void why_text(Section& section);
+  // The place of R.1 and S.1 (issue 14 part 4) in this section.
+  void why_statements(Section& section);
+  void why_section();
 
   // ---- report_summary.cpp: the summary of findings
   void summary_section();

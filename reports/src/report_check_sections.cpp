@@ -131,7 +131,7 @@ void ReportBuilder::details_section() {
       continue;
     }
     if (!c.result.statement.empty()) text += "\\textbf{Statement.} " + escape(c.result.statement) + "\n\n";
-    if (!c.result.hypotheses.empty()) text += "\\textbf{Hypotheses.} " + escape(c.result.hypotheses) + "\n\n";
+    if (!c.result.hypotheses.empty()) text += "\\textbf{Hypotheses.} " + escape_with_powers(c.result.hypotheses) + "\n\n";
     text += counts_text(c) + "\n\n";
     const proofs::Instance* worst = nullptr;
     for (const proofs::Instance& i : c.result.instances) {

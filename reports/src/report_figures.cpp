@@ -24,7 +24,7 @@ std::string ReportBuilder::check_caption(std::string_view id) const {
   const Suite& s = suite_.suite;
   std::string out = "Data of check " + check_id_text(id) + " (" + (c != nullptr && c->quick ? "quick" : "full") +
                     " configuration, seed " + integer(s.checks.seed) + ")";
-  if (c != nullptr && !c->result.hypotheses.empty()) out += ": " + escape(without_period(c->result.hypotheses));
+  if (c != nullptr && !c->result.hypotheses.empty()) out += ": " + escape_with_powers(without_period(c->result.hypotheses));
   return out;
 }
 
@@ -70,8 +70,9 @@ void ReportBuilder::collapse_figure(const FigureSpec& f) {
   }
   fig.caption = "Collapse distance against $n$, relative to $\\lVert y(s)\\rVert_\\infty$, for " + escape(p.spec->label) +
                 ". A curve ends where its format collapses bitwise (a distance of 0 has no place on a log axis); "
-                "the horizontal lines are the unit roundoffs $u_F$ of the formats $y$ is stored in: the onset "
-                "predicted from the reference is where the reference curve crosses $u_F$. " +
+                "the horizontal lines are the unit roundoffs $u_F$ of the formats $y$ is stored in: the "
+                "distance predictor's onset is where the reference curve crosses $u_F$ (every predictor in "
+                "Table~\\ref{tab:calibration}). " +
                 describe_sweep(p);
   place(f, std::move(fig), onset_blocks_);
 }

@@ -87,7 +87,8 @@ void ReportBuilder::onsets_section() {
     }
     t.caption = "Collapse onsets: rows are tasks $\\times$ positional encodings, columns formats. Each cell: the "
                 "observed (permanent) onset $n^*_F$, with the first onset in parentheses when it is earlier, / the "
-                "onset predicted from the reference curve; -- means none up to $n_{\\max}$" +
+                "onset predicted from the reference track (the " + code(std::string(model::to_string(model::kChosenPredictor))) +
+                " predictor, Table~\\ref{tab:calibration}); -- means none up to $n_{\\max}$" +
                 (same_n_max ? std::string(" (") + integer(n_max) + " for every row)" : std::string()) +
                 ". $\\checkmark$: the "
                 "exact distance at the first onset is certified positive, so the collapse is caused by rounding; "
@@ -98,8 +99,6 @@ void ReportBuilder::onsets_section() {
   }
   ablation_table(section);
   mitigations_table(section);
-  order_table(section);
-  merge_table(section);
   for (Block& b : onset_blocks_) section.blocks.push_back(std::move(b));
   section.blocks.push_back(Paragraph{"\\clearpage"});
   doc_.sections.push_back(std::move(section));

@@ -97,8 +97,9 @@ void ReportBuilder::summary_section() {
     text += join(parts, "; ") + ". ";
     if (predicted_pairs > 0)
       text += "Where both exist, the observed permanent onset is within a factor 2 of the onset predicted from the "
-              "reference curve ($D_{\\mathrm{ref}}(n) < u_F \\lVert y_{\\mathrm{ref}}\\rVert_\\infty$) in " +
-              integer(within2) + " of " + integer(predicted_pairs) + " cases. ";
+              "reference track (the " + code(std::string(model::to_string(model::kChosenPredictor))) +
+              " predictor; every predictor in Table~\\ref{tab:calibration}) in " + integer(within2) + " of " +
+              integer(predicted_pairs) + " cases. ";
     if (certifiable > 0)
       text += "At " + integer(certified) + " of " + integer(certifiable) +
               " first onsets checked with intervals, the exact distance is certified positive: the collapse there is "

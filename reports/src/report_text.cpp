@@ -2,6 +2,7 @@
 #include "report_text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -34,6 +35,42 @@ std::string breakable_code(std::string_view text, std::string_view breaks) {
 std::string without_period(std::string text) {
   while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
   return text;
+}
+
+std::string escape_with_powers(std::string_view text) {
+  const auto base_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.'; };
+  std::string out;
+  std::size_t done = 0;  // text[0, done) is in out
+  for (std::size_t caret = text.find('^'); caret != std::string_view::npos; caret = text.find('^', caret + 1)) {
+    std::size_t base = caret;
+    while (base > done && base_char(text[base - 1])) --base;
+    std::size_t end = caret + 1;
+    std::string_view exponent;
+    if (end < text.size() && text[end] == '(') {  // a parenthesised exponent, brackets balanced
+      int depth = 0;
+      for (; end < text.size(); ++end) {
+        depth += text[end] == '(' ? 1 : text[end] == ')' ? -1 : 0;
+        if (depth == 0) break;
+      }
+      if (end == text.size()) continue;
+      exponent = text.substr(caret + 2, end - caret - 2);
+      ++end;
+    } else {
+      if (text.substr(end, 1) == "-") ++end;
+      else if (text.substr(end, 3) == "\u2212") end += 3;
+      const std::size_t digits = end;
+      while (end < text.size() && base_char(text[end])) ++end;
+      while (end > digits && text[end - 1] == '.') --end;  // a sentence's period, not a decimal point
+      if (end == digits) continue;
+      exponent = text.substr(caret + 1, end - caret - 1);
+    }
+    if (base == caret) continue;
+    out += escape(text.substr(done, base - done));
+    out += "$" + escape(text.substr(base, caret - base)) + "^{" + escape(exponent) + "}$";
+    done = end;
+    caret = end - 1;
+  }
+  return out + escape(text.substr(done));
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {

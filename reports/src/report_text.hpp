@@ -32,6 +32,11 @@ std::string breakable_code(std::string_view text, std::string_view breaks = ":,=
 // A sentence without its final period (to be followed by one).
 std::string without_period(std::string text);
 
+// User text -> LaTeX as escape(), with powers written in ASCII ("2^-160",
+// "10^9", "2^(k/2)", "e^(−B)") set as math ($2^{-160}$, $2^{k/2}$, ...)
+// instead of a literal caret.
+std::string escape_with_powers(std::string_view text);
+
 // The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 

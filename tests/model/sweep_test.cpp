@@ -333,13 +333,14 @@ BOOST_AUTO_TEST_CASE(repeat_last_nope_decays_as_one_over_n_and_formats_collapse_
     return SIZE_MAX;
   };
   const std::size_t bf16 = half_identical(0), fp16 = half_identical(1), fp32 = half_identical(2);
+  const auto distance_onset = [&](std::size_t t) { return gm::predicted_onset(r.tracks[t].summary, gm::Predictor::distance); };
   BOOST_TEST_MESSAGE("half-identical onsets bf16 " << bf16 << ", fp16 " << fp16 << "; predicted "
-                     << r.tracks[0].summary.onset_predicted.value_or(0) << ", " << r.tracks[1].summary.onset_predicted.value_or(0));
+                     << distance_onset(0).value_or(0) << ", " << distance_onset(1).value_or(0));
   BOOST_TEST(bf16 < fp16);
   BOOST_TEST(fp16 < fp32);
   BOOST_TEST(fp32 == SIZE_MAX);
   for (std::size_t t : {0u, 1u}) {
-    const double predicted = static_cast<double>(r.tracks[t].summary.onset_predicted.value());
+    const double predicted = static_cast<double>(distance_onset(t).value());
     const double observed = static_cast<double>(half_identical(t));
     BOOST_TEST((observed >= 0.5 * predicted && observed <= 20 * predicted), "track " << t);
   }

@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(tiny_suite_report_is_structurally_complete) {
   BOOST_TEST_REQUIRE(r.exit_code == 0);
   const std::string tex = read_file(r.out() / "report.tex");
   for (const char* section : {"Summary of findings", "The statements of THEORY $\\S$3", "Collapse onsets",
-                              "Reproductions of the paper's figures", "Sensitivity bounds and the limit of depth",
+                              "Why it collapses", "Reproductions of the paper's figures", "Sensitivity bounds and the limit of depth",
                               "Where the paper's statements are loose or wrong as printed", "Check details"}) {
     BOOST_TEST(has(tex, "\\section{" + std::string(section) + "}"), section);
   }
@@ -326,7 +326,7 @@ BOOST_AUTO_TEST_CASE(quick_suite_sources_are_complete) {
   BOOST_TEST_REQUIRE(run_report("quick", dir.path(), {"--no-pdf"}) == 0);
   const std::string tex = read_file(dir.path() / "report.tex");
   for (const char* section : {"Summary of findings", "The statements of THEORY $\\S$3", "Collapse onsets",
-                              "Reproductions of the paper's figures", "Sensitivity bounds and the limit of depth",
+                              "Why it collapses", "Reproductions of the paper's figures", "Sensitivity bounds and the limit of depth",
                               "Where the paper's statements are loose or wrong as printed", "Check details"}) {
     BOOST_TEST(has(tex, "\\section{" + std::string(section) + "}"), section);
   }
@@ -338,6 +338,23 @@ BOOST_AUTO_TEST_CASE(quick_suite_sources_are_complete) {
     BOOST_TEST(verdicts[i].rfind("  " + std::string(registry[i].id) + " & ", 0) == 0, verdicts[i]);
   BOOST_TEST(!table_rows(tex, "tab:onsets").empty());
   BOOST_TEST(table_rows(tex, "tab:ablation").size() >= 9u);
+  // Why it collapses: the calibration table (cases and two score rows), the
+  // orders table and figure of the count-nope-orders sweep, the merge table.
+  BOOST_TEST(table_rows(tex, "tab:calibration").size() >= 3u);
+  BOOST_TEST(!table_rows(tex, "tab:orders").empty());
+  BOOST_TEST(!table_rows(tex, "tab:merge").empty());
+  BOOST_TEST(fs::exists(dir.path() / "figures" / "why-orders.tex"));
+  // R.1 and S.1 in the section, with their figures referenced.
+  BOOST_TEST(has(tex, "drifts with the absolute position by up to"));
+  BOOST_TEST(has(tex, "the largest weight stops falling in"));
+  BOOST_TEST(has(tex, "\\ref{fig:r1-drift}"));
+  BOOST_TEST(has(tex, "\\ref{fig:s1-max-weight}"));
+  // Powers in the checks' hypotheses are math, not a literal caret.
+  BOOST_TEST(has(tex, "$2^{k/2}$"));
+  BOOST_TEST(has(tex, "$10^{9}$"));
+  BOOST_TEST(has(tex, "tolerance $2^{-160}$."));
+  BOOST_TEST(!has(tex, "2\\textasciicircum{}(k/2)"));
+  BOOST_TEST(!has(tex, "10\\textasciicircum{}9"));
   check_figures(dir.path(), tex);
   for (const char* name : {"fig8", "fig9", "fig10-scaled", "b3-decay", "b5-profiles", "b8-rate"})
     BOOST_TEST(fs::exists(dir.path() / "figures" / (std::string(name) + ".tex")), name);

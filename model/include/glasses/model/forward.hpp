@@ -462,13 +462,16 @@ class BlockSteps {
     head_outputs.resize(static_cast<std::size_t>(c.n_heads));  // reused: no new values
     std::vector<std::vector<T>>* alpha = attention != nullptr ? attention : Observer::active ? &alpha_ : nullptr;
     if (alpha != nullptr) alpha->resize(static_cast<std::size_t>(c.n_heads));  // every head's α is overwritten
-    // (Heads are shared with a row group only when no α is kept: α stays where it is computed.)
+    // (Heads are shared with a row group only when no α is kept and the
+    // observer records no head of this layer: both stay where computed.)
+    bool share = alpha == nullptr;
+    if constexpr (requires(const Observer& o) { o.records_heads(l); }) share = share && !observe_.records_heads(l);
     split(static_cast<std::size_t>(c.n_heads), m * dh >= 2048, [&](std::size_t from, std::size_t to, int side) {
       for (std::size_t h = from; h < to; ++h) {
         std::vector<T>* alpha_h = alpha != nullptr ? &(*alpha)[h] : nullptr;
         attend_head(l, t, first, m, static_cast<int>(h), q, head_scratch_[side], alpha_h);
       }
-    }, alpha == nullptr ? concat_.data() : nullptr, dh);
+    }, share ? concat_.data() : nullptr, dh);
     if constexpr (Observer::active) observe_.attention(l, t, first, last, *alpha);
     for (int h = 0; h < c.n_heads; ++h) {
       const T* o = concat_.data() + static_cast<std::size_t>(h) * dh;
@@ -831,10 +834,12 @@ bool all_finite(const std::vector<T>& v) {
 
 // Incremental decoding with a KV cache (causal attention): each push runs
 // every layer for one new position against the cached keys and values.
-template <class T, class R>
+// `observer` watches the steps as in forward() (the sweep's reference
+// track records what the onset predictors need, predict_impl.hpp).
+template <class T, class R, class Observer = NoStepObserver>
 class Decoder {
  public:
-  Decoder(const PreparedModel<T>& model, Env<T, R>& env) : steps_(model, env) {
+  Decoder(const PreparedModel<T>& model, Env<T, R>& env, Observer observer = {}) : steps_(model, env, observer) {
     if (!model.config.causal) throw InputError("the KV-cached decoder needs causal attention");
     const std::size_t L = static_cast<std::size_t>(model.config.n_layers);
     state_.residual.assign(L + 1, {});
@@ -925,7 +930,7 @@ class Decoder {
     length_ = t + 1;
   }
 
-  detail::BlockSteps<T, R> steps_;
+  detail::BlockSteps<T, R, Observer> steps_;
   PositionState<T> state_;
   std::size_t length_ = 0;
   std::vector<std::uint64_t> prefix_hash_;  // [t] hash of the tokens 0..t

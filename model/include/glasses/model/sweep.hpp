@@ -27,9 +27,9 @@
 //   D_layer_l            ‖v^(l)(s)_last − v^(l)(s*)_last‖₁, l = 0..L
 //   head_inf_mean/min/max  per-head ‖o^h(s) − o^h(s*)‖∞ at the last layer
 // Per track: the first and the permanent collapse onsets, where the two
-// inputs merge at the first onset (merge.hpp), the onset
-// predicted from the reference curve (the smallest n with
-// Dinf_ref(n) < u_F ‖y_ref(s)‖∞), and at each observed onset the interval
+// inputs merge at the first onset (merge.hpp), the onsets
+// predicted from the reference track by each predictor of predict.hpp (the
+// chosen one is onset_predicted), and at each observed onset the interval
 // enclosure of the exact Dinf: a positive lower bound certifies that the
 // collapse is caused by rounding.
 #pragma once
@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "glasses/model/merge.hpp"
+#include "glasses/model/predict.hpp"
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/model/tasks.hpp"
@@ -87,14 +88,28 @@ struct Certification {
   std::string note;                // e.g. "precision limit reached", "n above the certification limit"
 };
 
+// Where a predictor expects a collapse, defined as the observed onsets
+// are: `first`, the first point of the sweep it predicts a collapse at;
+// `n`, the first point from which it predicts one at every later point
+// (the one compared with onset_permanent).
+struct PredictedOnset {
+  Predictor predictor = Predictor::distance;
+  std::optional<std::size_t> n, first;
+};
+
 struct TrackSummary {
   std::string label;                     // the format or policy string as given (or the ablated site)
-  std::optional<std::size_t> onset_first, onset_permanent, onset_predicted;
+  std::optional<std::size_t> onset_first, onset_permanent;
+  std::optional<std::size_t> onset_predicted;  // by kChosenPredictor (its permanent onset)
+  std::vector<PredictedOnset> predictions;     // every predictor, in kPredictors order
   std::optional<Certification> certification;  // at onset_first
   std::optional<Certification> certification_permanent;
   std::optional<MergePoint> merge;  // at onset_first: where s and s* merge (merge.hpp)
   bool nonfinite = false;
 };
+
+// The permanent onset `p` predicts for a track (none when it predicts none or was not run).
+std::optional<std::size_t> predicted_onset(const TrackSummary& s, Predictor p);
 
 // Mitigations a sweep can turn on (compared in reports through suite
 // sweeps with "mitigates"): model options, applied to the model before it
@@ -253,11 +268,15 @@ std::string certification_to_json(const Certification& c);
 Certification certification_from_json(std::string_view text);  // throws InputError on a damaged record
 
 // One track, instantiated per scalar type (src/instantiate_scalar.cpp.in).
+// With `on_probe` (the reference track), what the onset predictors read is
+// taken from the track's own walk at every point (points before
+// first_index are walked again, not reported).
 template <class T>
 std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
                                        const SweepSettings& settings, std::size_t first_index,
                                        const std::function<void(const PointMetrics&)>& on_point,
-                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group);
+                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group,
+                                       const std::function<void(const ReferenceProbe&)>& on_probe = {});
 }  // namespace detail
 
 }  // namespace glasses::model

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <type_traits>
 
 #include "glasses/model/run_impl.hpp"
@@ -97,13 +98,91 @@ PointMetrics measure(std::size_t n, const LastPosition<T>& a, const LastPosition
   return p;
 }
 
+// What the onset predictors read of layer 0 at the last position pushed
+// (predict.hpp): every position's values (the projected hook, rows
+// overwritten when a walk goes back), and each head's scores and Z at that
+// position (the state hook). Heads are sized up front: two threads may
+// record different heads at once. A null record watches nothing.
+struct ProbeRecord {
+  std::size_t kv_width = 0, d_head = 0, group = 1, last = 0;
+  std::vector<double> values;        // [t · kv_width + i]
+  std::vector<ReferenceHead> heads;  // scores and Z of position `last`
+
+  explicit ProbeRecord(const ModelConfig& c)
+      : kv_width(static_cast<std::size_t>(c.kv_width())),
+        d_head(static_cast<std::size_t>(c.d_head)),
+        group(static_cast<std::size_t>(c.n_heads / c.n_kv_heads)),
+        heads(static_cast<std::size_t>(c.n_heads)) {}
+
+  // The heads of position `last` with their values over N(last) = [last + 1 − m, last].
+  std::vector<ReferenceHead> last_heads() const {
+    std::vector<ReferenceHead> out = heads;
+    for (std::size_t h = 0; h < out.size(); ++h) {
+      const std::size_t m = out[h].scores.size(), first = last + 1 - m, offset = (h / group) * d_head;
+      out[h].values.clear();
+      for (std::size_t j = first; j <= last; ++j) {
+        const double* row = values.data() + j * kv_width + offset;
+        out[h].values.insert(out[h].values.end(), row, row + d_head);
+      }
+    }
+    return out;
+  }
+};
+
+template <class T>
+struct ProbeRecorder : NoStepObserver {
+  ProbeRecord* r = nullptr;
+  // Layer 0's heads are all computed here, not shared with a row group.
+  bool records_heads(std::size_t l) const { return r != nullptr && l == 0; }
+  void projected(std::size_t l, std::size_t t, const T*, const T*, const T* v) {
+    if (r == nullptr || l != 0) return;
+    r->values.resize((t + 1) * r->kv_width);
+    for (std::size_t i = 0; i < r->kv_width; ++i) r->values[t * r->kv_width + i] = numerics::ScalarTraits<T>::to_double(v[i]);
+    r->last = t;
+  }
+  void state(std::size_t l, std::size_t t, ForwardStep step, int head, const T* x, std::size_t n) {
+    if (r == nullptr || l != 0 || t != r->last || head < 0) return;
+    ReferenceHead& h = r->heads[static_cast<std::size_t>(head)];
+    if (step == ForwardStep::scores) {
+      h.scores.resize(n);
+      for (std::size_t j = 0; j < n; ++j) h.scores[j] = numerics::ScalarTraits<T>::to_double(x[j]);
+    } else if (step == ForwardStep::denominator) {
+      h.denominator = numerics::ScalarTraits<T>::to_double(x[0]);
+    }
+  }
+};
+
+// The probe at n from the reference's outputs y(s), y(s*) and layer-0 heads.
+template <class T>
+ReferenceProbe make_probe(std::size_t n, const std::vector<T>& ya, const std::vector<T>& yb,
+                          std::vector<ReferenceHead> heads_a, std::vector<ReferenceHead> heads_b) {
+  ReferenceProbe probe;
+  probe.n = n;
+  probe.heads_a = std::move(heads_a);
+  probe.heads_b = std::move(heads_b);
+  const std::vector<numerics::MpfrReal> ea = exact_vector(ya), eb = exact_vector(yb);
+  probe.dinf = difference(ea, eb).dinf;
+  for (std::size_t i = 0; i < ea.size(); ++i) {
+    const mpfr_prec_t prec = std::max(mpfr_get_prec(ea[i].data()), mpfr_get_prec(eb[i].data())) + 64;
+    numerics::MpfrReal diff(0L, prec);
+    mpfr_sub(diff.data(), eb[i].data(), ea[i].data(), MPFR_RNDN);
+    probe.delta.push_back(diff.to_double());
+    probe.y_a.push_back(ea[i].to_double());
+    probe.y_norm_inf = std::max(probe.y_norm_inf, std::fabs(probe.y_a.back()));
+  }
+  return probe;
+}
+
 // A decoder that follows a stream of sequences, keeping the common prefix.
 template <class T, class R>
 class FollowingDecoder {
  public:
+  // With `probe`, the walk records what the onset predictors read (probe_heads()).
   FollowingDecoder(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model,
-                   const numerics::RowGroup* group = nullptr)
-      : decoder_(m, env), model_(model) {
+                   const numerics::RowGroup* group = nullptr, bool probe = false)
+      : record_(probe ? std::make_unique<ProbeRecord>(model.config) : nullptr),
+        decoder_(m, env, ProbeRecorder<T>{{}, record_.get()}),
+        model_(model) {
     decoder_.set_two_threads(true);
     decoder_.set_row_group(group);
   }
@@ -134,6 +213,9 @@ class FollowingDecoder {
   const std::vector<int>& current() const { return current_; }
   const std::vector<T>& last_y() const { return decoder_.last().y; }
 
+  // Layer 0's heads at the last position (constructed with `probe`).
+  std::vector<ReferenceHead> probe_heads() const { return record_->last_heads(); }
+
   LastPosition<T> last(bool logits) {
     LastPosition<T> p;
     const PositionState<T>& s = decoder_.last();
@@ -146,7 +228,8 @@ class FollowingDecoder {
   }
 
  private:
-  Decoder<T, R> decoder_;
+  std::unique_ptr<ProbeRecord> record_;
+  Decoder<T, R, ProbeRecorder<T>> decoder_;
   const ModelSource& model_;
   std::vector<int> current_;
 };
@@ -219,14 +302,14 @@ class WalkedPoints {
 template <class T, class R>
 LastPosition<T> last_position_from_scratch(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model,
                                            const std::vector<int>& tokens, bool logits,
-                                           const numerics::RowGroup* group) {
+                                           const numerics::RowGroup* group, ProbeRecord* record = nullptr) {
   ForwardOptions o;
   o.two_threads = true;
   o.group = group;
   o.keep_residual = true;
   o.all_positions = false;
   o.logits = logits;
-  const Trace<T> trace = forward(m, env, make_input(model, tokens), o);
+  const Trace<T> trace = forward(m, env, make_input(model, tokens), o, ProbeRecorder<T>{{}, record});
   LastPosition<T> p;
   p.y.assign(trace.y.row(0), trace.y.row(0) + trace.y.cols);
   if (logits) p.logits.assign(trace.logits.row(0), trace.logits.row(0) + trace.logits.cols);
@@ -241,14 +324,23 @@ template <class T>
 std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamily& family, const TrackSpec& track,
                                        const SweepSettings& settings, std::size_t first_index,
                                        const std::function<void(const PointMetrics&)>& on_point,
-                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group) {
+                                       const std::function<void(double)>& on_work, const numerics::RowGroup* group,
+                                       const std::function<void(const ReferenceProbe&)>& on_probe) {
   if constexpr (numerics::ScalarTraits<T>::is_interval) {
     throw InputError("intervals are not a sweep format; they certify onsets");
   }
   const auto ctx = make_context<T>(track.run);
   const numerics::Format y_format = track.run.policy.at(Site::activations).format;
   const bool logits = model.config.has_unembedding;
+  const bool probing = static_cast<bool>(on_probe);
   std::vector<PointMetrics> points;
+  // Points are reported from first_index on, probed from index 0 (a
+  // resumed sweep predicts the same onsets).
+  const std::size_t start = probing ? 0 : first_index;
+  const auto probe = [&](std::size_t n, const std::vector<T>& ya, const std::vector<T>& yb, std::vector<ReferenceHead> ha,
+                         std::vector<ReferenceHead> hb) {
+    on_probe(make_probe(n, ya, yb, std::move(ha), std::move(hb)));
+  };
   const auto body = [&](auto& rounder) {
     using R = std::remove_reference_t<decltype(rounder)>;
     Env<T, R> env{ctx, rounder};
@@ -260,13 +352,14 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
       // previous s* (count-ones: one push per n); otherwise two decoders.
       // The n between two points are tested on the way when they lie on
       // the walk (nested pairs only; never below the first n asked for).
-      FollowingDecoder<T, R> da(m, env, model, group), db(m, env, model, group);
-      for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
+      FollowingDecoder<T, R> da(m, env, model, group, probing), db(m, env, model, group, probing);
+      for (std::size_t i = start; i < settings.ns.size(); ++i) {
+        const bool reported = i >= first_index;
         const std::size_t n = settings.ns[i];
         const SequencePair pair = family.at(n);
         const bool nested = pair.a.size() < pair.b.size() && std::equal(pair.a.begin(), pair.a.end(), pair.b.begin());
         const std::size_t previous = i > 0 ? settings.ns[i - 1] : n - 1;
-        WalkedPoints<T> walked(family, nested ? previous + 1 : n, n, pair.b);
+        WalkedPoints<T> walked(family, nested && reported ? previous + 1 : n, n, pair.b);
         const auto seen = [&](std::size_t length, const std::vector<T>& y) { walked.see(length, y); };
         const std::vector<int>& at = da.current();  // its last y is on the walk when `at` is
         if (!at.empty() && at.size() <= pair.b.size() && std::equal(at.begin(), at.end(), pair.b.begin())) {
@@ -274,9 +367,14 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
         }
         const std::size_t pushed_a = da.follow(pair.a, seen);
         const LastPosition<T> last_a = da.last(logits);
+        std::vector<ReferenceHead> heads_a;
+        if (probing) heads_a = da.probe_heads();
         FollowingDecoder<T, R>& for_b = nested ? da : db;
         const std::size_t pushed_b = for_b.follow(pair.b, seen);
-        PointMetrics p = measure(n, last_a, for_b.last(logits), y_format);
+        const LastPosition<T> last_b = for_b.last(logits);
+        if (probing) probe(n, last_a.y, last_b.y, std::move(heads_a), for_b.probe_heads());
+        if (!reported) continue;
+        PointMetrics p = measure(n, last_a, last_b, y_format);
         walked.finish(p);
         if (on_point) on_point(p);
         points.push_back(std::move(p));
@@ -286,11 +384,19 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
         }
       }
     } else {
-      for (std::size_t i = first_index; i < settings.ns.size(); ++i) {
+      std::unique_ptr<ProbeRecord> ra, rb;
+      if (probing) {
+        ra = std::make_unique<ProbeRecord>(model.config);
+        rb = std::make_unique<ProbeRecord>(model.config);
+      }
+      for (std::size_t i = start; i < settings.ns.size(); ++i) {
         const std::size_t n = settings.ns[i];
         const SequencePair pair = family.at(n);
-        PointMetrics p = measure(n, last_position_from_scratch(m, env, model, pair.a, logits, group),
-                                 last_position_from_scratch(m, env, model, pair.b, logits, group), y_format);
+        const LastPosition<T> a = last_position_from_scratch(m, env, model, pair.a, logits, group, probing ? ra.get() : nullptr);
+        const LastPosition<T> b = last_position_from_scratch(m, env, model, pair.b, logits, group, probing ? rb.get() : nullptr);
+        if (probing) probe(n, a.y, b.y, ra->last_heads(), rb->last_heads());
+        if (i < first_index) continue;
+        PointMetrics p = measure(n, a, b, y_format);
         if (on_point) on_point(p);
         points.push_back(std::move(p));
         if (on_work) on_work(push_work(model.config, 1, pair.a.size()) + push_work(model.config, 1, pair.b.size()));
@@ -358,4 +464,4 @@ DistanceEnclosure distance_as(const ModelSource& model, const RunSpec& spec, con
       const glasses::model::ModelSource&, const glasses::model::PairFamily&, const glasses::model::TrackSpec&, \
       const glasses::model::SweepSettings&, std::size_t,                                                       \
       const std::function<void(const glasses::model::PointMetrics&)>&, const std::function<void(double)>&, \
-      const glasses::numerics::RowGroup*);
+      const glasses::numerics::RowGroup*, const std::function<void(const glasses::model::ReferenceProbe&)>&);
