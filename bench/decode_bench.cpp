@@ -28,13 +28,18 @@
 //    and the count is checked against the calls of a counting site rounder,
 //    which sees every rounded operation. Raw costs are measured in the same
 //    iteration on preallocated mpfr_t values, each kind in its own hot loop
-//    (best pass, against the best decode): a multiply-add pair (mpfr_mul +
-//    mpfr_add), and div, sqrt, exp, cos and sin. Two ratios:
-//      raw_ratio      time / (operations / 2 × raw multiply-add): every
-//                     operation priced as half a multiply-add (the target,
-//                     <= 2, is on this one);
-//      weighted_ratio time / Σ_kind count × raw cost of that kind: what the
-//                     framework costs beyond MPFR itself.
+//    (best pass, against the best decode): multiply-add pairs on operands
+//    of both signs, as the decode's are (mpfr_mul + mpfr_add, and for a
+//    weight held as a double mpfr_mul_d + mpfr_add), and div, sqrt, exp,
+//    cos and sin. Three ratios:
+//      raw_ratio      time / (weight products × raw mul_d+add + other
+//                     operations / 2 × raw mul+add): every operation but
+//                     the weight multiply-adds priced as half a
+//                     multiply-add (the target, <= 2, is on this one);
+//      weighted_ratio the same with each kind at its own raw cost: what the
+//                     framework costs beyond MPFR itself;
+//      positive_ratio time / (operations / 2 × raw mul+add of operands in
+//                     [1/2, 1)): the price used before (additions only).
 #include <benchmark/benchmark.h>
 #include <gmp.h>
 #include <mpfr.h>
@@ -388,8 +393,9 @@ void BM_vector_kernels_vs_loops(benchmark::State& state) {
 // MPFR operations by kind.
 struct OpCount {
   double mul = 0, add = 0, div = 0, sqrt = 0, exp = 0, cos = 0, sin = 0;
-  double stores = 0;  // roundings of stored values (no operation): rounder calls only
-  double operations() const { return mul + add + div + sqrt + exp + cos + sin; }
+  double weight_mul = 0;  // products of a weight (a double) and an activation: the projections' terms
+  double stores = 0;      // roundings of stored values (no operation): rounder calls only
+  double operations() const { return mul + weight_mul + add + div + sqrt + exp + cos + sin; }
 };
 
 // The MPFR operations of decoding position t (cache of t + 1 positions,
@@ -407,8 +413,9 @@ OpCount count_step(const gm::ModelConfig& c, std::size_t t) {
     n.mul += rows * cols;
     n.add += rows * (cols - 1);
   };
-  const auto matvec = [&](double rows, double cols) {
-    dot(rows, cols);
+  const auto matvec = [&](double rows, double cols) {  // weights times activations
+    n.weight_mul += rows * cols;
+    n.add += rows * (cols - 1);
     n.stores += rows;
   };
   const auto rmsnorm = [&] {  // Σ x², / d, + eps, sqrt, 1 / s, then (x s) g
@@ -419,7 +426,9 @@ OpCount count_step(const gm::ModelConfig& c, std::size_t t) {
     n.mul += 2 * d;
     n.stores += d;
   };
-  // The RoPE table gains one row per position: angle t·ω_j, its cos and sin.
+  // The RoPE table gains one row per position: the position t (a constant
+  // rounded at the RoPE site: a store), angle t·ω_j, its cos and sin.
+  n.stores += 1;
   n.mul += dh / 2;
   n.cos += dh / 2;
   n.sin += dh / 2;
@@ -473,6 +482,7 @@ OpCount count_decode(const gm::ModelConfig& c, std::size_t positions) {
   for (std::size_t t = 0; t < positions; ++t) {
     const OpCount s = count_step(c, t);
     total.mul += s.mul;
+    total.weight_mul += s.weight_mul;
     total.add += s.add;
     total.div += s.div;
     total.sqrt += s.sqrt;
@@ -540,19 +550,28 @@ class RawValues {
 // Raw cost (seconds per call) of each kind at `prec`: each loop over 1024
 // preallocated values runs 16 times in a row (hot: its values in cache, its
 // code warmed up) and the fastest pass counts, as the fastest decode does
-// (like with like: best against best).
+// (like with like: best against best). The multiply-adds take operands of
+// both signs, as the decode's sums do (their additions then subtract as
+// often as they add): an activation times an activation (mpfr_mul), and a
+// weight held as a double times an activation (mpfr_mul_d, the raw call
+// for what the projections do). `muladd_positive` is the loop of before,
+// operands in [1/2, 1): additions only.
 struct RawCosts {
   static constexpr std::size_t kValues = 1024;
   static constexpr int kPasses = 16;
   static constexpr mpfr_prec_t kPrec = 256;
-  RawValues a{kPrec, kValues, 0.5, 1.0, 1}, b{kPrec, kValues, 0.5, 1.0, 2}, out{kPrec, kValues, 0.5, 1.0, 3};
+  RawValues a{kPrec, kValues, -1.0, 1.0, 1}, b{kPrec, kValues, -1.0, 1.0, 2}, out{kPrec, kValues, 0.5, 1.0, 3};
+  RawValues a_positive{kPrec, kValues, 0.5, 1.0, 6}, b_positive{kPrec, kValues, 0.5, 1.0, 7};
   RawValues exp_args{kPrec, kValues, -4.0, 0.0, 4}, angles{kPrec, kValues, 0.0, 32.0, 5};
+  std::vector<double> weights;  // doubles of 53 bits in (-1/2, 1/2)
   mpfr_t acc, tmp;
-  double muladd = 1e300, div = 1e300, sqrt = 1e300, exp = 1e300, cos = 1e300, sin = 1e300;  // best pass, seconds
+  double muladd = 1e300, weight_muladd = 1e300, muladd_positive = 1e300, div = 1e300, sqrt = 1e300, exp = 1e300,
+         cos = 1e300, sin = 1e300;  // best pass, seconds
 
   RawCosts() {
     mpfr_init2(acc, kPrec);
     mpfr_init2(tmp, kPrec);
+    for (std::size_t i = 0; i < kValues; ++i) weights.push_back(mpfr_get_d(b[i], MPFR_RNDN) / 2);
   }
   ~RawCosts() {
     mpfr_clear(acc);
@@ -574,6 +593,22 @@ struct RawCosts {
       mpfr_set_zero(acc, 1);
       for (std::size_t i = 0; i < kValues; ++i) {
         mpfr_mul(tmp, a[i], b[i], MPFR_RNDN);
+        mpfr_add(acc, acc, tmp, MPFR_RNDN);
+      }
+      benchmark::DoNotOptimize(acc[0]);
+    });
+    best(weight_muladd, [&] {
+      mpfr_set_zero(acc, 1);
+      for (std::size_t i = 0; i < kValues; ++i) {
+        mpfr_mul_d(tmp, a[i], weights[i], MPFR_RNDN);
+        mpfr_add(acc, acc, tmp, MPFR_RNDN);
+      }
+      benchmark::DoNotOptimize(acc[0]);
+    });
+    best(muladd_positive, [&] {
+      mpfr_set_zero(acc, 1);
+      for (std::size_t i = 0; i < kValues; ++i) {
+        mpfr_mul(tmp, a_positive[i], b_positive[i], MPFR_RNDN);
         mpfr_add(acc, acc, tmp, MPFR_RNDN);
       }
       benchmark::DoNotOptimize(acc[0]);
@@ -628,30 +663,45 @@ void BM_decode_mpfr256_vs_raw(benchmark::State& state) {
     decode = std::min(decode, decode_seconds(m, env, tokens));
   }
   const double n = static_cast<double>(kPositions);
-  const double muladd = RawCosts::per(raw.muladd);
-  const double uniform = count.operations() / 2 * muladd;
-  const double weighted = (count.mul + count.add) / 2 * muladd + count.div * RawCosts::per(raw.div) +
+  const double muladd = RawCosts::per(raw.muladd), weight_muladd = RawCosts::per(raw.weight_muladd);
+  // Each weight product paired with an addition is priced as a raw weight
+  // multiply-add; every other operation as half a raw multiply-add
+  // (uniform), or at the raw cost of its kind (weighted).
+  const double others = count.div + count.sqrt + count.exp + count.cos + count.sin;
+  const double pairs = count.weight_mul * weight_muladd;
+  const double rest = count.mul + count.add - count.weight_mul;
+  const double uniform = pairs + (rest + others) / 2 * muladd;
+  const double weighted = pairs + rest / 2 * muladd + count.div * RawCosts::per(raw.div) +
                           count.sqrt * RawCosts::per(raw.sqrt) + count.exp * RawCosts::per(raw.exp) +
                           count.cos * RawCosts::per(raw.cos) + count.sin * RawCosts::per(raw.sin);
+  // The price of before: every operation half a multiply-add of positive operands.
+  const double uniform_positive = count.operations() / 2 * RawCosts::per(raw.muladd_positive);
   state.counters["ms/token"] = 1e3 * decode / n;
   state.counters["ops/token"] = count.operations() / n;
   state.counters["raw_muladd_ns"] = 1e9 * muladd;
   state.counters["raw_ratio"] = decode / uniform;
   state.counters["weighted_ratio"] = decode / weighted;
+  state.counters["positive_ratio"] = decode / uniform_positive;
   std::vector<std::string>& lines = summary()["MPFR-256, default preset, 32 positions (logits at every step)"];
   lines = {
       format("  %.3f ms per token; %.0f MPFR operations per token", 1e3 * decode / n, count.operations() / n),
-      format("    (per token: %.0f mul, %.0f add/sub, %.0f other: ", count.mul / n, count.add / n,
-             (count.div + count.sqrt + count.exp + count.cos + count.sin) / n) +
+      format("    (per token: %.0f weight x activation, %.0f other mul, %.0f add/sub, ", count.weight_mul / n,
+             count.mul / n, count.add / n) +
+          format("%.0f other: ", others / n) +
           format("%.0f div, %.0f exp, %.0f sqrt/cos/sin; count checked against the rounder calls)",
                  count.div / n, count.exp / n, (count.sqrt + count.cos + count.sin) / n),
-      format("  raw MPFR at 256 bits: mul+add %.1f ns, div %.1f ns, sqrt %.1f ns,", 1e9 * muladd,
-             1e9 * RawCosts::per(raw.div), 1e9 * RawCosts::per(raw.sqrt)) +
+      format("  raw MPFR at 256 bits, operands of both signs: mul+add %.1f ns, mul_d+add %.1f ns", 1e9 * muladd,
+             1e9 * weight_muladd) +
+          format(" (positive operands: mul+add %.1f ns);", 1e9 * RawCosts::per(raw.muladd_positive)),
+      format("    div %.1f ns, sqrt %.1f ns,", 1e9 * RawCosts::per(raw.div), 1e9 * RawCosts::per(raw.sqrt)) +
           format(" exp %.1f ns, cos %.1f ns, sin %.1f ns", 1e9 * RawCosts::per(raw.exp), 1e9 * RawCosts::per(raw.cos),
                  1e9 * RawCosts::per(raw.sin)),
-      format("  raw_ratio = time / (operations/2 x raw mul+add) = %.2f", decode / uniform) +
+      format("  raw_ratio = time / (weight products x raw mul_d+add + other operations/2 x raw mul+add) = %.2f",
+             decode / uniform) +
           (decode / uniform <= 2 ? "  (target <= 2: met)" : "  (target <= 2: NOT MET)"),
       format("  weighted_ratio = time / sum of raw costs by kind = %.2f", decode / weighted),
+      format("  positive_ratio = time / (operations/2 x raw mul+add of positive operands, the price of before) = %.2f",
+             decode / uniform_positive),
   };
 }
 

@@ -117,4 +117,15 @@ void strided_combine_rows(PackedKernel kernel, PackedRounding rounding, const fl
   detail::kernels(kernel).combine_rows(a, V, stride, m, n, rounding, o);
 }
 
+void packed_shift(PackedKernel kernel, PackedRounding rounding, float* x, std::size_t n, float c) {
+  detail::kernels(kernel).shift(x, n, c, rounding);
+}
+
+void packed_scale(PackedKernel kernel, PackedRounding rounding, const float* x, std::size_t n, float s,
+                  const float* g, const float* b, float* y) {
+  detail::kernels(kernel).scale(x, n, s, g, b, rounding, y);
+}
+
+void packed_divide(PackedKernel kernel, float* x, std::size_t n, float z) { detail::kernels(kernel).divide(x, n, z); }
+
 }  // namespace glasses::model

@@ -227,6 +227,72 @@ void CombineRows(const float* a, const float* v, std::size_t stride, std::size_t
   }
 }
 
+// ---- elementwise rows: one value per lane ----------------------------------
+
+// kLanes values from p, or the last `count` < kLanes through a zeroed buffer
+// (no load beyond the row).
+HWY_INLINE V LoadPart(const float* p, std::size_t count) {
+  const D d;
+  if (count >= kLanes) return hn::LoadU(d, p);
+  HWY_ALIGN float part[kLanes] = {};
+  std::memcpy(part, p, count * sizeof(float));
+  return hn::Load(d, part);
+}
+
+// y_i = f(x_i, i, count) for i < n, a vector at a time (count values of it
+// are the row's; the rest are padding and dropped).
+template <class F>
+HWY_INLINE void Map(const float* x, float* y, std::size_t n, F f) {
+  const D d;
+  std::size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) hn::StoreU(f(hn::LoadU(d, x + i), i, kLanes), d, y + i);
+  if constexpr (kLanes > 1) {  // else nothing is left
+    if (i == n) return;
+    HWY_ALIGN float part[kLanes];
+    hn::Store(f(LoadPart(x + i, n - i), i, n - i), d, part);
+    std::memcpy(y + i, part, (n - i) * sizeof(float));
+  }
+}
+
+template <class Round>
+void ShiftWith(float* x, std::size_t n, float c) {
+  const V cv = hn::Set(D(), c);
+  Map(x, x, n, [&](V v, std::size_t, std::size_t) { return Round::Apply(hn::Sub(v, cv)); });
+}
+
+template <class Round>
+void ScaleWith(const float* x, std::size_t n, float s, const float* g, const float* b, float* y) {
+  const V sv = hn::Set(D(), s);
+  Map(x, y, n, [&](V v, std::size_t i, std::size_t count) {
+    v = Round::Apply(hn::Mul(v, sv));
+    if (g != nullptr) v = Round::Apply(hn::Mul(v, LoadPart(g + i, count)));
+    if (b != nullptr) v = Round::Apply(hn::Add(v, LoadPart(b + i, count)));
+    return v;
+  });
+}
+
+void Shift(float* x, std::size_t n, float c, PackedRounding rounding) {
+  switch (rounding) {
+    case PackedRounding::none: ShiftWith<KeepBinary32>(x, n, c); return;
+    case PackedRounding::bf16: ShiftWith<RoundToBf16>(x, n, c); return;
+    case PackedRounding::fp16: ShiftWith<RoundToFp16>(x, n, c); return;
+  }
+}
+
+void Scale(const float* x, std::size_t n, float s, const float* g, const float* b, PackedRounding rounding,
+           float* y) {
+  switch (rounding) {
+    case PackedRounding::none: ScaleWith<KeepBinary32>(x, n, s, g, b, y); return;
+    case PackedRounding::bf16: ScaleWith<RoundToBf16>(x, n, s, g, b, y); return;
+    case PackedRounding::fp16: ScaleWith<RoundToFp16>(x, n, s, g, b, y); return;
+  }
+}
+
+void Divide(float* x, std::size_t n, float z) {
+  const V zv = hn::Set(D(), z);
+  Map(x, x, n, [&](V v, std::size_t, std::size_t) { return hn::Div(v, zv); });
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace glasses::model::detail
 HWY_AFTER_NAMESPACE();
@@ -238,10 +304,16 @@ namespace glasses::model::detail {
 
 HWY_EXPORT(DotRows);
 HWY_EXPORT(CombineRows);
+HWY_EXPORT(Shift);
+HWY_EXPORT(Scale);
+HWY_EXPORT(Divide);
 
 KernelSet kernels_for(numerics::simd::Target target) {
   return {numerics::simd::pick(HWY_DISPATCH_TABLE(DotRows), target),
-          numerics::simd::pick(HWY_DISPATCH_TABLE(CombineRows), target)};
+          numerics::simd::pick(HWY_DISPATCH_TABLE(CombineRows), target),
+          numerics::simd::pick(HWY_DISPATCH_TABLE(Shift), target),
+          numerics::simd::pick(HWY_DISPATCH_TABLE(Scale), target),
+          numerics::simd::pick(HWY_DISPATCH_TABLE(Divide), target)};
 }
 
 }  // namespace glasses::model::detail

@@ -14,6 +14,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "glasses/model/presets.hpp"
 #include "glasses/model/run.hpp"
 #include "glasses/numerics/emulated.hpp"
+#include "glasses/numerics/mpfr.hpp"
 #include "glasses/numerics/random.hpp"
 #include "support/bits.hpp"
 
@@ -339,13 +341,183 @@ BOOST_AUTO_TEST_CASE(forward_with_vector_kernels_equals_generic_bitwise) {
     }
     // Stochastic rounding on a float carrier (plan_execution would pick a
     // wider one): the stores rounded together draw the same random stream;
-    // stochastic accumulation keeps the loops.
-    for (const char* text : {"mixed:bf16~stochastic/fp32", "ablate:matmul-accumulate=bf16~stochastic"}) {
+    // stochastic accumulation keeps the loops. Also the softmax and the
+    // norms rounding into bf16/fp16 on a float carrier (the row kernels).
+    for (const char* text : {"mixed:bf16~stochastic/fp32", "ablate:matmul-accumulate=bf16~stochastic",
+                             "ablate:softmax=bf16", "ablate:norm=fp16"}) {
       gm::SiteRounding<float> rounder(gm::parse_policy(text, gn::formats::fp32), {}, 42);
       bad += forward_mismatches<float>(s, rounder, tokens, name + " " + text);
     }
     BOOST_TEST(bad == 0, name << ": " << bad << " values differ");
   }
+}
+
+// The elementwise row kernels (the softmax's shift and division, a norm's
+// scale, gain and bias) on every target against scalar references: float
+// operations, and for bf16/fp16 the binary32 result rounded by
+// numerics::round (tested against MPFR). Rows of every length around the
+// vector widths, with subnormals, overflow, ±0, ±inf and NaN in x, c, s,
+// g and b.
+BOOST_AUTO_TEST_CASE(row_kernels_equal_scalar_references_bitwise) {
+  gn::PortableRandom rng(2024);
+  long bad = 0, checked = 0;
+  for (const gn::Format& f : {gn::formats::fp32, gn::formats::bf16, gn::formats::fp16}) {
+    const std::optional<gm::PackedRounding> rounding =
+        f == gn::formats::fp32 ? gm::PackedRounding::none : gm::packed_rounding_for(f, gn::Rounding::near_even);
+    BOOST_TEST_REQUIRE(rounding.has_value());
+    const auto R = [&](float v) {
+      gn::RoundingContext ctx;
+      return f == gn::formats::fp32 ? static_cast<double>(v) : gn::round(f, static_cast<double>(v), ctx);
+    };
+    for (std::size_t n = 1; n <= 70; ++n) {
+      // Values of the format (wild: any exponent, and specials); the scalars
+      // as well, now tame, now wild.
+      const auto row = [&] {
+        std::vector<float> v(n);
+        for (float& x : v) x = static_cast<float>(random_value(rng, f, 0.5));
+        return v;
+      };
+      const std::vector<float> x = row(), g = row(), b = row();
+      const float c = static_cast<float>(random_value(rng, f, n % 2 == 0 ? 0.5 : 0.0));
+      const float sc = static_cast<float>(random_value(rng, f, n % 3 == 0 ? 0.5 : 0.0));
+      const float z = static_cast<float>(random_value(rng, f, n % 5 == 0 ? 0.5 : 0.0));
+      std::vector<double> want_shift(n), want_scale(n), want_gain_bias(n), want_divide(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        want_shift[i] = R(x[i] - c);
+        want_scale[i] = R(x[i] * sc);
+        const double gained = R(static_cast<float>(want_scale[i]) * g[i]);
+        want_gain_bias[i] = R(static_cast<float>(gained) + b[i]);
+        want_divide[i] = static_cast<double>(x[i] / z);
+      }
+      for (const gm::PackedKernel k : vector_kernels()) {
+        const std::string label = gn::to_string(f) + " n=" + std::to_string(n) + " " + gm::to_string(k);
+        std::vector<float> y = x;
+        gm::packed_shift(k, *rounding, y.data(), n, c);
+        bad += mismatches(want_shift, std::vector<double>(y.begin(), y.end()), label + " shift");
+        gm::packed_scale(k, *rounding, x.data(), n, sc, nullptr, nullptr, y.data());
+        bad += mismatches(want_scale, std::vector<double>(y.begin(), y.end()), label + " scale");
+        y = x;  // in place
+        gm::packed_scale(k, *rounding, y.data(), n, sc, g.data(), b.data(), y.data());
+        bad += mismatches(want_gain_bias, std::vector<double>(y.begin(), y.end()), label + " scale, gain, bias");
+        if (f == gn::formats::fp32) {
+          y = x;
+          gm::packed_divide(k, y.data(), n, z);
+          bad += mismatches(want_divide, std::vector<double>(y.begin(), y.end()), label + " divide");
+        }
+        checked += 4;
+      }
+    }
+  }
+  BOOST_TEST(checked > 0);
+  BOOST_TEST(bad == 0, bad << " values differ");
+}
+
+// softmax and the norms (kernels.hpp) with the row kernels against the loops
+// (kernel none), on rows with wild values, in fp32, Emulated bf16/fp16 and
+// on float carriers whose softmax or norm site rounds into bf16/fp16.
+template <class T, class R>
+long softmax_and_norm_mismatches(const R& rounder, const gn::Format& f, std::uint64_t seed) {
+  gn::PortableRandom rng(seed);
+  long bad = 0;
+  for (const std::size_t n : {1, 2, 7, 16, 17, 31, 64, 100}) {
+    std::vector<T> x(n, make<T>(0.0)), g(n, make<T>(0.0)), b(n, make<T>(0.0));
+    const double wild = n % 2 == 0 ? 0.3 : 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      x[i] = make<T>(random_value(rng, f, wild));
+      g[i] = make<T>(random_value(rng, f, 0.0));
+      b[i] = make<T>(random_value(rng, f, 0.0));
+    }
+    const auto run = [&](gm::PackedKernel k) {
+      std::vector<double> out;
+      R fresh = rounder;  // the same random stream in every run
+      with_env<T>(fresh, k, [&](auto& env) {
+        std::vector<T> s = x;
+        T z = make<T>(0.0);
+        gm::softmax(env, s.data(), n, z);
+        for (const T& v : s) out.push_back(value(v));
+        out.push_back(value(z));
+        const T eps = make<T>(1.0 / 1024), d = make<T>(static_cast<double>(n));
+        std::vector<T> scratch;
+        for (const gm::NormKind kind : {gm::NormKind::rmsnorm, gm::NormKind::layernorm}) {
+          std::vector<T> y(n, make<T>(0.0));
+          gm::normalize(env, kind, x.data(), n, g, b, eps, d, y.data(), scratch);
+          for (const T& v : y) out.push_back(value(v));
+          gm::normalize(env, kind, x.data(), n, {}, {}, eps, d, y.data(), scratch);
+          for (const T& v : y) out.push_back(value(v));
+        }
+      });
+      return out;
+    };
+    const std::vector<double> want = run(gm::PackedKernel::none());
+    for (const gm::PackedKernel k : vector_kernels()) {
+      bad += mismatches(want, run(k), gn::to_string(f) + " n=" + std::to_string(n) + " " + gm::to_string(k));
+    }
+  }
+  return bad;
+}
+
+BOOST_AUTO_TEST_CASE(softmax_and_norms_with_row_kernels_equal_loops_bitwise) {
+  gm::NoSiteRounding none;
+  long bad = softmax_and_norm_mismatches<float>(none, gn::formats::fp32, 1);
+  bad += softmax_and_norm_mismatches<gn::Bf16>(none, gn::formats::bf16, 2);
+  bad += softmax_and_norm_mismatches<gn::Fp16>(none, gn::formats::fp16, 3);
+  for (const char* text : {"ablate:softmax=bf16", "ablate:norm=fp16", "mixed:bf16~stochastic/fp32"}) {
+    gm::SiteRounding<float> rounder(gm::parse_policy(text, gn::formats::fp32), {}, 5);
+    bad += softmax_and_norm_mismatches<float>(rounder, gn::formats::fp32, 4);
+  }
+  BOOST_TEST(bad == 0, bad << " values differ");
+}
+
+// mul_weight on MPFR values (an integer multiply and an exact scaling)
+// against mpfr_mul_d, the one rounding it replaces: value, sign of zero
+// and NaN, at 53, 256 and 1000 bits; weights of every kind (binary32
+// values, full doubles, subnormals, ±0, ±inf, NaN, the largest double) and
+// activations of both signs, tiny, huge, zero, inf and NaN.
+BOOST_AUTO_TEST_CASE(mpfr_mul_weight_equals_mpfr_mul_d) {
+  gn::PortableRandom rng(99);
+  std::vector<double> weights{0.0, -0.0, 1.0, -1.0, 0.5, 3.0, std::numeric_limits<double>::denorm_min(),
+                              -std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::min(),
+                              std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(),
+                              std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                              std::numeric_limits<double>::quiet_NaN(), std::ldexp(1.0, -1060) * 3};
+  for (int i = 0; i < 200; ++i) {
+    const double u = rng.uniform() * 2 - 1;
+    weights.push_back(u);
+    weights.push_back(static_cast<float>(u));
+    weights.push_back(std::ldexp(u, static_cast<int>(rng.uniform() * 2000) - 1000));
+  }
+  long bad = 0, checked = 0;
+  for (const long bits : {53L, 256L, 1000L}) {
+    std::vector<gn::MpfrReal> bs;
+    for (const double v : {0.0, -0.0, 1.0, -2.5, 1e-300, -1e300}) bs.emplace_back(v, bits);
+    for (const double v : {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()})
+      bs.emplace_back(v, bits);
+    for (int i = 0; i < 20; ++i) {
+      gn::MpfrReal x = gn::MpfrReal::from_ratio(static_cast<long>(rng.uniform() * 2e9) - 1000000000, 999999937L, bits);
+      mpfr_mul_2si(x.data(), x.data(), static_cast<long>(rng.uniform() * 400) - 200, MPFR_RNDN);
+      bs.push_back(x);
+    }
+    gn::MpfrReal huge(1.0, bits), tiny(1.0, bits);  // beyond the integer path's exponent window
+    mpfr_mul_2si(huge.data(), huge.data(), 1L << 25, MPFR_RNDN);
+    mpfr_mul_2si(tiny.data(), tiny.data(), -(1L << 25), MPFR_RNDN);
+    bs.push_back(huge);
+    bs.push_back(tiny);
+    const gn::PrecisionContext ctx(bits);
+    for (const gn::MpfrReal& b : bs) {
+      for (const double w : weights) {
+        gn::MpfrReal got, want(0.0, bits);
+        gm::mul_weight(got, w, b, ctx);
+        mpfr_mul_d(want.data(), b.data(), w, MPFR_RNDN);
+        const bool same = mpfr_get_prec(got.data()) == bits &&
+                          ((mpfr_nan_p(want.data()) && mpfr_nan_p(got.data())) ||
+                           (mpfr_equal_p(want.data(), got.data()) && mpfr_signbit(want.data()) == mpfr_signbit(got.data())));
+        if (!same && bad++ == 0) BOOST_TEST_MESSAGE("first mismatch: w = " << w << " at " << bits << " bits");
+        ++checked;
+      }
+    }
+  }
+  BOOST_TEST(checked > 10000);
+  BOOST_TEST(bad == 0, bad << " of " << checked << " products differ from mpfr_mul_d");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

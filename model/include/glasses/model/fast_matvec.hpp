@@ -186,6 +186,20 @@ void packed_dot_rows(PackedKernel kernel, PackedRounding rounding, const PackedR
 void strided_combine_rows(PackedKernel kernel, PackedRounding rounding, const float* a, const float* V,
                           std::size_t stride, std::size_t m, std::size_t n, float* o);
 
+// Elementwise rows (the softmax's and the norms' loops over independent
+// values; their sums stay in the loops of kernels.hpp): each lane one
+// value, one binary32 operation then R per step, as the loops do it.
+//
+// x_i = R(x_i - c) for i < n (the softmax's shift).
+void packed_shift(PackedKernel kernel, PackedRounding rounding, float* x, std::size_t n, float c);
+// y_i = R(x_i · s); then y_i = R(y_i · g_i) if g; then y_i = R(y_i + b_i)
+// if b (a norm's scale, gain and bias). y may be x.
+void packed_scale(PackedKernel kernel, PackedRounding rounding, const float* x, std::size_t n, float s,
+                  const float* g, const float* b, float* y);
+// x_i = x_i / z in binary32, for float carriers only: a binary32 quotient
+// rounded again into bf16/fp16 is not covered by the argument above.
+void packed_divide(PackedKernel kernel, float* x, std::size_t n, float z);
+
 // Which scalar types the vector kernels serve, and how: their values as
 // binary32 (exactly), and the rounding after each operation.
 template <class T>
@@ -234,6 +248,10 @@ struct KernelSet {
                    float* y);
   void (*combine_rows)(const float* a, const float* V, std::size_t stride, std::size_t m, std::size_t n,
                        PackedRounding rounding, float* o);
+  void (*shift)(float* x, std::size_t n, float c, PackedRounding rounding);
+  void (*scale)(const float* x, std::size_t n, float s, const float* g, const float* b, PackedRounding rounding,
+                float* y);
+  void (*divide)(float* x, std::size_t n, float z);
 };
 KernelSet kernels_for(numerics::simd::Target target);  // a target of numerics::simd::available()
 }  // namespace detail
