@@ -47,15 +47,17 @@ void ReportBuilder::order_table(Section& section) {
   Table t;
   t.header = {"Sweep", "Format"};
   t.alignment = {Align::left, Align::left};
-  t.widths = {0, 0};
+  // Fixed widths that fit the line with five or more orders (the quick
+  // and paper suites have five): natural widths ran off the page.
+  t.widths = {0.15, 0.09};
   for (const std::string& o : orders) {
     t.header.push_back(breakable_code(o, ":;@"));
     t.alignment.push_back(Align::center);
-    t.widths.push_back(std::min(0.14, 0.6 / static_cast<double>(orders.size())));
+    t.widths.push_back(std::min(0.12, 0.45 / static_cast<double>(orders.size())));
   }
   t.size = FontSize::footnotesize;
   for (const auto& row : rows) {
-    std::vector<std::string> line{escape(row.first), code(row.second)};
+    std::vector<std::string> line{escape(row.first), breakable_code(row.second, ":;/=")};
     for (const std::string& o : orders) {
       const auto it = cells[row].find(o);
       line.push_back(it == cells[row].end() ? "" : observed_onset(it->second->summary));
