@@ -57,7 +57,7 @@ void ReportBuilder::order_table(Section& section) {
   }
   t.size = FontSize::footnotesize;
   for (const auto& row : rows) {
-    std::vector<std::string> line{escape(row.first), breakable_code(row.second, ":;/=")};
+    std::vector<std::string> line{escape(row.first), breakable_code(row.second, ":;/=@")};
     for (const std::string& o : orders) {
       const auto it = cells[row].find(o);
       line.push_back(it == cells[row].end() ? "" : observed_onset(it->second->summary));
@@ -76,13 +76,13 @@ void ReportBuilder::merge_table(Section& section) {
   Table t;
   t.header = {"Sweep", "Format", "$n$", "Where the two inputs merge", "First rounding that absorbs a difference"};
   t.alignment = {Align::left, Align::left, Align::right, Align::left, Align::left};
-  t.widths = {0, 0, 0, 0.3, 0.3};
+  t.widths = {0.17, 0.13, 0, 0.22, 0.22};  // fixed: long sweep labels ran the table off the page
   t.size = FontSize::footnotesize;
   for (const PreparedSweep& p : suite_.sweeps) {
     for (const model::TrackResult& tr : result(p).tracks) {
       const auto& m = tr.summary.merge;
       if (!m || !m->collapsed) continue;
-      t.rows.push_back({escape(p.spec->label), code(tr.spec.label), integer(m->n), location_text(m->merge),
+      t.rows.push_back({escape(p.spec->label), breakable_code(tr.spec.label, ":;/=@"), integer(m->n), location_text(m->merge),
                         m->first_rounding ? location_text(*m->first_rounding) : std::string("--")});
     }
   }
