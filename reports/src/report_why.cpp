@@ -103,7 +103,7 @@ void ReportBuilder::calibration_table(Section& section) {
       "predictor); ulp-count: $\\sum_i |\\delta_i|/\\mathrm{ulp}_F(y_i) < \\ln 2$; stagnation: layer~0's exact "
       "softmax denominators differ by at most half an ulp in $F$; replay: layer~0's attention of the last position "
       "redone in the track's formats and summation orders on the reference's scores and values gives identical "
-      "outputs for $s$ and $s^*$; absorption: replay where $s^*$ only adds keys at layer~0, else ulp-count. $^*$: the predictor behind \\texttt{onset\\_predicted}. No constant is fitted. "
+      "outputs for $s$ and $s^*$; residual: the replay carried on through $W_O$ and the residual add gives an identical residual stream; absorption: residual where $s^*$ only adds keys at layer~0 (up to a common shift of the scores), else ulp-count. $^*$: the predictor behind \\texttt{onset\\_predicted}. No constant is fitted. "
       "Definitions and derivations: \\texttt{docs/why\\_it\\_collapses.md}.";
   t.rows.push_back(std::move(within));
   t.rows.push_back(std::move(alarms));
@@ -263,8 +263,9 @@ void ReportBuilder::why_statements(Section& section) {
       text += "; computed, the score at offset 8 drifts with the absolute position by up to " + and_list(drifts) +
               " of $\\lVert q\\rVert\\,\\lVert k\\rVert$" + figure_ref("R.1");
     }
-    paragraphs.push_back(text + ". With RoPE or ALiBi the last position of $s^*$ sees every key at a new distance, so "
-                                "its layer-0 scores are not those of $s$ plus one: no sum can simply absorb an extra "
+    paragraphs.push_back(text + ". With RoPE the last position of $s^*$ sees every key at a new distance, so "
+                                "its layer-0 scores are not those of $s$ plus one (ALiBi only shifts them all by one "
+                                "slope, which softmax cannot see): no sum can simply absorb an extra "
                                 "key, and \\texttt{absorption} falls back to the rounding of the output "
                                 "(\\texttt{ulp-count}).");
   }

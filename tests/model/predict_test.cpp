@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -109,6 +110,52 @@ BOOST_AUTO_TEST_CASE(replay_of_the_count_ones_head_matches_mpfr_at_the_formats_p
   BOOST_TEST(gm::replay_head(count_ones_head(2047), fp16)[0] == 2047.0 / 2048.0);
 }
 
+// The count-ones head carried through a one-row output projection and the
+// residual add, z = fl(x + fl(fl(w·o) + b)) with x = 8, w = 3, b = 1/4 (all
+// exact in bf16): the independent MPFR simulation at 8 bits rounds each
+// operation once. z merges wherever that simulation's z(n) and z(n + 1)
+// agree, and that is earlier than o merges (from n = 256): at z ≈ 11.25 an
+// ulp is 2^-4, so differences 3·Δo ≈ 3/n² are lost long before o stops.
+BOOST_AUTO_TEST_CASE(residual_replay_matches_mpfr_and_merges_before_the_attention_output) {
+  const gm::RunSpec bf16 = track("bf16");
+  const auto projection = std::make_shared<gm::OutputProjection>();
+  projection->rows = 1;
+  projection->cols = 1;
+  projection->w = {3.0};
+  projection->b = {0.25};
+  const auto mpfr_z = [](std::size_t ones) {
+    mpfr_t o, a;
+    mpfr_inits2(8, o, a, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_d(o, mpfr_head(ones, 8), MPFR_RNDN);  // exact: an 8-bit value
+    mpfr_mul_ui(a, o, 3, MPFR_RNDN);
+    mpfr_add_d(a, a, 0.25, MPFR_RNDN);
+    mpfr_add_ui(a, a, 8, MPFR_RNDN);
+    const double z = mpfr_get_d(a, MPFR_RNDN);
+    mpfr_clears(o, a, static_cast<mpfr_ptr>(nullptr));
+    return z;
+  };
+  std::optional<std::size_t> first;
+  for (std::size_t n = 1; n <= 600; ++n) {
+    gm::ReferenceProbe p = count_ones_probe(n);
+    p.input_a = {8.0};
+    p.input_b = {8.0};
+    p.projection = projection;
+    const std::vector<double> z = gm::replay_residual(p.heads_a, p.input_a, *projection, bf16);
+    BOOST_TEST_REQUIRE(z.size() == 1u);
+    BOOST_TEST(z[0] == mpfr_z(n), "n = " << n);
+    const bool merged = mpfr_z(n) == mpfr_z(n + 1);
+    BOOST_TEST(gm::predicts_collapse(gm::Predictor::residual, p, bf16) == merged, "n = " << n);
+    if (merged && !first) first = n;
+  }
+  BOOST_TEST_REQUIRE(first.has_value());
+  BOOST_TEST(*first < 255u);
+  // Without a projection (post-norm models, or none recorded) it is the replay.
+  for (std::size_t n : {100u, 255u, 256u}) {
+    BOOST_TEST(gm::predicts_collapse(gm::Predictor::residual, count_ones_probe(n), bf16) ==
+               gm::predicts_collapse(gm::Predictor::replay, count_ones_probe(n), bf16));
+  }
+}
+
 // absorption: the replay when s* only adds keys (the count-ones head),
 // ulp-count when the last position's scores differ.
 BOOST_AUTO_TEST_CASE(absorption_chooses_by_the_premise) {
@@ -119,7 +166,11 @@ BOOST_AUTO_TEST_CASE(absorption_chooses_by_the_premise) {
   BOOST_TEST(!gm::predicts_collapse(gm::Predictor::ulp_count, p, bf16));
   BOOST_TEST(gm::only_adds_keys(p));
   BOOST_TEST(gm::predicts_collapse(gm::Predictor::absorption, p, bf16));  // the replay: merged from 256 on
+  for (double& x : p.heads_b[0].scores) x -= 0.75;  // ALiBi: every old key moved by one slope
+  BOOST_TEST(gm::only_adds_keys(p));
   p.heads_b[0].scores[0] = -1.0;  // another query: the premise fails
+  BOOST_TEST(!gm::only_adds_keys(p));
+  p.heads_b[0].scores[0] = -0.75 + 0x1p-30;  // a shift that differs beyond the reference's rounding
   BOOST_TEST(!gm::only_adds_keys(p));
   BOOST_TEST(!gm::predicts_collapse(gm::Predictor::absorption, p, bf16));
   p.delta = {0x1p-10};  // E = 1/8

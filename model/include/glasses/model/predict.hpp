@@ -19,10 +19,16 @@
 //                simulates the sums' stagnation (a running sum that
 //                stopped growing in F absorbs the extra key) without running
 //                the low-precision model.
+//   residual     the replay carried on through layer 0's output projection
+//                and residual add, z = fl(x + fl(W_O concat_h o^h + b_O)),
+//                x the reference's residual input rounded into F: s and s*
+//                give bit-identical z (a difference the attention output
+//                still carries can be lost where it meets the residual)
 //   absorption   where the replay's premise holds (s* only adds keys to
 //                layer 0's attention of the last position: every head's
-//                scores over the keys of s are those of s, bit for bit), the
-//                replay; otherwise (the last position itself differs: a
+//                scores over the keys of s are those of s up to a common
+//                shift, only_adds_keys()), the
+//                residual replay; otherwise (the last position itself differs: a
 //                different token, RoPE or ALiBi distances) no layer-0 sum can
 //                absorb the difference, and the output's rounding decides:
 //                ulp-count.
@@ -34,6 +40,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -44,7 +51,7 @@
 
 namespace glasses::model {
 
-enum class Predictor { distance, ulp_count, stagnation, replay, absorption };
+enum class Predictor { distance, ulp_count, stagnation, replay, residual, absorption };
 
 struct NamedPredictor {
   std::string_view name;
@@ -55,6 +62,7 @@ inline constexpr std::array kPredictors{
     NamedPredictor{"ulp-count", Predictor::ulp_count},
     NamedPredictor{"stagnation", Predictor::stagnation},
     NamedPredictor{"replay", Predictor::replay},
+    NamedPredictor{"residual", Predictor::residual},
     NamedPredictor{"absorption", Predictor::absorption},
 };
 // The predictor behind TrackSummary::onset_predicted (the calibration in
@@ -70,6 +78,21 @@ struct ReferenceHead {
   double denominator = 0;      // Z = Σ_j exp(s_j − c)
 };
 
+// Layer 0 at the last position, as the reference computed it.
+struct ReferenceLayer0 {
+  std::vector<ReferenceHead> heads;
+  std::vector<double> input;  // the residual stream before attention, v^(0)
+};
+
+// Layer 0's output projection a = W_O concat_h o^h + b_O from the master
+// weights; empty (rows = 0) for models that normalise a before the
+// residual add (post-norms), which the residual replay does not follow.
+struct OutputProjection {
+  std::size_t rows = 0, cols = 0;  // d × n_heads·d_h
+  std::vector<double> w, b;        // row-major; b empty without a bias
+};
+std::shared_ptr<const OutputProjection> output_projection(const ModelSource& model);
+
 // What the predictors read of the reference at one n.
 struct ReferenceProbe {
   std::size_t n = 0;
@@ -77,6 +100,8 @@ struct ReferenceProbe {
   std::vector<double> delta;                // y(s*) − y(s), taken in the reference's precision
   double dinf = 0, y_norm_inf = 0;          // ‖δ‖∞, ‖y(s)‖∞
   std::vector<ReferenceHead> heads_a, heads_b;  // layer 0, s and s*
+  std::vector<double> input_a, input_b;          // layer 0's residual input, s and s*
+  std::shared_ptr<const OutputProjection> projection;  // null: no residual replay
 };
 
 // Runs s(n) and s*(n) from scratch in the reference's arithmetic and
@@ -86,7 +111,12 @@ struct ReferenceProbe {
 ReferenceProbe probe_reference(const ModelSource& model, const PairFamily& family, const RunSpec& reference,
                                std::size_t n);
 
-// Whether s* only adds keys at layer 0 of the last position (absorption's premise).
+// Whether s* only adds keys at layer 0 of the last position (absorption's
+// premise): in every head, the scores of s* over the keys of s are those
+// of s up to one common shift, which softmax cannot see (ALiBi moves every
+// old key by the same slope·1). "Equal" is to 2^-40 of the largest score:
+// far finer than any emulated format (fp32: u = 2^-24), far coarser than
+// the rounding of a 53-bit or wider reference.
 bool only_adds_keys(const ReferenceProbe& probe);
 
 // Whether predictor `p` expects `track` to collapse the pair at the probe's n.
@@ -97,6 +127,14 @@ bool predicts_collapse(Predictor p, const ReferenceProbe& probe, const RunSpec& 
 // attention-scores, values at kv-cache, softmax (softmax site), then
 // Σ_j α_j v_j (matmul-accumulate, stored at activations).
 std::vector<double> replay_head(const ReferenceHead& head, const RunSpec& track);
+
+// Layer 0's residual stream after attention, z = x + a, replayed in the
+// formats of `track`: every head by replay_head, a = W_O concat_h o^h + b_O
+// with W_O, b_O through the weights site and the product at
+// matmul-accumulate (stored at activations), x rounded at activations, and
+// the add stored at activations (the model's `add_into`).
+std::vector<double> replay_residual(const std::vector<ReferenceHead>& heads, const std::vector<double>& input,
+                                    const OutputProjection& projection, const RunSpec& track);
 
 namespace detail {
 // One instantiation per type of numerics::Scalars (src/instantiate_scalar.cpp.in).

@@ -24,7 +24,7 @@ ReferenceProbe probe_as(const ModelSource& model, const RunSpec& reference, std:
       ProbeRecord ra(model.config), rb(model.config);
       const LastPosition<T> ya = last_position_from_scratch(m, env, model, a, false, nullptr, &ra);
       const LastPosition<T> yb = last_position_from_scratch(m, env, model, b, false, nullptr, &rb);
-      probe = make_probe(n, ya.y, yb.y, ra.last_heads(), rb.last_heads());
+      probe = make_probe(n, ya.y, yb.y, ra.last_layer0(), rb.last_layer0(), output_projection(model));
     };
     with_site_rounder<T>(reference, ctx, body);
     return probe;

@@ -100,29 +100,33 @@ PointMetrics measure(std::size_t n, const LastPosition<T>& a, const LastPosition
 
 // What the onset predictors read of layer 0 at the last position pushed
 // (predict.hpp): every position's values (the projected hook, rows
-// overwritten when a walk goes back), and each head's scores and Z at that
-// position (the state hook). Heads are sized up front: two threads may
-// record different heads at once. A null record watches nothing.
+// overwritten when a walk goes back), the residual input of the last
+// position (the input hook), and each head's scores and Z at that position
+// (the state hook). Heads are sized up front: two threads may record
+// different heads at once. A null record watches nothing.
 struct ProbeRecord {
-  std::size_t kv_width = 0, d_head = 0, group = 1, last = 0;
+  std::size_t d_model = 0, kv_width = 0, d_head = 0, group = 1, last = 0;
   std::vector<double> values;        // [t · kv_width + i]
+  std::vector<double> input;         // v^(0) of the last position pushed
   std::vector<ReferenceHead> heads;  // scores and Z of position `last`
 
   explicit ProbeRecord(const ModelConfig& c)
-      : kv_width(static_cast<std::size_t>(c.kv_width())),
+      : d_model(static_cast<std::size_t>(c.d_model)),
+        kv_width(static_cast<std::size_t>(c.kv_width())),
         d_head(static_cast<std::size_t>(c.d_head)),
         group(static_cast<std::size_t>(c.n_heads / c.n_kv_heads)),
         heads(static_cast<std::size_t>(c.n_heads)) {}
 
-  // The heads of position `last` with their values over N(last) = [last + 1 − m, last].
-  std::vector<ReferenceHead> last_heads() const {
-    std::vector<ReferenceHead> out = heads;
-    for (std::size_t h = 0; h < out.size(); ++h) {
-      const std::size_t m = out[h].scores.size(), first = last + 1 - m, offset = (h / group) * d_head;
-      out[h].values.clear();
+  // Layer 0 of position `last`: its input, and its heads with their values
+  // over N(last) = [last + 1 − m, last].
+  ReferenceLayer0 last_layer0() const {
+    ReferenceLayer0 out{heads, input};
+    for (std::size_t h = 0; h < out.heads.size(); ++h) {
+      const std::size_t m = out.heads[h].scores.size(), first = last + 1 - m, offset = (h / group) * d_head;
+      out.heads[h].values.clear();
       for (std::size_t j = first; j <= last; ++j) {
         const double* row = values.data() + j * kv_width + offset;
-        out[h].values.insert(out[h].values.end(), row, row + d_head);
+        out.heads[h].values.insert(out.heads[h].values.end(), row, row + d_head);
       }
     }
     return out;
@@ -134,6 +138,11 @@ struct ProbeRecorder : NoStepObserver {
   ProbeRecord* r = nullptr;
   // Layer 0's heads are all computed here, not shared with a row group.
   bool records_heads(std::size_t l) const { return r != nullptr && l == 0; }
+  void input(std::size_t, const T* x) {
+    if (r == nullptr) return;
+    r->input.resize(r->d_model);
+    for (std::size_t i = 0; i < r->d_model; ++i) r->input[i] = numerics::ScalarTraits<T>::to_double(x[i]);
+  }
   void projected(std::size_t l, std::size_t t, const T*, const T*, const T* v) {
     if (r == nullptr || l != 0) return;
     r->values.resize((t + 1) * r->kv_width);
@@ -152,14 +161,18 @@ struct ProbeRecorder : NoStepObserver {
   }
 };
 
-// The probe at n from the reference's outputs y(s), y(s*) and layer-0 heads.
+// The probe at n from the reference's outputs y(s), y(s*), layer 0 of
+// each, and the model's layer-0 output projection (output_projection()).
 template <class T>
-ReferenceProbe make_probe(std::size_t n, const std::vector<T>& ya, const std::vector<T>& yb,
-                          std::vector<ReferenceHead> heads_a, std::vector<ReferenceHead> heads_b) {
+ReferenceProbe make_probe(std::size_t n, const std::vector<T>& ya, const std::vector<T>& yb, ReferenceLayer0 a,
+                          ReferenceLayer0 b, std::shared_ptr<const OutputProjection> projection) {
   ReferenceProbe probe;
   probe.n = n;
-  probe.heads_a = std::move(heads_a);
-  probe.heads_b = std::move(heads_b);
+  probe.heads_a = std::move(a.heads);
+  probe.heads_b = std::move(b.heads);
+  probe.input_a = std::move(a.input);
+  probe.input_b = std::move(b.input);
+  probe.projection = std::move(projection);
   const std::vector<numerics::MpfrReal> ea = exact_vector(ya), eb = exact_vector(yb);
   probe.dinf = difference(ea, eb).dinf;
   for (std::size_t i = 0; i < ea.size(); ++i) {
@@ -177,7 +190,7 @@ ReferenceProbe make_probe(std::size_t n, const std::vector<T>& ya, const std::ve
 template <class T, class R>
 class FollowingDecoder {
  public:
-  // With `probe`, the walk records what the onset predictors read (probe_heads()).
+  // With `probe`, the walk records what the onset predictors read (probe_layer0()).
   FollowingDecoder(const PreparedModel<T>& m, Env<T, R>& env, const ModelSource& model,
                    const numerics::RowGroup* group = nullptr, bool probe = false)
       : record_(probe ? std::make_unique<ProbeRecord>(model.config) : nullptr),
@@ -213,8 +226,8 @@ class FollowingDecoder {
   const std::vector<int>& current() const { return current_; }
   const std::vector<T>& last_y() const { return decoder_.last().y; }
 
-  // Layer 0's heads at the last position (constructed with `probe`).
-  std::vector<ReferenceHead> probe_heads() const { return record_->last_heads(); }
+  // Layer 0 at the last position (constructed with `probe`).
+  ReferenceLayer0 probe_layer0() const { return record_->last_layer0(); }
 
   LastPosition<T> last(bool logits) {
     LastPosition<T> p;
@@ -337,9 +350,10 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
   // Points are reported from first_index on, probed from index 0 (a
   // resumed sweep predicts the same onsets).
   const std::size_t start = probing ? 0 : first_index;
-  const auto probe = [&](std::size_t n, const std::vector<T>& ya, const std::vector<T>& yb, std::vector<ReferenceHead> ha,
-                         std::vector<ReferenceHead> hb) {
-    on_probe(make_probe(n, ya, yb, std::move(ha), std::move(hb)));
+  const std::shared_ptr<const OutputProjection> projection = probing ? output_projection(model) : nullptr;
+  const auto probe = [&](std::size_t n, const std::vector<T>& ya, const std::vector<T>& yb, ReferenceLayer0 a,
+                         ReferenceLayer0 b) {
+    on_probe(make_probe(n, ya, yb, std::move(a), std::move(b), projection));
   };
   const auto body = [&](auto& rounder) {
     using R = std::remove_reference_t<decltype(rounder)>;
@@ -367,12 +381,12 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
         }
         const std::size_t pushed_a = da.follow(pair.a, seen);
         const LastPosition<T> last_a = da.last(logits);
-        std::vector<ReferenceHead> heads_a;
-        if (probing) heads_a = da.probe_heads();
+        ReferenceLayer0 layer0_a;
+        if (probing) layer0_a = da.probe_layer0();
         FollowingDecoder<T, R>& for_b = nested ? da : db;
         const std::size_t pushed_b = for_b.follow(pair.b, seen);
         const LastPosition<T> last_b = for_b.last(logits);
-        if (probing) probe(n, last_a.y, last_b.y, std::move(heads_a), for_b.probe_heads());
+        if (probing) probe(n, last_a.y, last_b.y, std::move(layer0_a), for_b.probe_layer0());
         if (!reported) continue;
         PointMetrics p = measure(n, last_a, last_b, y_format);
         walked.finish(p);
@@ -394,7 +408,7 @@ std::vector<PointMetrics> run_track_as(const ModelSource& model, const PairFamil
         const SequencePair pair = family.at(n);
         const LastPosition<T> a = last_position_from_scratch(m, env, model, pair.a, logits, group, probing ? ra.get() : nullptr);
         const LastPosition<T> b = last_position_from_scratch(m, env, model, pair.b, logits, group, probing ? rb.get() : nullptr);
-        if (probing) probe(n, a.y, b.y, ra->last_heads(), rb->last_heads());
+        if (probing) probe(n, a.y, b.y, ra->last_layer0(), rb->last_layer0());
         if (i < first_index) continue;
         PointMetrics p = measure(n, a, b, y_format);
         if (on_point) on_point(p);
