@@ -8,9 +8,15 @@ whose observed permanent onset is within a factor 2 of the predicted one
 (0.5 <= observed / predicted <= 2), for the predicted permanent onset
 (`onset_predictors`) and the predicted first onset (`onset_predictors_first`).
 
+An observed permanent onset after the sweep's last-but-one point of n is
+confirmed by no later point of the grid (only by the n walked on the way to
+the last point): the script also prints, per predictor, the count among the
+onsets that a later grid point confirms.
+
     scripts/predictor_calibration.py GLASSES reports/suites/paper.json OUTDIR [--threads N]
 """
 import argparse
+import csv
 import json
 import pathlib
 import subprocess
@@ -55,9 +61,13 @@ def main():
             print(" ".join(cmd), file=sys.stderr, flush=True)
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         summary = json.loads((d / "summary.json").read_text())
+        with open(d / "sweep.csv", newline="") as f:
+            grid = sorted({int(row["n"]) for row in csv.DictReader(f)})
         for label, t in summary["formats"].items():
             if label == s["reference"] or label == summary.get("reference"):
                 continue
+            t = dict(t)
+            t["confirmed"] = t["onset_permanent"] is not None and len(grid) > 1 and t["onset_permanent"] <= grid[-2]
             cases.append((s["id"], label, t))
     names = list(cases[0][2]["onset_predictors"].keys()) if cases else []
     print("| predictor | permanent: within 2x | false alarms | first: within 2x | false alarms |")
@@ -70,6 +80,15 @@ def main():
             alarms = sum(c[2]["onset_permanent"] is None and c[2][key][name] is not None for c in cases)
             row += [f"{hits} of {len(observed)} ({round(100 * hits / max(1, len(observed)))} %)", str(alarms)]
         print("| " + " | ".join(row) + " |")
+    print()
+    confirmed = [c for c in cases if c[2]["confirmed"]]
+    print(f"Observed permanent onsets confirmed by a later grid point: {len(confirmed)}")
+    print()
+    print("| predictor | confirmed permanent onset within 2x |")
+    print("|---|---|")
+    for name in names:
+        hits = sum(within(c[2]["onset_permanent"], c[2]["onset_predictors"][name]) for c in confirmed)
+        print(f"| {name} | {hits} of {len(confirmed)} ({round(100 * hits / max(1, len(confirmed)))} %) |")
     print()
     print("| sweep | track | observed first | observed permanent | " + " | ".join(names) + " |")
     print("|---|---|---|---|" + "---|" * len(names))
