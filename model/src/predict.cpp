@@ -9,6 +9,20 @@
 
 namespace glasses::model {
 
+namespace {
+
+// Same length, and every component the same value and sign (the replays'
+// outputs are doubles holding values of F; NaN never equals).
+bool same_values(const std::vector<double>& x, const std::vector<double>& y) {
+  if (x.size() != y.size()) return false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (x[i] != y[i] || std::signbit(x[i]) != std::signbit(y[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string_view to_string(Predictor p) {
   for (const NamedPredictor& n : kPredictors) {
     if (n.predictor == p) return n.name;
@@ -120,10 +134,7 @@ bool predicts_collapse(Predictor p, const ReferenceProbe& probe, const RunSpec& 
     case Predictor::replay: {
       if (probe.heads_a.empty() || probe.heads_a.size() != probe.heads_b.size()) return false;
       for (std::size_t h = 0; h < probe.heads_a.size(); ++h) {
-        const std::vector<double> oa = replay_head(probe.heads_a[h], track), ob = replay_head(probe.heads_b[h], track);
-        for (std::size_t i = 0; i < oa.size(); ++i) {
-          if (oa[i] != ob[i] || std::signbit(oa[i]) != std::signbit(ob[i])) return false;
-        }
+        if (!same_values(replay_head(probe.heads_a[h], track), replay_head(probe.heads_b[h], track))) return false;
       }
       return true;
     }
@@ -131,12 +142,8 @@ bool predicts_collapse(Predictor p, const ReferenceProbe& probe, const RunSpec& 
       const OutputProjection* w = probe.projection.get();
       if (w == nullptr || w->rows == 0) return predicts_collapse(Predictor::replay, probe, track);
       if (probe.heads_a.empty() || probe.heads_a.size() != probe.heads_b.size()) return false;
-      const std::vector<double> za = replay_residual(probe.heads_a, probe.input_a, *w, track);
-      const std::vector<double> zb = replay_residual(probe.heads_b, probe.input_b, *w, track);
-      for (std::size_t i = 0; i < za.size(); ++i) {
-        if (za[i] != zb[i] || std::signbit(za[i]) != std::signbit(zb[i])) return false;
-      }
-      return true;
+      return same_values(replay_residual(probe.heads_a, probe.input_a, *w, track),
+                         replay_residual(probe.heads_b, probe.input_b, *w, track));
     }
     case Predictor::absorption:
       return predicts_collapse(only_adds_keys(probe) ? Predictor::residual : Predictor::ulp_count, probe, track);
