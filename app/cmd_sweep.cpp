@@ -121,8 +121,14 @@ void print_table(const model::SweepResult& r) {
       }
     }
     std::printf("%-26s %-11s %9s %9s %9s  %-9s %s%s\n", t.spec.label.c_str(), t.spec.group.c_str(),
-                onset_text(s.onset_first).c_str(), onset_text(s.onset_permanent).c_str(),
+                onset_text(s.onset_first).c_str(),
+                (onset_text(s.onset_permanent) + (s.onset_permanent && !s.onset_confirmed ? "?" : "")).c_str(),
                 onset_text(s.onset_predicted).c_str(), cert.c_str(), dist.c_str(), s.nonfinite ? "  (non-finite values!)" : "");
+  }
+  if (std::any_of(r.tracks.begin(), r.tracks.end(), [](const model::TrackResult& t) {
+        return t.summary.onset_permanent && !t.summary.onset_confirmed;
+      })) {
+    std::printf("?: a permanent onset no later point confirms (seen only on the n walked to the last point)\n");
   }
 }
 

@@ -16,7 +16,6 @@ onsets that a later grid point confirms.
     scripts/predictor_calibration.py GLASSES reports/suites/paper.json OUTDIR [--threads N]
 """
 import argparse
-import csv
 import json
 import pathlib
 import subprocess
@@ -61,13 +60,9 @@ def main():
             print(" ".join(cmd), file=sys.stderr, flush=True)
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         summary = json.loads((d / "summary.json").read_text())
-        with open(d / "sweep.csv", newline="") as f:
-            grid = sorted({int(row["n"]) for row in csv.DictReader(f)})
         for label, t in summary["formats"].items():
             if label == s["reference"] or label == summary.get("reference"):
                 continue
-            t = dict(t)
-            t["confirmed"] = t["onset_permanent"] is not None and len(grid) > 1 and t["onset_permanent"] <= grid[-2]
             cases.append((s["id"], label, t))
     names = list(cases[0][2]["onset_predictors"].keys()) if cases else []
     print("| predictor | permanent: within 2x | false alarms | first: within 2x | false alarms |")
@@ -81,7 +76,7 @@ def main():
             row += [f"{hits} of {len(observed)} ({round(100 * hits / max(1, len(observed)))} %)", str(alarms)]
         print("| " + " | ".join(row) + " |")
     print()
-    confirmed = [c for c in cases if c[2]["confirmed"]]
+    confirmed = [c for c in cases if c[2]["onset_confirmed"]]
     print(f"Observed permanent onsets confirmed by a later grid point: {len(confirmed)}")
     print()
     print("| predictor | confirmed permanent onset within 2x |")

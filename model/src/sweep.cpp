@@ -237,6 +237,10 @@ std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& p
   return onset;
 }
 
+bool onset_confirmed(const std::vector<PointMetrics>& points, std::optional<std::size_t> onset) {
+  return onset && points.size() >= 2 && *onset <= points[points.size() - 2].n;
+}
+
 // error_inf and decision_collapse of each point against the reference
 // track's point at the same index.
 void compare_with_reference(std::vector<PointMetrics>& points, const std::vector<PointMetrics>& reference) {
@@ -625,6 +629,7 @@ SweepResult run_sweep(const ModelSource& model, const PairFamily& family, const 
     TrackSummary& s = track.summary;
     s.onset_first = detail::first_collapse(track.points);
     s.onset_permanent = detail::permanent_collapse(track.points);
+    s.onset_confirmed = detail::onset_confirmed(track.points, s.onset_permanent);
     s.nonfinite = std::any_of(track.points.begin(), track.points.end(), [](const PointMetrics& p) { return p.nonfinite; });
   }
   // A reference with non-finite values predicts nothing.

@@ -44,6 +44,7 @@ json summary_entry(const TrackResult& t) {
   e["order"] = orders_text(t.spec.run.policy);
   e["onset_first"] = onset(s.onset_first);
   e["onset_permanent"] = onset(s.onset_permanent);
+  e["onset_confirmed"] = s.onset_confirmed;
   e["onset_predicted"] = onset(s.onset_predicted);
   e["onset_predictor"] = std::string(to_string(kChosenPredictor));
   // The original predictor as it was: its first point.

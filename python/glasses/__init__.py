@@ -115,9 +115,10 @@ class SweepResult:
         self._summary_json: str = raw["summary_json"]
         self.summary: Dict[str, Any] = _json.loads(self._summary_json)
 
-    def onsets(self) -> Dict[str, Dict[str, Optional[int]]]:
-        """Per format: onset_first, onset_permanent, onset_predicted."""
-        keys = ("onset_first", "onset_permanent", "onset_predicted")
+    def onsets(self) -> Dict[str, Dict[str, Any]]:
+        """Per format: onset_first, onset_permanent, onset_confirmed (whether a later grid
+        point confirms the permanent onset), onset_predicted."""
+        keys = ("onset_first", "onset_permanent", "onset_confirmed", "onset_predicted")
         return {name: {k: entry[k] for k in keys} for name, entry in self.summary["formats"].items()}
 
     def metric(self, name: str, format: str) -> _np.ndarray:

@@ -115,6 +115,8 @@ class ReportBuilder {
   static std::string onset_or_dash(const std::optional<std::size_t>& n);
   // The permanent onset, with the first one in parentheses when earlier.
   static std::string observed_onset(const model::TrackSummary& s);
+  // The permanent onset, marked $^\dagger$ when no later point confirms it.
+  static std::string permanent_onset(const model::TrackSummary& s);
   static std::string certified_mark(const model::TrackSummary& s);
   void sweeps_table(Section& section);
   void cross_check_paragraph(Section& section);
@@ -141,11 +143,12 @@ class ReportBuilder {
   };
   struct CalibrationScore {
     std::size_t within = 0, observed = 0;  // observed permanent onsets, and those predicted within a factor 2
+    std::size_t within_confirmed = 0, confirmed = 0;  // the same over confirmed onsets (TrackSummary::onset_confirmed)
     std::size_t false_alarms = 0;          // predicted onsets where none was observed
   };
   std::vector<CalibrationCase> calibration_cases() const;
   CalibrationScore calibration_score(model::Predictor predictor) const;
-  std::string calibration_text(model::Predictor predictor) const;  // "5 of 6 (83 %)"
+  std::string calibration_text(model::Predictor predictor) const;  // over confirmed onsets: "5 of 6 (83 %)"
   void calibration_table(Section& section);
   void order_figure(Section& section);
   void why_text(Section& section);

@@ -75,7 +75,7 @@ void ReportBuilder::statements_section() {
 std::string ReportBuilder::notes_list(const proofs::CheckResult& r) const {
   if (r.notes.empty()) return "";
   std::string out = "\\begin{itemize}\n";
-  for (const std::string& note : r.notes) out += "\\item " + escape(note) + "\n";
+  for (const std::string& note : r.notes) out += "\\item " + escape_with_powers(note) + "\n";
   return out + "\\end{itemize}";
 }
 
@@ -130,7 +130,7 @@ void ReportBuilder::details_section() {
       section.blocks.push_back(Paragraph{text + "\\emph{No results: this check is not available in this build.}"});
       continue;
     }
-    if (!c.result.statement.empty()) text += "\\textbf{Statement.} " + escape(c.result.statement) + "\n\n";
+    if (!c.result.statement.empty()) text += "\\textbf{Statement.} " + escape_with_powers(c.result.statement) + "\n\n";
     if (!c.result.hypotheses.empty()) text += "\\textbf{Hypotheses.} " + escape_with_powers(c.result.hypotheses) + "\n\n";
     text += counts_text(c) + "\n\n";
     const proofs::Instance* worst = nullptr;
@@ -142,8 +142,8 @@ void ReportBuilder::details_section() {
         return b.lower == b.upper ? num(b.lower, 6) : "$[" + format_number(b.lower, 6) + ", " + format_number(b.upper, 6) + "]$";
       };
       const char* relation = worst->relation == proofs::Relation::less ? "<" : worst->relation == proofs::Relation::equal ? "=" : "\\le";
-      text += "\\textbf{Closest call.} " + escape(worst->description) + ": " + escape(worst->lhs_label) + " $" + relation +
-              "$ " + escape(worst->rhs_label) + " with lhs " + bounds(worst->lhs) + ", rhs " + bounds(worst->rhs) +
+      text += "\\textbf{Closest call.} " + escape_with_powers(worst->description) + ": " + escape_with_powers(worst->lhs_label) + " $" + relation +
+"$ " + escape_with_powers(worst->rhs_label) + " with lhs " + bounds(worst->lhs) + ", rhs " + bounds(worst->rhs) +
               ", margin " + num(worst->margin, 3) + ", " + escape(proofs::to_string(worst->verdict)) + ".\n\n";
     }
     const bool in_loose = std::any_of(kLooseStatements.begin(), kLooseStatements.end(),

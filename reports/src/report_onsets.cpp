@@ -90,7 +90,8 @@ void ReportBuilder::onsets_section() {
                 "onset predicted from the reference track (the " + code(std::string(model::to_string(model::kChosenPredictor))) +
                 " predictor, Table~\\ref{tab:calibration}); -- means none up to $n_{\\max}$" +
                 (same_n_max ? std::string(" (") + integer(n_max) + " for every row)" : std::string()) +
-                ". $\\checkmark$: the "
+                ". $^\\dagger$: a permanent onset no later grid point confirms (seen only on the $n$ walked to "
+                "$n_{\\max}$). $\\checkmark$: the "
                 "exact distance at the first onset is certified positive, so the collapse is caused by rounding; "
                 "$\\times$: not certified; no mark: no onset, or above the certification limit. The model specs "
                 "and settings of each row are in Table~\\ref{tab:sweeps}.";
@@ -109,10 +110,14 @@ std::string ReportBuilder::onset_or_dash(const std::optional<std::size_t>& n) { 
 
 // The permanent onset, with the first one in parentheses when earlier.
 std::string ReportBuilder::observed_onset(const model::TrackSummary& s) {
-  std::string out = onset_or_dash(s.onset_permanent);
+  std::string out = permanent_onset(s);
   if (s.onset_first && (!s.onset_permanent || *s.onset_first < *s.onset_permanent))
     out += "\\,(" + integer(*s.onset_first) + ")";
   return out;
+}
+
+std::string ReportBuilder::permanent_onset(const model::TrackSummary& s) {
+  return onset_or_dash(s.onset_permanent) + (s.onset_permanent && !s.onset_confirmed ? "$^\\dagger$" : "");
 }
 
 std::string ReportBuilder::certified_mark(const model::TrackSummary& s) {

@@ -39,11 +39,19 @@ std::string without_period(std::string text) {
 
 std::string escape_with_powers(std::string_view text) {
   const auto base_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.'; };
+  // A Greek letter (U+0391 to U+03C9: two bytes, the first 0xCE or 0xCF) ends at text[i - 1].
+  const auto greek_before = [&](std::size_t i) {
+    return i >= 2 && (text[i - 2] == '\xCE' || text[i - 2] == '\xCF') && (static_cast<unsigned char>(text[i - 1]) & 0xC0) == 0x80;
+  };
   std::string out;
   std::size_t done = 0;  // text[0, done) is in out
   for (std::size_t caret = text.find('^'); caret != std::string_view::npos; caret = text.find('^', caret + 1)) {
     std::size_t base = caret;
-    while (base > done && base_char(text[base - 1])) --base;
+    while (base > done) {
+      if (base_char(text[base - 1])) --base;
+      else if (base >= done + 2 && greek_before(base)) base -= 2;  // ρ^L
+      else break;
+    }
     std::size_t end = caret + 1;
     std::string_view exponent;
     if (end < text.size() && text[end] == '(') {  // a parenthesised exponent, brackets balanced

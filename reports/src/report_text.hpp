@@ -33,8 +33,8 @@ std::string breakable_code(std::string_view text, std::string_view breaks = ":,=
 std::string without_period(std::string text);
 
 // User text -> LaTeX as escape(), with powers written in ASCII ("2^-160",
-// "10^9", "2^(k/2)", "e^(−B)") set as math ($2^{-160}$, $2^{k/2}$, ...)
-// instead of a literal caret.
+// "10^9", "2^(k/2)", "e^(−B)", "1^n", "ρ^L") set as math ($2^{-160}$,
+// $2^{k/2}$, ...) instead of a literal caret.
 std::string escape_with_powers(std::string_view text);
 
 // The items with `separator` between them.

@@ -157,6 +157,25 @@ BOOST_AUTO_TEST_CASE(onsets_first_and_permanent) {
   BOOST_TEST(!gm::detail::first_collapse({point(1, false)}).has_value());
 }
 
+// A permanent onset is confirmed when it lies at or before the
+// second-to-last point: 4 in `plain` (points 4 and 5) and `through`
+// (4, then 8) are; 6, reached only on the n walked to the last point 8,
+// is not; neither is an onset at the only point of a sweep, nor none.
+BOOST_AUTO_TEST_CASE(permanent_onset_confirmed_by_a_later_point) {
+  const std::vector<gm::PointMetrics> plain = {point(1, false), point(2, true), point(3, false), point(4, true),
+                                               point(5, true)};
+  BOOST_TEST(gm::detail::onset_confirmed(plain, gm::detail::permanent_collapse(plain)));
+  const std::vector<gm::PointMetrics> through = {point(3, false), point(4, true), point(8, true, 5, {5, 6, 7})};
+  BOOST_TEST(gm::detail::onset_confirmed(through, gm::detail::permanent_collapse(through)));
+  const std::vector<gm::PointMetrics> gap = {point(4, true), point(8, true, 5, {6, 7})};
+  BOOST_TEST(!gm::detail::onset_confirmed(gap, gm::detail::permanent_collapse(gap)));
+  const std::vector<gm::PointMetrics> late = {point(4, false), point(5, false), point(6, true)};
+  BOOST_TEST(!gm::detail::onset_confirmed(late, gm::detail::permanent_collapse(late)));
+  const std::vector<gm::PointMetrics> one = {point(4, true)};
+  BOOST_TEST(!gm::detail::onset_confirmed(one, gm::detail::permanent_collapse(one)));
+  BOOST_TEST(!gm::detail::onset_confirmed(plain, std::nullopt));
+}
+
 // The tidy CSV's metric names carry the fields above.
 BOOST_AUTO_TEST_CASE(csv_names_carry_the_metrics) {
   gm::PointMetrics p;

@@ -100,6 +100,11 @@ struct PredictedOnset {
 struct TrackSummary {
   std::string label;                     // the format or policy string as given (or the ablated site)
   std::optional<std::size_t> onset_first, onset_permanent;
+  // onset_permanent lies at or before the second-to-last point: the
+  // collapse holds over the whole last interval of the grid. Otherwise it
+  // was seen only on the n walked to the range's end, which cannot tell a
+  // permanent collapse from one that comes more and more often.
+  bool onset_confirmed = false;
   std::optional<std::size_t> onset_predicted;  // by kChosenPredictor (its permanent onset)
   std::vector<PredictedOnset> predictions;     // every predictor, in kPredictors order
   std::optional<Certification> certification;  // at onset_first

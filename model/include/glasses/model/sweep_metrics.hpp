@@ -14,6 +14,9 @@ namespace glasses::model::detail {
 // onset_first and onset_permanent.
 std::optional<std::size_t> first_collapse(const std::vector<PointMetrics>& points);
 std::optional<std::size_t> permanent_collapse(const std::vector<PointMetrics>& points);
+// Whether a permanent onset is confirmed by a later point: `onset` is at
+// or before the second-to-last point (TrackSummary::onset_confirmed).
+bool onset_confirmed(const std::vector<PointMetrics>& points, std::optional<std::size_t> onset);
 
 // Sets error_inf and decision_collapse of every point against the
 // reference track's points (the same n, in the same order).
