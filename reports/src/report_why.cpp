@@ -195,8 +195,9 @@ void ReportBuilder::why_text(Section& section) {
     sentences.push_back("Of the observed permanent onsets that a later grid point confirms, each predictor puts within a factor 2 "
                         "(Table~\\ref{tab:calibration}): " +
                         join(scores, ", ") + "; the reported \\texttt{onset\\_predicted} is " +
-                        code(std::string(model::to_string(model::kChosenPredictor))) + ", within a factor 2 of " +
-                        integer(chosen.within) + " of all " + integer(chosen.observed) + " permanent onsets");
+                        code(std::string(model::to_string(model::kChosenPredictor))) + ", which puts " +
+                        integer(chosen.within) + " of all " + integer(chosen.observed) +
+                        " permanent onsets, confirmed or not, within a factor 2");
   }
   // Where the inputs merge: the step most first roundings fall on.
   std::map<std::string, std::size_t> first_rounding;

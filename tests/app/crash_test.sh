@@ -29,7 +29,10 @@ kill_after() {
 }
 
 # 1a. sweep: killed three times, each rerun with --resume.
-sweep=(sweep --preset paper-literal --family count-ones --n 1:2000 --formats bf16,fp16 --reference fp64 --no-certify
+# Under sanitizers (GLASSES_TEST_SANITIZED=1, tests/CMakeLists.txt) a
+# shorter sweep: the same code paths, at a sanitized binary's speed.
+n_max=2000; [[ ${GLASSES_TEST_SANITIZED:-0} == 1 ]] && n_max=700
+sweep=(sweep --preset paper-literal --family count-ones --n "1:$n_max" --formats bf16,fp16 --reference fp64 --no-certify
        --threads 2)
 "$glasses" "${sweep[@]}" --out "$dir/sweep-full" > /dev/null 2>&1 || fail "uninterrupted sweep"
 kills=0
@@ -64,7 +67,7 @@ diff -r -x .glasses.lock "$dir/report-full" "$dir/report-cut" > /dev/null ||
 echo "report and check --json: byte-identical after kills"
 
 # 2. Two writers of one --out: the second refuses while the first runs.
-"$glasses" "${sweep[@]/1:2000/1:30000}" --out "$dir/locked" > /dev/null 2>&1 &
+"$glasses" "${sweep[@]/1:$n_max/1:30000}" --out "$dir/locked" > /dev/null 2>&1 &
 first=$!
 for _ in $(seq 1 500); do [[ -s $dir/locked/.glasses.lock ]] && break; sleep 0.01; done
 kill -0 "$first" 2> /dev/null || fail "the first writer ended too early"
@@ -93,11 +96,11 @@ echo "unwritable outputs: exit 2 with a message"
 if ! unshare -m true 2> /dev/null; then echo "SKIPPED: no mount namespace for the full-disk case"; exit 77; fi
 full=$(unshare -m bash -c '
   mkdir -p "$1/full" && mount -t tmpfs -o size=64k tmpfs "$1/full" || exit 77
-  "$2" sweep --preset paper-literal --family count-ones --n 1:3000 --formats bf16 --reference fp64 --no-certify \
+  "$2" sweep --preset paper-literal --family count-ones --n "1:$3" --formats bf16 --reference fp64 --no-certify \
       --out "$1/full/out" > /dev/null 2> "$1/stderr"
   echo "exit=$?"
   find "$1/full/out" -name "sweep.csv" -o -name "summary.json" -o -name "*.tmp*"
-' _ "$dir" "$glasses")
+' _ "$dir" "$glasses" "$n_max")
 [[ $? -eq 77 ]] && { echo "SKIPPED: cannot mount a tmpfs for the full-disk case"; exit 77; }
 grep -q "^exit=2$" <<< "$full" || fail "full disk: $full $(cat "$dir/stderr")"
 [[ $(wc -l <<< "$full") -eq 1 ]] || fail "full disk left output files: $full"
