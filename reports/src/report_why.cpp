@@ -92,7 +92,7 @@ void ReportBuilder::calibration_table(Section& section) {
     if (any) t.rows.push_back(std::move(row));
   }
   if (t.rows.empty()) return;
-  // The score of each predictor, as two last rows.
+  // The score of each predictor, as three last rows.
   std::vector<std::string> confirmed{"within $2\\times$ of a confirmed onset", "", ""},
       within{"within $2\\times$ of any observed onset", "", ""}, alarms{"predicted, none observed", "", ""};
   for (const model::NamedPredictor& p : model::kPredictors) {
